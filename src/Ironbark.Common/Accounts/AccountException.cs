@@ -1,0 +1,7 @@
+namespace Ironbark.Common.Accounts;
+
+/// <summary>A refused account operation, with the IAM-style code an admin client branches on.</summary>
+public sealed class AccountException(string code, string message) : Exception(message)
+{
+    public string Code { get; } = code;
+}

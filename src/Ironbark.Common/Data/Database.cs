@@ -1,0 +1,90 @@
+using System.Data.Common;
+using Dapper;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+
+namespace Ironbark.Common.Data;
+
+/// <summary>
+/// One component's database. Opens connections for either provider and applies the component's
+/// schema migrations in order; the SQL the stores write is portable between SQLite and PostgreSQL.
+/// </summary>
+public sealed class Database : IAsyncDisposable
+{
+    private readonly NpgsqlDataSource? _npgsql;
+    private readonly string _connectionString;
+
+    public DatabaseProvider Provider { get; }
+
+    public Database(DatabaseOptions options)
+    {
+        Provider = options.Provider;
+        _connectionString = options.ConnectionString;
+        if (Provider == DatabaseProvider.Postgres)
+            _npgsql = NpgsqlDataSource.Create(options.ConnectionString);
+        else
+            Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(new SqliteConnectionStringBuilder(_connectionString).DataSource))!);
+    }
+
+    public bool IsPostgres => Provider == DatabaseProvider.Postgres;
+
+    /// <summary>The column type for keys that must sort by their bytes, as S3 lists them.</summary>
+    public string BinaryText => IsPostgres ? "TEXT COLLATE \"C\"" : "TEXT";
+
+    public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
+    {
+        if (_npgsql is not null)
+            return await _npgsql.OpenConnectionAsync(ct);
+        var connection = new SqliteConnection(_connectionString);
+        await connection.OpenAsync(ct);
+        await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;");
+        return connection;
+    }
+
+    /// <summary>
+    /// Starts a transaction that takes the write lock at once (SQLite IMMEDIATE), so two writers
+    /// never deadlock upgrading a read lock.
+    /// </summary>
+    public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default)
+    {
+        if (connection is SqliteConnection sqlite)
+            return sqlite.BeginTransaction(deferred: false);
+        return await connection.BeginTransactionAsync(ct);
+    }
+
+    /// <summary>Serialises writers of one logical key inside a transaction (PostgreSQL only; SQLite's write lock already does).</summary>
+    public async Task LockAsync(DbConnection connection, DbTransaction tx, string lockKey)
+    {
+        if (IsPostgres)
+            await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(hashtextextended(@k, 0))", new { k = lockKey }, tx);
+    }
+
+    /// <summary>Applies the numbered migrations of one component that have not run yet.</summary>
+    public async Task MigrateAsync(string component, IReadOnlyList<string> migrations, CancellationToken ct = default)
+    {
+        await using var connection = await OpenAsync(ct);
+        await connection.ExecuteAsync("CREATE TABLE IF NOT EXISTS schema_versions (component TEXT NOT NULL, version INTEGER NOT NULL, PRIMARY KEY (component, version))");
+        for (var i = 0; i < migrations.Count; i++)
+        {
+            await using var tx = await BeginWriteAsync(connection, ct);
+            if (IsPostgres)
+                await connection.ExecuteAsync("SELECT pg_advisory_xact_lock(4242)", transaction: tx);
+            var done = await connection.ExecuteScalarAsync<long>(
+                "SELECT COUNT(*) FROM schema_versions WHERE component = @component AND version = @version",
+                new { component, version = i + 1 }, tx);
+            if (done == 0)
+            {
+                await connection.ExecuteAsync(migrations[i], transaction: tx);
+                await connection.ExecuteAsync("INSERT INTO schema_versions (component, version) VALUES (@component, @version)",
+                    new { component, version = i + 1 }, tx);
+            }
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_npgsql is not null)
+            await _npgsql.DisposeAsync();
+    }
+}

@@ -1,0 +1,71 @@
+using Ironbark.Walrus.Domain;
+
+namespace Ironbark.Walrus.Api;
+
+/// <summary>ListBuckets, CreateBucket, HeadBucket, DeleteBucket, GetBucketLocation.</summary>
+public sealed class BucketApi(BucketService buckets, AclApi acls)
+{
+    public async Task ListBucketsAsync(S3Request r)
+    {
+        var list = await buckets.ListAsync(r.Caller, r.Aborted);
+        var account = r.Caller.Account!;
+        await S3Xml.WriteAsync(r.Response, "ListAllMyBucketsResult", w =>
+        {
+            w.WriteStartElement("Owner", S3Xml.Namespace);
+            w.Element("ID", account.CanonicalId);
+            w.Element("DisplayName", account.Name);
+            w.WriteEndElement();
+            w.WriteStartElement("Buckets", S3Xml.Namespace);
+            foreach (var b in list)
+            {
+                w.WriteStartElement("Bucket", S3Xml.Namespace);
+                w.Element("Name", b.Name);
+                w.Element("CreationDate", S3Xml.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(b.CreatedMs)));
+                w.WriteEndElement();
+            }
+            w.WriteEndElement();
+        });
+    }
+
+    public async Task CreateBucketAsync(S3Request r)
+    {
+        string? region = null;
+        var body = await S3Xml.ReadBytesAsync(r.Body, r.Aborted);
+        if (body.Length > 0)
+        {
+            var xml = await S3Xml.ReadAsync(new MemoryStream(body), r.Aborted);
+            if (xml.Name.LocalName != "CreateBucketConfiguration")
+                throw S3Errors.MalformedXml();
+            region = xml.Child("LocationConstraint");
+        }
+        var owner = r.Caller.Account?.CanonicalId ?? throw S3Errors.AccessDenied();
+        var acl = await acls.AclFromHeadersAsync(r, owner, null);
+        await buckets.CreateAsync(r.Caller, r.Bucket, region, acl, r.Aborted);
+        r.Response.Headers.Location = "/" + r.Bucket;
+        r.Response.StatusCode = 200;
+    }
+
+    public async Task HeadBucketAsync(S3Request r)
+    {
+        var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.ListBucket, r.Aborted);
+        r.Response.Headers["x-amz-bucket-region"] = bucket.Region;
+        r.Response.StatusCode = 200;
+    }
+
+    public async Task DeleteBucketAsync(S3Request r)
+    {
+        await buckets.DeleteAsync(r.Caller, r.Bucket, r.Aborted);
+        r.Response.StatusCode = 204;
+    }
+
+    public async Task GetLocationAsync(S3Request r)
+    {
+        var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.GetBucketLocation, r.Aborted);
+        // AWS answers an empty constraint for us-east-1; every other region is named.
+        await S3Xml.WriteAsync(r.Response, "LocationConstraint", w =>
+        {
+            if (bucket.Region != "us-east-1")
+                w.WriteString(bucket.Region);
+        });
+    }
+}

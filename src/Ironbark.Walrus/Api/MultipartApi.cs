@@ -1,0 +1,175 @@
+using System.Globalization;
+using Ironbark.Walrus.Domain;
+using Ironbark.Walrus.Store;
+
+namespace Ironbark.Walrus.Api;
+
+/// <summary>Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts and ListMultipartUploads.</summary>
+public sealed class MultipartApi(MultipartService multipart, BucketService buckets, ObjectService objects, WalrusStore store, AclApi acls)
+{
+    public async Task CreateAsync(S3Request r)
+    {
+        var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
+        var owner = r.Caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
+        var upload = await multipart.CreateAsync(r.Caller, r.Bucket, r.Key,
+            ObjectHeaders.FromRequest(r.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))),
+            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), r.Aborted);
+        await S3Xml.WriteAsync(r.Response, "InitiateMultipartUploadResult", w =>
+        {
+            w.Element("Bucket", r.Bucket);
+            w.Element("Key", r.Key);
+            w.Element("UploadId", upload.UploadId);
+        });
+    }
+
+    public async Task UploadPartAsync(S3Request r)
+    {
+        var part = await multipart.UploadPartAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), r.Body, r.ContentLength,
+            ObjectService.ParseContentMd5(r.Header("Content-MD5")), r.Aborted);
+        r.Response.Headers.ETag = part.Etag;
+        r.Response.StatusCode = 200;
+    }
+
+    public async Task UploadPartCopyAsync(S3Request r)
+    {
+        var source = await CopySource.ResolveAsync(r, objects);
+        ByteRange? range = null;
+        if (r.Header("x-amz-copy-source-range") is { } header)
+        {
+            range = ByteRange.Parse(header, source.Size);
+            if (range is null || !header.Contains('-') || header.EndsWith('-') || header.StartsWith("bytes=-", StringComparison.Ordinal))
+                throw S3Errors.InvalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+                    "x-amz-copy-source-range", header);
+        }
+        var part = await multipart.UploadPartCopyAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), source, range, r.Aborted);
+        await S3Xml.WriteAsync(r.Response, "CopyPartResult", w =>
+        {
+            w.Element("LastModified", S3Xml.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(part.LastModifiedMs)));
+            w.Element("ETag", part.Etag);
+        });
+    }
+
+    public async Task CompleteAsync(S3Request r)
+    {
+        var xml = await S3Xml.ReadAsync(r.Body, r.Aborted);
+        if (xml.Name.LocalName != "CompleteMultipartUpload")
+            throw S3Errors.MalformedXml();
+        var parts = new List<(int, string)>();
+        foreach (var p in xml.Children("Part"))
+        {
+            if (!int.TryParse(p.Child("PartNumber"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || p.Child("ETag") is not { } etag)
+                throw S3Errors.MalformedXml();
+            parts.Add((n, etag));
+        }
+        var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, r.Aborted);
+        if (row.VersionId != ObjectRow.NullVersion)
+            r.Response.Headers["x-amz-version-id"] = row.VersionId;
+        await S3Xml.WriteAsync(r.Response, "CompleteMultipartUploadResult", w =>
+        {
+            w.Element("Location", $"{r.Request.Scheme}://{r.Request.Host}/{r.Bucket}/{Ironbark.Common.Auth.SigV4.UriEncode(r.Key, true)}");
+            w.Element("Bucket", r.Bucket);
+            w.Element("Key", r.Key);
+            w.Element("ETag", row.Etag);
+        });
+    }
+
+    public async Task AbortAsync(S3Request r)
+    {
+        await multipart.AbortAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, r.Aborted);
+        r.Response.StatusCode = 204;
+    }
+
+    public async Task ListPartsAsync(S3Request r)
+    {
+        var uploadId = r.Query("uploadId")!;
+        var upload = await multipart.FindAsync(r.Caller, r.Bucket, r.Key, uploadId, S3Action.ListMultipartUploadParts, r.Aborted);
+        var marker = IntArg(r, "part-number-marker", 0);
+        var max = Math.Min(IntArg(r, "max-parts", 1000), 1000);
+        var parts = await store.ListPartsAsync(uploadId, marker, max + 1, r.Aborted);
+        var truncated = parts.Count > max;
+        var page = parts.Take(max).ToList();
+        await S3Xml.WriteAsync(r.Response, "ListPartsResult", w =>
+        {
+            w.Element("Bucket", r.Bucket);
+            w.Element("Key", r.Key);
+            w.Element("UploadId", uploadId);
+            WriteParty(w, "Initiator", upload.OwnerCanonical);
+            WriteParty(w, "Owner", upload.OwnerCanonical);
+            w.Element("StorageClass", "STANDARD");
+            w.Element("PartNumberMarker", marker.ToString(CultureInfo.InvariantCulture));
+            if (page.Count > 0)
+                w.Element("NextPartNumberMarker", page[^1].PartNumber.ToString(CultureInfo.InvariantCulture));
+            w.Element("MaxParts", max.ToString(CultureInfo.InvariantCulture));
+            w.Element("IsTruncated", truncated ? "true" : "false");
+            foreach (var p in page)
+            {
+                w.WriteStartElement("Part", S3Xml.Namespace);
+                w.Element("PartNumber", p.PartNumber.ToString(CultureInfo.InvariantCulture));
+                w.Element("LastModified", S3Xml.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(p.LastModifiedMs)));
+                w.Element("ETag", p.Etag);
+                w.Element("Size", p.Size.ToString(CultureInfo.InvariantCulture));
+                w.WriteEndElement();
+            }
+        });
+    }
+
+    public async Task ListUploadsAsync(S3Request r)
+    {
+        await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.ListBucketMultipartUploads, r.Aborted);
+        var prefix = r.Query("prefix") ?? "";
+        var keyMarker = r.Query("key-marker") ?? "";
+        var uploadMarker = r.Query("upload-id-marker") ?? "";
+        var max = Math.Min(IntArg(r, "max-uploads", 1000), 1000);
+        var rows = await store.ListUploadsAsync(r.Bucket, prefix, keyMarker, keyMarker.Length > 0 ? uploadMarker : "", max + 1, r.Aborted);
+        var page = rows.Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal)).Take(max + 1).ToList();
+        var truncated = page.Count > max;
+        page = page.Take(max).ToList();
+        await S3Xml.WriteAsync(r.Response, "ListMultipartUploadsResult", w =>
+        {
+            w.Element("Bucket", r.Bucket);
+            w.Element("KeyMarker", keyMarker);
+            w.Element("UploadIdMarker", uploadMarker);
+            if (truncated)
+            {
+                w.Element("NextKeyMarker", page[^1].Key);
+                w.Element("NextUploadIdMarker", page[^1].UploadId);
+            }
+            w.Element("Prefix", prefix);
+            w.Element("MaxUploads", max.ToString(CultureInfo.InvariantCulture));
+            w.Element("IsTruncated", truncated ? "true" : "false");
+            foreach (var u in page)
+            {
+                w.WriteStartElement("Upload", S3Xml.Namespace);
+                w.Element("Key", u.Key);
+                w.Element("UploadId", u.UploadId);
+                WriteParty(w, "Initiator", u.OwnerCanonical);
+                WriteParty(w, "Owner", u.OwnerCanonical);
+                w.Element("StorageClass", "STANDARD");
+                w.Element("Initiated", S3Xml.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(u.InitiatedMs)));
+                w.WriteEndElement();
+            }
+        });
+    }
+
+    private static void WriteParty(System.Xml.XmlWriter w, string element, string canonicalId)
+    {
+        w.WriteStartElement(element, S3Xml.Namespace);
+        w.Element("ID", canonicalId);
+        w.WriteEndElement();
+    }
+
+    private static int PartNumber(S3Request r) =>
+        int.TryParse(r.Query("partNumber"), NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw S3Errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", r.Query("partNumber"));
+
+    private static int IntArg(S3Request r, string name, int fallback)
+    {
+        var text = r.Query(name);
+        if (text is null)
+            return fallback;
+        return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
+            ? n
+            : throw S3Errors.InvalidArgument($"Provided {name} not an integer or within integer range", name, text);
+    }
+}

@@ -1,0 +1,128 @@
+using System.Security.Cryptography;
+using System.Text;
+using Ironbark.Common.Accounts;
+using Ironbark.Common.Auth;
+using Ironbark.Walrus.Domain;
+using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Net.Http.Headers;
+
+namespace Ironbark.Walrus.Api;
+
+/// <summary>
+/// Browser-style POST uploads (multipart/form-data with a signed policy, SigV4 or SigV2). The file
+/// part streams straight into the object store.
+/// </summary>
+public sealed class PostObjectApi(ObjectService objects, BucketService buckets, AccountStore accounts, TimeProvider time)
+{
+    private const int MaxFieldBytes = 64 * 1024;
+
+    public async Task PostObjectAsync(S3Request r)
+    {
+        if (!MediaTypeHeaderValue.TryParse(r.Request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
+            throw S3Errors.InvalidRequest("POST requires multipart/form-data with a file field, or ?delete / ?uploads.");
+        var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? throw S3Errors.MalformedXml();
+        var reader = new MultipartReader(boundary, r.Body);
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        string? fileName = null;
+        MultipartSection? file = null;
+        while (await reader.ReadNextSectionAsync(r.Aborted) is { } section)
+        {
+            var disposition = ContentDispositionHeaderValue.Parse(section.ContentDisposition);
+            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value?.ToLowerInvariant() ?? "";
+            if (name == "file")
+            {
+                fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "";
+                if (section.ContentType is { } type && !fields.ContainsKey("content-type"))
+                    fields["content-type"] = type;
+                file = section;
+                break;
+            }
+            using var text = new StreamReader(section.Body, Encoding.UTF8);
+            var value = await text.ReadToEndAsync(r.Aborted);
+            if (value.Length > MaxFieldBytes)
+                throw S3Errors.InvalidArgument("A form field is too large.", name);
+            fields[name] = value;
+        }
+        if (file is null)
+            throw S3Errors.InvalidArgument("POST requires exactly one file upload per request.", "file", "0");
+        if (!fields.TryGetValue("key", out var key) || key.Length == 0)
+            throw S3Errors.InvalidArgument("Bucket POST must contain a field named 'key'.  If it is specified, please check the order of the fields.", "key");
+        key = key.Replace("${filename}", fileName, StringComparison.Ordinal);
+        fields["key"] = key;
+        fields["bucket"] = r.Bucket;
+
+        var caller = await AuthenticateAsync(fields, r.Aborted);
+        PostPolicy? policy = null;
+        if (!caller.IsAnonymous)
+        {
+            policy = PostPolicy.Parse(fields["policy"]);
+            policy.Check(fields, time.GetUtcNow());
+        }
+        var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
+        var owner = caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
+        var headers = ObjectHeaders.FromRequest(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+        var acl = fields.TryGetValue("acl", out var canned) ? AccessControlList.Canned(canned, owner, bucket.OwnerCanonical) : null;
+        var row = await objects.PutAsync(caller, r.Bucket, key, file.Body,
+            new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null),
+            r.Aborted, policy?.MaxLength, policy is null ? _ => { } : policy.CheckLength);
+        await RespondAsync(r, fields, row.Etag, key);
+    }
+
+    private static async Task RespondAsync(S3Request r, Dictionary<string, string> fields, string etag, string key)
+    {
+        r.Response.Headers.ETag = etag;
+        r.Response.Headers.Location = $"{r.Request.Scheme}://{r.Request.Host}/{r.Bucket}/{SigV4.UriEncode(key, true)}";
+        if (fields.TryGetValue("success_action_redirect", out var redirect) && Uri.TryCreate(redirect, UriKind.Absolute, out var target))
+        {
+            var separator = target.Query.Length > 0 ? "&" : "?";
+            r.Response.Redirect($"{redirect}{separator}bucket={Uri.EscapeDataString(r.Bucket)}&key={Uri.EscapeDataString(key)}&etag={Uri.EscapeDataString(etag)}");
+            return;
+        }
+        switch (fields.GetValueOrDefault("success_action_status"))
+        {
+            case "200":
+                r.Response.StatusCode = 200;
+                break;
+            case "201":
+                await S3Xml.WriteAsync(r.Response, "PostResponse", w =>
+                {
+                    w.Element("Location", r.Response.Headers.Location.ToString());
+                    w.Element("Bucket", r.Bucket);
+                    w.Element("Key", key);
+                    w.Element("ETag", etag);
+                }, 201);
+                break;
+            default:
+                r.Response.StatusCode = 204;
+                break;
+        }
+    }
+
+    /// <summary>The caller the form's signature proves (SigV4 or SigV2 over the policy), or anonymous when the form is unsigned.</summary>
+    private async Task<Caller> AuthenticateAsync(Dictionary<string, string> fields, CancellationToken ct)
+    {
+        if (fields.TryGetValue("x-amz-signature", out var signatureV4))
+        {
+            var policy = fields.GetValueOrDefault("policy") ?? throw S3Errors.InvalidArgument("Bucket POST must contain a field named 'policy'.", "policy");
+            if (fields.GetValueOrDefault("x-amz-algorithm") != SigV4.Algorithm)
+                throw S3Errors.InvalidArgument("Only AWS4-HMAC-SHA256 is supported for x-amz-algorithm.", "x-amz-algorithm");
+            var scope = SigningScope.Parse(fields.GetValueOrDefault("x-amz-credential") ?? "",
+                m => new AuthException("InvalidArgument", m, 400));
+            var (key, account) = await accounts.ResolveAsync(scope.AccessKeyId, ct) ?? throw AuthException.UnknownKey();
+            var expected = SigV4.Sign(SigV4.SigningKey(key.SecretAccessKey, scope.Date, scope.Region, scope.Service), policy);
+            if (!SigV4.SignaturesEqual(expected, signatureV4))
+                throw AuthException.SignatureMismatch();
+            return new Caller(account, key.AccessKeyId);
+        }
+        if (fields.TryGetValue("signature", out var signatureV2))
+        {
+            var policy = fields.GetValueOrDefault("policy") ?? throw S3Errors.InvalidArgument("Bucket POST must contain a field named 'policy'.", "policy");
+            var (key, account) = await accounts.ResolveAsync(fields.GetValueOrDefault("awsaccesskeyid") ?? "", ct) ?? throw AuthException.UnknownKey();
+            var expected = Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(key.SecretAccessKey), Encoding.UTF8.GetBytes(policy)));
+            if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signatureV2)))
+                throw AuthException.SignatureMismatch();
+            return new Caller(account, key.AccessKeyId);
+        }
+        return Caller.Anonymous;
+    }
+}

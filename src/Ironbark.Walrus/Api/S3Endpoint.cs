@@ -1,0 +1,59 @@
+using Ironbark.Common.Auth;
+using Ironbark.Walrus.Domain;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Ironbark.Walrus.Api;
+
+/// <summary>
+/// The S3 REST edge: resolves the addressed bucket and key, authenticates, dispatches, and is the
+/// one place where errors become S3 error responses.
+/// </summary>
+public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router router, WalrusOptions options, ILogger<S3Endpoint> log)
+{
+    public async Task HandleAsync(HttpContext http)
+    {
+        http.Response.Headers["x-amz-request-id"] = http.TraceIdentifier;
+        http.Response.Headers.Server = "Ironbark-Walrus";
+        try
+        {
+            var (rawPath, rawQuery) = RequestAuthenticator.RawTarget(http.Request);
+            var address = S3Address.Parse(http.Request.Host.Value ?? "", rawPath, options.Domain);
+            if (http.Request.Method == HttpMethods.Options)
+            {
+                await router.PreflightAsync(http, address);
+                return;
+            }
+            var v2Resource = address.V2Resource(rawPath, SigV4.ParseQuery(rawQuery));
+            var auth = await authenticator.AuthenticateAsync(http.Request, "s3", v2Resource, http.RequestAborted);
+            await router.DispatchAsync(new S3Request(http, address, auth));
+        }
+        catch (WalrusException e)
+        {
+            await S3ErrorWriter.WriteAsync(http, e.Code, e.Status, e.Message, e.Details);
+        }
+        catch (DeleteMarkerException e)
+        {
+            http.Response.Headers["x-amz-delete-marker"] = "true";
+            http.Response.Headers["x-amz-version-id"] = e.Marker.VersionId;
+            await S3ErrorWriter.WriteAsync(http, e.Error.Code, e.Error.Status, e.Error.Message, e.Error.Details);
+        }
+        catch (AuthException e)
+        {
+            await S3ErrorWriter.WriteAsync(http, e.Code, e.StatusCode, e.Message);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client went away; nothing was committed.
+        }
+        catch (BadHttpRequestException e)
+        {
+            await S3ErrorWriter.WriteAsync(http, "IncompleteBody", 400, e.Message);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
+            await S3ErrorWriter.WriteAsync(http, "InternalError", 500, "We encountered an internal error. Please try again.");
+        }
+    }
+}

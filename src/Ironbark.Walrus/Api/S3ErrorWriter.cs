@@ -1,0 +1,36 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Ironbark.Walrus.Api;
+
+/// <summary>Writes an error as S3 does: the XML body with Code, Message, Resource and RequestId.</summary>
+public static class S3ErrorWriter
+{
+    public static async Task WriteAsync(HttpContext http, string code, int status, string message, IReadOnlyDictionary<string, string>? details = null)
+    {
+        var response = http.Response;
+        if (response.HasStarted)
+        {
+            http.Abort();
+            return;
+        }
+        response.Clear();
+        response.Headers["x-amz-request-id"] = http.TraceIdentifier;
+        if (http.Request.Method == HttpMethods.Head)
+        {
+            // HEAD answers carry no body; clients read the status code.
+            response.StatusCode = status;
+            response.Headers["x-amz-error-code"] = code;
+            return;
+        }
+        await S3Xml.WriteAsync(response, "Error", w =>
+        {
+            w.WriteElementString("Code", code);
+            w.WriteElementString("Message", message);
+            if (details is not null)
+                foreach (var (name, value) in details)
+                    w.WriteElementString(name, value);
+            w.WriteElementString("Resource", http.Request.Path.Value);
+            w.WriteElementString("RequestId", http.TraceIdentifier);
+        }, status, ns: "");
+    }
+}

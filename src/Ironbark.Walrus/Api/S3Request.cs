@@ -1,0 +1,25 @@
+using Ironbark.Common.Auth;
+using Microsoft.AspNetCore.Http;
+
+namespace Ironbark.Walrus.Api;
+
+/// <summary>An authenticated S3 request: what it addresses, who sent it and its (checked) body.</summary>
+public sealed class S3Request(HttpContext http, S3Address address, AuthenticatedRequest auth)
+{
+    public HttpContext Http { get; } = http;
+    public HttpRequest Request => Http.Request;
+    public HttpResponse Response => Http.Response;
+    public string Bucket => address.Bucket ?? throw new InvalidOperationException("No bucket in this request.");
+    public string Key => address.Key ?? throw new InvalidOperationException("No key in this request.");
+    public bool HasBucket => address.Bucket is not null;
+    public bool HasKey => address.Key is not null;
+    public Caller Caller => auth.Caller;
+    public Stream Body => auth.Body;
+    public long? ContentLength => auth.DecodedContentLength;
+    public bool AwsChunked => auth.BodyIsAwsChunked;
+    public CancellationToken Aborted => Http.RequestAborted;
+
+    public bool Has(string subresource) => Request.Query.ContainsKey(subresource);
+    public string? Query(string name) => Request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
+    public string? Header(string name) => Request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
+}

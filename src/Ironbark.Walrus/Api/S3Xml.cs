@@ -1,0 +1,80 @@
+using System.Globalization;
+using System.Text;
+using System.Xml;
+using System.Xml.Linq;
+using Ironbark.Walrus.Domain;
+using Microsoft.AspNetCore.Http;
+
+namespace Ironbark.Walrus.Api;
+
+/// <summary>S3 XML in and out: answers in the S3 namespace, request bodies parsed with a size cap.</summary>
+public static class S3Xml
+{
+    public const string Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
+    private const int MaxBodyBytes = 1024 * 1024;
+    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Async = true };
+
+    public static async Task WriteAsync(HttpResponse response, string root, Action<XmlWriter> body, int status = 200, string ns = Namespace)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = XmlWriter.Create(buffer, Settings))
+        {
+            writer.WriteStartDocument();
+            writer.WriteStartElement(root, ns);
+            body(writer);
+            writer.WriteEndElement();
+            writer.WriteEndDocument();
+        }
+        response.StatusCode = status;
+        response.ContentType = "application/xml";
+        response.ContentLength = buffer.Length;
+        await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+    }
+
+    public static void Element(this XmlWriter writer, string name, string? value)
+    {
+        if (value is not null)
+            writer.WriteElementString(name, Namespace, value);
+    }
+
+    public static string Timestamp(DateTimeOffset when) => when.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public static string HttpDate(DateTimeOffset when) => when.UtcDateTime.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>Reads a small XML request body; MalformedXML when it is missing, too big or not XML.</summary>
+    public static async Task<XElement> ReadAsync(Stream body, CancellationToken ct)
+    {
+        var bytes = await ReadBytesAsync(body, ct);
+        if (bytes.Length == 0)
+            throw S3Errors.MalformedXml();
+        try
+        {
+            using var reader = XmlReader.Create(new MemoryStream(bytes), new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null });
+            return XElement.Load(reader);
+        }
+        catch (XmlException)
+        {
+            throw S3Errors.MalformedXml();
+        }
+    }
+
+    public static async Task<byte[]> ReadBytesAsync(Stream body, CancellationToken ct)
+    {
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await body.ReadAsync(chunk, ct)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+                throw S3Errors.MalformedXml();
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+
+    /// <summary>Child elements by local name, whatever namespace the client used.</summary>
+    public static IEnumerable<XElement> Children(this XElement element, string name) =>
+        element.Elements().Where(e => e.Name.LocalName == name);
+
+    public static string? Child(this XElement element, string name) => element.Children(name).FirstOrDefault()?.Value;
+}

@@ -1,0 +1,32 @@
+using Ironbark.Common.Auth;
+using Ironbark.Walrus.Store;
+
+namespace Ironbark.Walrus.Domain;
+
+/// <summary>
+/// Decides whether a caller may do an action on a bucket or object: an explicit Deny in the bucket
+/// policy always wins; then an Allow in the policy, ownership, or an ACL grant lets it through.
+/// </summary>
+public static class AccessEvaluator
+{
+    public static void Require(Caller caller, BucketRow bucket, S3Action action, ObjectRow? target = null, string? key = null)
+    {
+        if (!IsAllowed(caller, bucket, action, target, key))
+            throw S3Errors.AccessDenied();
+    }
+
+    public static bool IsAllowed(Caller caller, BucketRow bucket, S3Action action, ObjectRow? target = null, string? key = null)
+    {
+        var policy = bucket.Policy is null ? PolicyDecision.None : BucketPolicy.Parse(bucket.Policy).Evaluate(caller, action.Name, bucket.Name, key ?? target?.Key);
+        if (policy == PolicyDecision.Deny)
+            return false;
+        if (policy == PolicyDecision.Allow)
+            return true;
+        var canonical = caller.Account?.CanonicalId;
+        if (action.ObjectPermission is not null && target is not null)
+            return canonical == target.OwnerCanonical || AccessControlList.FromJson(target.Acl).Allows(canonical, action.ObjectPermission);
+        if (canonical == bucket.OwnerCanonical)
+            return true;
+        return action.BucketPermission is not null && AccessControlList.FromJson(bucket.Acl).Allows(canonical, action.BucketPermission);
+    }
+}

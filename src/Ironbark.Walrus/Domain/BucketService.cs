@@ -1,0 +1,64 @@
+using Ironbark.Common.Auth;
+using Ironbark.Walrus.Backends;
+using Ironbark.Walrus.Store;
+
+namespace Ironbark.Walrus.Domain;
+
+/// <summary>Buckets: create, delete, list, and the access-checked lookup every operation starts with.</summary>
+public sealed class BucketService(WalrusStore store, IObjectStore blobs, WalrusOptions options)
+{
+    public async Task<BucketRow> GetAsync(string name, CancellationToken ct) =>
+        await store.GetBucketAsync(name, ct) ?? throw S3Errors.NoSuchBucket(name);
+
+    /// <summary>Finds the bucket and checks the caller may do <paramref name="action"/> on it.</summary>
+    public async Task<BucketRow> AuthorizeAsync(Caller caller, string name, S3Action action, CancellationToken ct, string? key = null)
+    {
+        var bucket = await GetAsync(name, ct);
+        AccessEvaluator.Require(caller, bucket, action, key: key);
+        return bucket;
+    }
+
+    public async Task<BucketRow> CreateAsync(Caller caller, string name, string? region, AccessControlList? acl, CancellationToken ct)
+    {
+        if (caller.Account is not { } account)
+            throw S3Errors.AccessDenied();
+        BucketNames.Validate(name);
+        if (region is not null && region.Length > 0 && region != options.Region && region != "us-east-1")
+            throw new WalrusException("InvalidLocationConstraint", 400, $"The specified location-constraint is not valid: this cloud's region is '{options.Region}'.")
+                .With("LocationConstraint", region);
+        var row = new BucketRow
+        {
+            Name = name,
+            OwnerId = account.Id,
+            OwnerCanonical = account.CanonicalId,
+            Region = string.IsNullOrEmpty(region) ? options.Region : region,
+            CreatedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Acl = (acl ?? AccessControlList.Canned("private", account.CanonicalId)).ToJson(),
+        };
+        var existingOwner = await store.TryCreateBucketAsync(row, ct);
+        if (existingOwner is null)
+            return row;
+        throw existingOwner == account.Id ? S3Errors.BucketAlreadyOwnedByYou(name) : S3Errors.BucketAlreadyExists(name);
+    }
+
+    public async Task DeleteAsync(Caller caller, string name, CancellationToken ct)
+    {
+        await AuthorizeAsync(caller, name, S3Action.DeleteBucket, ct);
+        if (!await store.DeleteBucketIfEmptyAsync(name, ct))
+            throw S3Errors.BucketNotEmpty(name);
+    }
+
+    public async Task<IReadOnlyList<BucketRow>> ListAsync(Caller caller, CancellationToken ct)
+    {
+        if (caller.Account is not { } account)
+            throw S3Errors.AccessDenied();
+        return await store.ListBucketsAsync(account.Id, ct);
+    }
+
+    /// <summary>Deletes blobs released by a committed metadata change.</summary>
+    public void Release(IEnumerable<string> blobIds)
+    {
+        foreach (var id in blobIds)
+            blobs.Delete(id);
+    }
+}

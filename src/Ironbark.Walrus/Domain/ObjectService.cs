@@ -1,0 +1,238 @@
+using System.Security.Cryptography;
+using System.Text;
+using Ironbark.Common.Auth;
+using Ironbark.Walrus.Backends;
+using Ironbark.Walrus.Store;
+
+namespace Ironbark.Walrus.Domain;
+
+/// <summary>Objects: store, fetch, copy, delete and list, with access checks and versioning.</summary>
+public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketService buckets, WalrusOptions options)
+{
+    public const int MaxKeyBytes = 1024;
+
+    /// <summary>What a new object is stored with besides its bytes.</summary>
+    public sealed record PutSpec(Dictionary<string, string> Headers, AccessControlList? Acl, string? Tags, byte[]? ContentMd5, long? ContentLength);
+
+    /// <param name="checkLength">For uploads without a declared length (browser POST): a check of the received length.</param>
+    public async Task<ObjectRow> PutAsync(Caller caller, string bucketName, string key, Stream body, PutSpec spec, CancellationToken ct,
+        long? maxBytes = null, Action<long>? checkLength = null)
+    {
+        ValidateKey(key);
+        var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
+        if (spec.ContentLength is null && checkLength is null)
+            throw S3Errors.MissingContentLength();
+        var limit = Math.Min(maxBytes ?? long.MaxValue, options.MaxPutBytes);
+        if (spec.ContentLength > limit)
+            throw S3Errors.EntityTooLarge(limit);
+        var blob = await WriteBlobAsync(body, limit, ct);
+        try
+        {
+            if (spec.ContentLength is not null && blob.Size != spec.ContentLength)
+                throw S3Errors.IncompleteBody();
+            checkLength?.Invoke(blob.Size);
+            if (spec.ContentMd5 is not null && !spec.ContentMd5.AsSpan().SequenceEqual(blob.Md5))
+                throw S3Errors.BadDigest();
+            var row = NewRow(caller, bucket, key, spec.Headers, spec.Acl, spec.Tags);
+            row.BlobId = blob.Id;
+            row.Size = blob.Size;
+            row.Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"";
+            buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct));
+            return row;
+        }
+        catch
+        {
+            blobs.Delete(blob.Id);
+            throw;
+        }
+    }
+
+    /// <summary>Streams a body into a blob, turning an oversized body into EntityTooLarge.</summary>
+    public async Task<StoredBlob> WriteBlobAsync(Stream body, long maxBytes, CancellationToken ct)
+    {
+        try
+        {
+            return await blobs.WriteAsync(body, maxBytes, ct);
+        }
+        catch (BodyTooLargeException e)
+        {
+            throw S3Errors.EntityTooLarge(e.Limit);
+        }
+    }
+
+    /// <summary>Finds an object version the caller may read; delete markers answer as S3 does.</summary>
+    public async Task<(BucketRow Bucket, ObjectRow Row)> FindAsync(Caller caller, string bucketName, string key, string? versionId,
+        S3Action action, CancellationToken ct)
+    {
+        var bucket = await buckets.GetAsync(bucketName, ct);
+        var row = await store.GetObjectAsync(bucketName, key, versionId, ct);
+        if (row is null)
+        {
+            if (versionId is not null && versionId != ObjectRow.NullVersion && !LooksLikeVersionId(versionId))
+                throw S3Errors.InvalidArgument("Invalid version id specified", "versionId", versionId);
+            if (!AccessEvaluator.IsAllowed(caller, bucket, S3Action.ListBucket))
+                throw S3Errors.AccessDenied();
+            throw versionId is null ? S3Errors.NoSuchKey(key) : S3Errors.NoSuchVersion(key, versionId);
+        }
+        if (row.DeleteMarker)
+        {
+            AccessEvaluator.Require(caller, bucket, S3Action.ListBucket);
+            throw versionId is null
+                ? new DeleteMarkerException(S3Errors.NoSuchKey(key), row)
+                : new DeleteMarkerException(S3Errors.MethodNotAllowed("GET"), row);
+        }
+        AccessEvaluator.Require(caller, bucket, action, row);
+        return (bucket, row);
+    }
+
+    public Stream OpenRead(ObjectRow row) => blobs.OpenRead(row.BlobId ?? throw new InvalidOperationException("A delete marker has no bytes."));
+
+    /// <summary>Deletes an object (or one version); answers what S3 reports: the version removed or the delete marker made.</summary>
+    public async Task<(string? VersionId, bool DeleteMarker)> DeleteAsync(Caller caller, string bucketName, string key, string? versionId, CancellationToken ct)
+    {
+        var bucket = await buckets.AuthorizeAsync(caller, bucketName, versionId is null ? S3Action.DeleteObject : S3Action.DeleteObjectVersion, ct, key);
+        if (versionId is not null)
+        {
+            if (versionId != ObjectRow.NullVersion && !LooksLikeVersionId(versionId))
+                throw S3Errors.InvalidArgument("Invalid version id specified", "versionId", versionId);
+            var (removed, freed) = await store.DeleteVersionAsync(bucketName, key, versionId, ct);
+            buckets.Release(freed);
+            return (versionId, removed?.DeleteMarker ?? false);
+        }
+        if (bucket.Versioning == "")
+        {
+            var (_, freed) = await store.DeleteNullVersionAsync(bucketName, key, ct);
+            buckets.Release(freed);
+            return (null, false);
+        }
+        var marker = NewRow(caller, bucket, key, new Dictionary<string, string>(), null, null);
+        buckets.Release(await store.PutDeleteMarkerAsync(marker, bucket.Versioning == "Enabled", ct));
+        return (marker.VersionId, true);
+    }
+
+    /// <summary>Copies an object (or a version of it) into a new object, with the source's or new metadata.</summary>
+    public async Task<(ObjectRow Row, ObjectRow Source)> CopyAsync(Caller caller, ObjectRow source, string bucketName, string key,
+        Dictionary<string, string>? newHeaders, AccessControlList? acl, string? tags, bool copyTags, CancellationToken ct)
+    {
+        ValidateKey(key);
+        var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
+        if (source.Bucket == bucketName && source.Key == key && newHeaders is null && source.VersionId == ObjectRow.NullVersion)
+            throw S3Errors.InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
+        var blob = await blobs.CopyAsync(source.BlobId!, 0, source.Size, ct);
+        try
+        {
+            var row = NewRow(caller, bucket, key, newHeaders ?? ObjectHeaders.FromJson(source.Headers), acl, copyTags ? source.Tags : tags);
+            row.BlobId = blob.Id;
+            row.Size = blob.Size;
+            row.Etag = source.Etag;
+            buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct));
+            return (row, source);
+        }
+        catch
+        {
+            blobs.Delete(blob.Id);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Lists the latest objects under a prefix, rolling keys up into common prefixes at the
+    /// delimiter. <paramref name="after"/> is exclusive; a common prefix as marker skips all under it.
+    /// </summary>
+    public async Task<ObjectListing> ListAsync(Caller caller, string bucketName, string prefix, string? delimiter, string after, int maxKeys, CancellationToken ct)
+    {
+        await buckets.AuthorizeAsync(caller, bucketName, S3Action.ListBucket, ct);
+        var objects = new List<ObjectRow>();
+        var prefixes = new List<string>();
+        if (maxKeys <= 0)
+            return new ObjectListing(objects, prefixes, false, null);
+        var (from, inclusive) = StartAfter(prefix, delimiter, after);
+        string? last = null;
+        while (true)
+        {
+            var batch = await store.ListLatestAsync(bucketName, from, inclusive, Math.Min(1000, maxKeys + 1), ct);
+            if (batch.Count == 0)
+                return new ObjectListing(objects, prefixes, false, last);
+            foreach (var row in batch)
+            {
+                if (!row.Key.StartsWith(prefix, StringComparison.Ordinal))
+                    return new ObjectListing(objects, prefixes, false, last);
+                var cut = string.IsNullOrEmpty(delimiter) ? -1 : row.Key.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal);
+                if (objects.Count + prefixes.Count == maxKeys)
+                    return new ObjectListing(objects, prefixes, true, last);
+                if (cut >= 0)
+                {
+                    var commonPrefix = row.Key[..(cut + delimiter!.Length)];
+                    prefixes.Add(commonPrefix);
+                    last = commonPrefix;
+                    (from, inclusive) = (PastPrefix(commonPrefix), true);
+                    break;
+                }
+                objects.Add(row);
+                last = row.Key;
+                (from, inclusive) = (row.Key, false);
+            }
+        }
+    }
+
+    private static (string From, bool Inclusive) StartAfter(string prefix, string? delimiter, string after)
+    {
+        if (!string.IsNullOrEmpty(delimiter) && after.StartsWith(prefix, StringComparison.Ordinal) && after.EndsWith(delimiter, StringComparison.Ordinal)
+            && after.IndexOf(delimiter, prefix.Length, StringComparison.Ordinal) == after.Length - delimiter.Length)
+            return (PastPrefix(after), true);
+        return string.CompareOrdinal(prefix, after) > 0 ? (prefix, true) : (after, false);
+    }
+
+    /// <summary>The smallest string greater than every string that starts with <paramref name="prefix"/>.</summary>
+    private static string PastPrefix(string prefix)
+    {
+        var chars = prefix.ToCharArray();
+        for (var i = chars.Length - 1; i >= 0; i--)
+        {
+            if (chars[i] < char.MaxValue && !char.IsSurrogate(chars[i]))
+            {
+                chars[i]++;
+                return new string(chars, 0, i + 1);
+            }
+        }
+        return prefix + char.MaxValue;
+    }
+
+    internal ObjectRow NewRow(Caller caller, BucketRow bucket, string key, Dictionary<string, string> headers, AccessControlList? acl, string? tags)
+    {
+        var owner = caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
+        return new ObjectRow
+        {
+            Bucket = bucket.Name,
+            Key = key,
+            LastModifiedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            OwnerCanonical = owner,
+            Headers = ObjectHeaders.ToJson(headers),
+            Acl = (acl ?? AccessControlList.Canned("private", owner)).ToJson(),
+            Tags = tags,
+        };
+    }
+
+    public static void ValidateKey(string key)
+    {
+        if (Encoding.UTF8.GetByteCount(key) > MaxKeyBytes)
+            throw S3Errors.KeyTooLong();
+    }
+
+    private static bool LooksLikeVersionId(string versionId) => versionId.Length == 32 && versionId.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_');
+
+    public static byte[]? ParseContentMd5(string? header)
+    {
+        if (header is null)
+            return null;
+        try
+        {
+            var md5 = Convert.FromBase64String(header);
+            return md5.Length == MD5.HashSizeInBytes ? md5 : throw S3Errors.InvalidDigest();
+        }
+        catch (FormatException)
+        {
+            throw S3Errors.InvalidDigest();
+        }
+    }
+}

@@ -1,0 +1,26 @@
+namespace Ironbark.Walrus.Store;
+
+/// <summary>One version of an object (the only one, "null", in an unversioned bucket) or a delete marker.</summary>
+public sealed class ObjectRow
+{
+    public const string NullVersion = "null";
+
+    public string Bucket { get; set; } = "";
+    public string Key { get; set; } = "";
+    public string VersionId { get; set; } = NullVersion;
+    public long Seq { get; set; }
+    public bool IsLatest { get; set; }
+    public bool DeleteMarker { get; set; }
+    public string? BlobId { get; set; }
+    public long Size { get; set; }
+    public string Etag { get; set; } = "";
+    public long LastModifiedMs { get; set; }
+    public string OwnerCanonical { get; set; } = "";
+    /// <summary>JSON of the stored response headers: Content-Type, Content-Disposition…, x-amz-meta-*.</summary>
+    public string Headers { get; set; } = "{}";
+    public string Acl { get; set; } = "";
+    /// <summary>JSON object of the tag set, or null when the object has no tags.</summary>
+    public string? Tags { get; set; }
+
+    public DateTimeOffset LastModified => DateTimeOffset.FromUnixTimeMilliseconds(LastModifiedMs);
+}

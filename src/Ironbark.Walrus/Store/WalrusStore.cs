@@ -1,0 +1,335 @@
+using System.Data.Common;
+using System.Security.Cryptography;
+using Dapper;
+using Ironbark.Common.Data;
+
+namespace Ironbark.Walrus.Store;
+
+/// <summary>
+/// Walrus metadata: buckets, object versions, multipart uploads and parts. Every write that
+/// replaces or removes bytes returns the blob ids it released, for the caller to delete only
+/// after the commit.
+/// </summary>
+public sealed class WalrusStore(Database db)
+{
+    private const string ObjectColumns =
+        "bucket, key, version_id, seq, is_latest, delete_marker, blob_id, size, etag, last_modified_ms, owner_canonical, headers, acl, tags";
+
+    static WalrusStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    public Database Database => db;
+
+    public Task MigrateAsync(CancellationToken ct) => db.MigrateAsync("walrus", [
+        $"""
+        CREATE TABLE buckets (
+            name TEXT PRIMARY KEY, owner_id TEXT NOT NULL, owner_canonical TEXT NOT NULL, region TEXT NOT NULL,
+            created_ms BIGINT NOT NULL, versioning TEXT NOT NULL, acl TEXT NOT NULL,
+            policy TEXT, cors TEXT, lifecycle TEXT, tagging TEXT);
+        CREATE TABLE objects (
+            bucket TEXT NOT NULL, key {db.BinaryText} NOT NULL, version_id TEXT NOT NULL, seq BIGINT NOT NULL,
+            is_latest BOOLEAN NOT NULL, delete_marker BOOLEAN NOT NULL, blob_id TEXT, size BIGINT NOT NULL,
+            etag TEXT NOT NULL, last_modified_ms BIGINT NOT NULL, owner_canonical TEXT NOT NULL,
+            headers TEXT NOT NULL, acl TEXT NOT NULL, tags TEXT,
+            PRIMARY KEY (bucket, key, version_id));
+        CREATE INDEX objects_latest ON objects (bucket, is_latest, key);
+        CREATE TABLE uploads (
+            upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key {db.BinaryText} NOT NULL, owner_canonical TEXT NOT NULL,
+            initiated_ms BIGINT NOT NULL, headers TEXT NOT NULL, acl TEXT NOT NULL, tags TEXT);
+        CREATE INDEX uploads_bucket ON uploads (bucket, key);
+        CREATE TABLE parts (
+            upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, blob_id TEXT NOT NULL, size BIGINT NOT NULL,
+            etag TEXT NOT NULL, last_modified_ms BIGINT NOT NULL, PRIMARY KEY (upload_id, part_number));
+        """,
+    ], ct);
+
+    // ---- buckets -------------------------------------------------------------------------
+
+    public async Task<BucketRow?> GetBucketAsync(string name, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<BucketRow>("SELECT * FROM buckets WHERE name = @name", new { name });
+    }
+
+    public async Task<IReadOnlyList<BucketRow>> ListBucketsAsync(string ownerId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<BucketRow>("SELECT * FROM buckets WHERE owner_id = @ownerId ORDER BY name", new { ownerId })).ToList();
+    }
+
+    /// <summary>Inserts the bucket unless the name is taken; returns the existing owner's id when it is.</summary>
+    public async Task<string?> TryCreateBucketAsync(BucketRow bucket, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        await db.LockAsync(c, tx, "bucket:" + bucket.Name);
+        var owner = await c.QuerySingleOrDefaultAsync<string>("SELECT owner_id FROM buckets WHERE name = @Name", bucket, tx);
+        if (owner is not null)
+            return owner;
+        await c.ExecuteAsync(
+            """
+            INSERT INTO buckets (name, owner_id, owner_canonical, region, created_ms, versioning, acl)
+            VALUES (@Name, @OwnerId, @OwnerCanonical, @Region, @CreatedMs, @Versioning, @Acl)
+            """, bucket, tx);
+        await tx.CommitAsync(ct);
+        return null;
+    }
+
+    /// <summary>Deletes the bucket if it holds no object version and no upload; false when it is not empty.</summary>
+    public async Task<bool> DeleteBucketIfEmptyAsync(string name, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        await db.LockAsync(c, tx, "bucket:" + name);
+        var used = await c.ExecuteScalarAsync<long>(
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM objects WHERE bucket = @name LIMIT 1) o) + (SELECT COUNT(*) FROM (SELECT 1 FROM uploads WHERE bucket = @name LIMIT 1) u)",
+            new { name }, tx);
+        if (used > 0)
+            return false;
+        await c.ExecuteAsync("DELETE FROM buckets WHERE name = @name", new { name }, tx);
+        await tx.CommitAsync(ct);
+        return true;
+    }
+
+    /// <summary>Sets one configuration column of a bucket (acl, policy, cors, lifecycle, tagging, versioning).</summary>
+    public async Task SetBucketFieldAsync(string name, BucketField field, string? value, CancellationToken ct)
+    {
+        var column = field switch
+        {
+            BucketField.Acl => "acl",
+            BucketField.Policy => "policy",
+            BucketField.Cors => "cors",
+            BucketField.Lifecycle => "lifecycle",
+            BucketField.Tagging => "tagging",
+            BucketField.Versioning => "versioning",
+            _ => throw new ArgumentOutOfRangeException(nameof(field)),
+        };
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync($"UPDATE buckets SET {column} = @value WHERE name = @name", new { name, value });
+    }
+
+    // ---- objects -------------------------------------------------------------------------
+
+    public async Task<ObjectRow?> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return versionId is null
+            ? await c.QuerySingleOrDefaultAsync<ObjectRow>(
+                $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND key = @key AND is_latest", new { bucket, key })
+            : await c.QuerySingleOrDefaultAsync<ObjectRow>(
+                $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND key = @key AND version_id = @versionId",
+                new { bucket, key, versionId });
+    }
+
+    /// <summary>
+    /// Makes <paramref name="row"/> the latest version of its key. With versioning enabled the row
+    /// gets a new version id and older versions stay; otherwise it replaces the "null" version.
+    /// Returns the blobs no longer referenced.
+    /// </summary>
+    public async Task<List<string>> PutObjectAsync(ObjectRow row, bool versioningEnabled, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        var freed = await PutObjectInTxAsync(c, tx, row, versioningEnabled);
+        await tx.CommitAsync(ct);
+        return freed;
+    }
+
+    private async Task<List<string>> PutObjectInTxAsync(DbConnection c, DbTransaction tx, ObjectRow row, bool versioningEnabled)
+    {
+        await db.LockAsync(c, tx, $"object:{row.Bucket}/{row.Key}");
+        var freed = new List<string>();
+        row.VersionId = versioningEnabled ? NewVersionId() : ObjectRow.NullVersion;
+        if (!versioningEnabled)
+        {
+            var old = await c.QuerySingleOrDefaultAsync<string>(
+                "SELECT blob_id FROM objects WHERE bucket = @Bucket AND key = @Key AND version_id = 'null'", row, tx);
+            if (old is not null)
+                freed.Add(old);
+            await c.ExecuteAsync("DELETE FROM objects WHERE bucket = @Bucket AND key = @Key AND version_id = 'null'", row, tx);
+        }
+        row.Seq = await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = @Bucket AND key = @Key", row, tx);
+        await c.ExecuteAsync("UPDATE objects SET is_latest = FALSE WHERE bucket = @Bucket AND key = @Key AND is_latest", row, tx);
+        row.IsLatest = true;
+        await c.ExecuteAsync(
+            $"INSERT INTO objects ({ObjectColumns}) VALUES (@Bucket, @Key, @VersionId, @Seq, @IsLatest, @DeleteMarker, @BlobId, @Size, @Etag, @LastModifiedMs, @OwnerCanonical, @Headers, @Acl, @Tags)",
+            row, tx);
+        return freed;
+    }
+
+    /// <summary>Removes one version; if it was the latest, the newest remaining version becomes latest.</summary>
+    public async Task<(ObjectRow? Removed, List<string> Freed)> DeleteVersionAsync(string bucket, string key, string versionId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        await db.LockAsync(c, tx, $"object:{bucket}/{key}");
+        var row = await c.QuerySingleOrDefaultAsync<ObjectRow>(
+            $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND key = @key AND version_id = @versionId", new { bucket, key, versionId }, tx);
+        if (row is null)
+            return (null, []);
+        await c.ExecuteAsync("DELETE FROM objects WHERE bucket = @bucket AND key = @key AND version_id = @versionId", new { bucket, key, versionId }, tx);
+        if (row.IsLatest)
+            await c.ExecuteAsync(
+                "UPDATE objects SET is_latest = TRUE WHERE bucket = @bucket AND key = @key AND seq = (SELECT MAX(seq) FROM objects WHERE bucket = @bucket AND key = @key)",
+                new { bucket, key }, tx);
+        await tx.CommitAsync(ct);
+        return (row, row.BlobId is null ? [] : [row.BlobId]);
+    }
+
+    /// <summary>Deletes the current object of an unversioned bucket; returns the removed row.</summary>
+    public async Task<(ObjectRow? Removed, List<string> Freed)> DeleteNullVersionAsync(string bucket, string key, CancellationToken ct) =>
+        await DeleteVersionAsync(bucket, key, ObjectRow.NullVersion, ct);
+
+    /// <summary>Adds a delete marker as the latest version (versioning enabled or suspended).</summary>
+    public Task<List<string>> PutDeleteMarkerAsync(ObjectRow marker, bool versioningEnabled, CancellationToken ct)
+    {
+        marker.DeleteMarker = true;
+        marker.BlobId = null;
+        marker.Size = 0;
+        marker.Etag = "";
+        return PutObjectAsync(marker, versioningEnabled, ct);
+    }
+
+    public async Task SetObjectFieldAsync(string bucket, string key, string versionId, ObjectField field, string? value, CancellationToken ct)
+    {
+        var column = field == ObjectField.Acl ? "acl" : "tags";
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync($"UPDATE objects SET {column} = @value WHERE bucket = @bucket AND key = @key AND version_id = @versionId",
+            new { bucket, key, versionId, value });
+    }
+
+    /// <summary>Latest, non-deleted objects in key order, from <paramref name="from"/> (inclusive or not).</summary>
+    public async Task<IReadOnlyList<ObjectRow>> ListLatestAsync(string bucket, string from, bool inclusive, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<ObjectRow>(
+            $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND is_latest AND NOT delete_marker AND key {(inclusive ? ">=" : ">")} @from ORDER BY key LIMIT @limit",
+            new { bucket, from, limit })).ToList();
+    }
+
+    /// <summary>Every version and delete marker in key order, newest first within a key.</summary>
+    public async Task<IReadOnlyList<ObjectRow>> ListVersionsAsync(string bucket, string prefix, string afterKey, long? beforeSeq, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var floor = string.CompareOrdinal(prefix, afterKey) > 0 ? prefix : afterKey;
+        var sql = beforeSeq is null
+            ? $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND key {(string.CompareOrdinal(prefix, afterKey) > 0 ? ">=" : ">")} @floor ORDER BY key, seq DESC LIMIT @limit"
+            : $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND ((key = @afterKey AND seq < @beforeSeq) OR key > @afterKey) AND key >= @prefix ORDER BY key, seq DESC LIMIT @limit";
+        return (await c.QueryAsync<ObjectRow>(sql, new { bucket, floor, afterKey, beforeSeq, prefix, limit })).ToList();
+    }
+
+    /// <summary>Every blob id the metadata references, for crash recovery of the blob store.</summary>
+    public async Task<HashSet<string>> ReferencedBlobsAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var ids = await c.QueryAsync<string>("SELECT blob_id FROM objects WHERE blob_id IS NOT NULL UNION SELECT blob_id FROM parts");
+        return ids.ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Buckets that have lifecycle rules.</summary>
+    public async Task<IReadOnlyList<BucketRow>> BucketsWithLifecycleAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<BucketRow>("SELECT * FROM buckets WHERE lifecycle IS NOT NULL")).ToList();
+    }
+
+    /// <summary>Non-current versions (not latest) of a bucket under a prefix, for lifecycle expiry.</summary>
+    public async Task<IReadOnlyList<ObjectRow>> ListNoncurrentAsync(string bucket, string prefix, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<ObjectRow>(
+            $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND NOT is_latest AND key >= @prefix ORDER BY key, seq LIMIT @limit",
+            new { bucket, prefix, limit })).Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+    }
+
+    // ---- multipart -----------------------------------------------------------------------
+
+    public async Task CreateUploadAsync(UploadRow upload, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await c.ExecuteAsync(
+            "INSERT INTO uploads (upload_id, bucket, key, owner_canonical, initiated_ms, headers, acl, tags) VALUES (@UploadId, @Bucket, @Key, @OwnerCanonical, @InitiatedMs, @Headers, @Acl, @Tags)",
+            upload);
+    }
+
+    public async Task<UploadRow?> GetUploadAsync(string uploadId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return await c.QuerySingleOrDefaultAsync<UploadRow>("SELECT * FROM uploads WHERE upload_id = @uploadId", new { uploadId });
+    }
+
+    public async Task<IReadOnlyList<UploadRow>> ListUploadsAsync(string bucket, string prefix, string afterKey, string afterUploadId, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<UploadRow>(
+            "SELECT * FROM uploads WHERE bucket = @bucket AND key >= @prefix AND (key > @afterKey OR (key = @afterKey AND upload_id > @afterUploadId)) ORDER BY key, initiated_ms, upload_id LIMIT @limit",
+            new { bucket, prefix, afterKey, afterUploadId, limit })).ToList();
+    }
+
+    /// <summary>Records a part, replacing an earlier upload of the same number; false when the upload is gone.</summary>
+    public async Task<(bool Exists, List<string> Freed)> PutPartAsync(PartRow part, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        await db.LockAsync(c, tx, "upload:" + part.UploadId);
+        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM uploads WHERE upload_id = @UploadId", part, tx) == 0)
+            return (false, []);
+        var old = await c.QuerySingleOrDefaultAsync<string>(
+            "SELECT blob_id FROM parts WHERE upload_id = @UploadId AND part_number = @PartNumber", part, tx);
+        await c.ExecuteAsync("DELETE FROM parts WHERE upload_id = @UploadId AND part_number = @PartNumber", part, tx);
+        await c.ExecuteAsync(
+            "INSERT INTO parts (upload_id, part_number, blob_id, size, etag, last_modified_ms) VALUES (@UploadId, @PartNumber, @BlobId, @Size, @Etag, @LastModifiedMs)",
+            part, tx);
+        await tx.CommitAsync(ct);
+        return (true, old is null ? [] : [old]);
+    }
+
+    public async Task<IReadOnlyList<PartRow>> ListPartsAsync(string uploadId, int afterPart, int limit, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<PartRow>(
+            "SELECT * FROM parts WHERE upload_id = @uploadId AND part_number > @afterPart ORDER BY part_number LIMIT @limit",
+            new { uploadId, afterPart, limit })).ToList();
+    }
+
+    /// <summary>
+    /// Completes an upload in one transaction: the object row is written and the upload and its
+    /// parts are removed. False when the upload vanished meanwhile (aborted or completed).
+    /// </summary>
+    public async Task<(bool Completed, List<string> Freed)> CompleteUploadAsync(string uploadId, ObjectRow row, bool versioningEnabled, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        await db.LockAsync(c, tx, "upload:" + uploadId);
+        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM uploads WHERE upload_id = @uploadId", new { uploadId }, tx) == 0)
+            return (false, []);
+        var parts = (await c.QueryAsync<string>("SELECT blob_id FROM parts WHERE upload_id = @uploadId", new { uploadId }, tx)).ToList();
+        await c.ExecuteAsync("DELETE FROM parts WHERE upload_id = @uploadId", new { uploadId }, tx);
+        await c.ExecuteAsync("DELETE FROM uploads WHERE upload_id = @uploadId", new { uploadId }, tx);
+        var freed = await PutObjectInTxAsync(c, tx, row, versioningEnabled);
+        await tx.CommitAsync(ct);
+        freed.AddRange(parts);
+        return (true, freed);
+    }
+
+    /// <summary>Removes an upload and its parts; returns null when there was no such upload.</summary>
+    public async Task<List<string>?> AbortUploadAsync(string uploadId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        await db.LockAsync(c, tx, "upload:" + uploadId);
+        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM uploads WHERE upload_id = @uploadId", new { uploadId }, tx) == 0)
+            return null;
+        var parts = (await c.QueryAsync<string>("SELECT blob_id FROM parts WHERE upload_id = @uploadId", new { uploadId }, tx)).ToList();
+        await c.ExecuteAsync("DELETE FROM parts WHERE upload_id = @uploadId", new { uploadId }, tx);
+        await c.ExecuteAsync("DELETE FROM uploads WHERE upload_id = @uploadId", new { uploadId }, tx);
+        await tx.CommitAsync(ct);
+        return parts;
+    }
+
+    private static string NewVersionId() =>
+        Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '.').Replace('/', '_');
+}
+
+public enum BucketField { Acl, Policy, Cors, Lifecycle, Tagging, Versioning }
+
+public enum ObjectField { Acl, Tags }

@@ -1,0 +1,32 @@
+namespace Ironbark.Walrus;
+
+/// <summary>What an operator sets for Walrus (see docs/configuration.md).</summary>
+public sealed class WalrusOptions
+{
+    /// <summary>Where objects (blobs/, tmp/) and the SQLite database live.</summary>
+    public required string DataDir { get; init; }
+
+    /// <summary>The address to listen on, e.g. http://127.0.0.1:8779 (port 0 picks a free one).</summary>
+    public string Url { get; init; } = "http://127.0.0.1:8779";
+
+    /// <summary>The domain for virtual-hosted-style addressing: bucket.&lt;Domain&gt;.</summary>
+    public string Domain { get; init; } = "s3.ironbark.localhost";
+
+    /// <summary>The region buckets are created in when the request names none.</summary>
+    public string Region { get; init; } = "ironbark";
+
+    /// <summary>PostgreSQL connection string for Walrus metadata; empty for SQLite in the data directory.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>The largest single PUT, as on AWS (5 GiB).</summary>
+    public long MaxPutBytes { get; init; } = 5L * 1024 * 1024 * 1024;
+
+    /// <summary>How often lifecycle rules are applied.</summary>
+    public TimeSpan LifecycleInterval { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>The length of a lifecycle "day" (shortened only by tests, to see expiry happen).</summary>
+    public TimeSpan LifecycleDay { get; init; } = TimeSpan.FromDays(1);
+
+    /// <summary>The smallest part other than the last of a multipart upload, as on AWS (5 MiB).</summary>
+    public long MinPartBytes { get; init; } = 5L * 1024 * 1024;
+}

@@ -1,0 +1,97 @@
+using Ironbark.Common.Accounts;
+using Ironbark.Common.Auth;
+using Ironbark.Common.Data;
+using Ironbark.Walrus.Api;
+using Ironbark.Walrus.Backends;
+using Ironbark.Walrus.Domain;
+using Ironbark.Walrus.Store;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ironbark.Walrus;
+
+/// <summary>
+/// Walrus as a running web service: recovers the object store, then serves S3 on its own port
+/// until stopped. The host (`ironbark walrus` or `ironbark up`) owns its lifetime.
+/// </summary>
+public sealed class WalrusServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Database _db;
+
+    private WalrusServer(WebApplication app, Database db)
+    {
+        _app = app;
+        _db = db;
+    }
+
+    /// <summary>The address Walrus listens on (with the real port when 0 was asked for).</summary>
+    public Uri Endpoint => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<WalrusServer> StartAsync(WalrusOptions options, AccountStore accounts, CancellationToken ct = default,
+        Action<ILoggingBuilder>? logging = null)
+    {
+        var db = new Database(DatabaseOptions.For(options.DataDir, "walrus.db", options.PostgresConnectionString));
+        var store = new WalrusStore(db);
+        await store.MigrateAsync(ct);
+        var blobs = new FileObjectStore(Path.Combine(options.DataDir, "walrus"));
+        var referenced = await store.ReferencedBlobsAsync(ct);
+        await blobs.RecoverAsync(referenced.Contains, ct);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Url);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = null;
+            k.Limits.MinRequestBodyDataRate = null;
+            k.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        if (logging is not null)
+            logging(builder.Logging);
+        else
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(accounts);
+        services.AddSingleton(store);
+        services.AddSingleton<IObjectStore>(blobs);
+        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton<BucketService>();
+        services.AddSingleton<ObjectService>();
+        services.AddSingleton<MultipartService>();
+        services.AddSingleton<LifecycleSweeper>();
+        services.AddHostedService(sp => sp.GetRequiredService<LifecycleSweeper>());
+        services.AddSingleton<BucketApi>();
+        services.AddSingleton<ObjectApi>();
+        services.AddSingleton<ListApi>();
+        services.AddSingleton<MultipartApi>();
+        services.AddSingleton<AclApi>();
+        services.AddSingleton<BucketConfigApi>();
+        services.AddSingleton<PostObjectApi>();
+        services.AddSingleton<CorsApi>();
+        services.AddSingleton<S3Router>();
+        services.AddSingleton<S3Endpoint>();
+
+        var app = builder.Build();
+        var endpoint = app.Services.GetRequiredService<S3Endpoint>();
+        app.Run(endpoint.HandleAsync);
+        await app.StartAsync(ct);
+        return new WalrusServer(app, db);
+    }
+
+    public async Task StopAsync(CancellationToken ct = default) => await _app.StopAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _db.DisposeAsync();
+    }
+}

@@ -1,0 +1,19 @@
+using System.CommandLine;
+
+namespace Ironbark.Commands;
+
+/// <summary>Options every command that touches a cloud's state takes.</summary>
+public static class CommonOptions
+{
+    public static Option<string> DataDir() => new("--data-dir")
+    {
+        Description = "The cloud's data directory (state, keys, objects)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("IRONBARK_DATA_DIR") ?? "/var/lib/ironbark",
+    };
+
+    public static Option<string?> Postgres() => new("--postgres")
+    {
+        Description = "PostgreSQL connection string for the cloud's state (default: SQLite files in the data directory)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable("IRONBARK_POSTGRES"),
+    };
+}

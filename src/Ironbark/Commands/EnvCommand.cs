@@ -1,0 +1,45 @@
+using System.CommandLine;
+using Ironbark.Common.Accounts;
+
+namespace Ironbark.Commands;
+
+/// <summary>
+/// `ironbark env`: shell exports for the cloud admin, like Eucalyptus' eucarc. Besides the standard
+/// variables it defines an `aws` shell function that adds the endpoint for CLIs older than 2.13,
+/// which do not read AWS_ENDPOINT_URL_*.
+/// </summary>
+public static class EnvCommand
+{
+    public static Command Create()
+    {
+        var dataDir = CommonOptions.DataDir();
+        var postgres = CommonOptions.Postgres();
+        var command = new Command("env", "Print shell exports of the cloud admin's credentials and endpoints (eval \"$(ironbark env)\")");
+        command.Options.Add(dataDir);
+        command.Options.Add(postgres);
+        command.SetAction(async (parse, ct) =>
+        {
+            var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
+            var (accounts, db) = await home.OpenAccountsAsync(ct);
+            await using var _ = db;
+            await accounts.EnsureAdminAsync(ct);
+            var admin = await accounts.FindAccountAsync(Account.AdminName, ct);
+            var keyId = (await accounts.ListAccessKeyIdsAsync(admin!.Id, ct)).FirstOrDefault();
+            if (keyId is null)
+            {
+                Console.Error.WriteLine("The admin account has no access key; create one with `ironbark admin create-access-key --account admin`.");
+                return 1;
+            }
+            var (key, _) = (await accounts.ResolveAsync(keyId, ct))!.Value;
+            var endpoints = home.ReadEndpoints();
+            Console.WriteLine($"export AWS_ACCESS_KEY_ID={key.AccessKeyId}");
+            Console.WriteLine($"export AWS_SECRET_ACCESS_KEY={key.SecretAccessKey}");
+            Console.WriteLine($"export AWS_DEFAULT_REGION={endpoints.Region}");
+            Console.WriteLine($"export S3_URL={endpoints.S3Url}");
+            Console.WriteLine($"export AWS_ENDPOINT_URL_S3={endpoints.S3Url}");
+            Console.WriteLine("aws() { case \"$1\" in s3|s3api) command aws --endpoint-url \"$S3_URL\" \"$@\";; *) command aws \"$@\";; esac; }");
+            return 0;
+        });
+        return command;
+    }
+}

@@ -1,0 +1,26 @@
+using System.CommandLine;
+
+namespace Ironbark.Commands;
+
+/// <summary>`ironbark init`: creates the data directory, the secret key and the cloud admin account.</summary>
+public static class InitCommand
+{
+    public static Command Create()
+    {
+        var dataDir = CommonOptions.DataDir();
+        var postgres = CommonOptions.Postgres();
+        var command = new Command("init", "Create the cloud's data directory, keys and admin account (up does this on first start)");
+        command.Options.Add(dataDir);
+        command.Options.Add(postgres);
+        command.SetAction(async (parse, ct) =>
+        {
+            var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
+            var (accounts, db) = await home.OpenAccountsAsync(ct);
+            await using var _ = db;
+            var key = await accounts.EnsureAdminAsync(ct);
+            Console.WriteLine(key is null ? $"The cloud in {home.DataDir} is already initialised." : $"Initialised {home.DataDir}; admin access key {key.AccessKeyId}.");
+            return 0;
+        });
+        return command;
+    }
+}
