@@ -1,0 +1,92 @@
+using Amazon.Runtime;
+using Amazon.S3;
+using Ironbark.Common.Accounts;
+using Ironbark.Common.Data;
+using Ironbark.Walrus;
+
+namespace Ironbark.Testing;
+
+/// <summary>
+/// A real Walrus on a loopback port with its own data directory and account store (SQLite, or
+/// PostgreSQL when a connection string is given), plus AWSSDK.S3 clients for its accounts.
+/// </summary>
+public sealed class WalrusHost : IAsyncDisposable
+{
+    private readonly TempDir _dir;
+    private readonly Database _identityDb;
+
+    public WalrusServer Server { get; private set; }
+    public AccountStore Accounts { get; }
+    public WalrusOptions Options { get; private set; }
+    public string DataDir => _dir.Path;
+    public Uri Endpoint => Server.Endpoint;
+
+    private WalrusHost(TempDir dir, Database identityDb, AccountStore accounts, WalrusServer server, WalrusOptions options)
+    {
+        _dir = dir;
+        _identityDb = identityDb;
+        Accounts = accounts;
+        Server = server;
+        Options = options;
+    }
+
+    public static async Task<WalrusHost> StartAsync(string? postgres = null, Func<WalrusOptions, WalrusOptions>? configure = null)
+    {
+        var dir = new TempDir();
+        var identityDb = new Database(DatabaseOptions.For(dir.Path, "identity.db", postgres));
+        var accounts = new AccountStore(identityDb, SecretProtector.LoadOrCreate(dir.Combine("keys", "secrets.key")));
+        await accounts.MigrateAsync();
+        await accounts.EnsureAdminAsync();
+        var options = new WalrusOptions { DataDir = dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = postgres };
+        if (configure is not null)
+            options = configure(options);
+        var server = await WalrusServer.StartAsync(options, accounts);
+        return new WalrusHost(dir, identityDb, accounts, server, options);
+    }
+
+    /// <summary>Stops Walrus and starts it again on the same data (and a new port), as after a restart.</summary>
+    public async Task RestartAsync()
+    {
+        await Server.StopAsync();
+        await Server.DisposeAsync();
+        Options = new WalrusOptions
+        {
+            DataDir = Options.DataDir, Url = "http://127.0.0.1:0", Domain = Options.Domain, Region = Options.Region,
+            PostgresConnectionString = Options.PostgresConnectionString, MaxPutBytes = Options.MaxPutBytes,
+            MinPartBytes = Options.MinPartBytes, LifecycleDay = Options.LifecycleDay, LifecycleInterval = Options.LifecycleInterval,
+        };
+        Server = await WalrusServer.StartAsync(Options, Accounts);
+    }
+
+    /// <summary>Creates an account with a key and returns the key.</summary>
+    public async Task<AccessKey> CreateAccountAsync(string name)
+    {
+        await Accounts.CreateAccountAsync(name);
+        return await Accounts.CreateAccessKeyAsync(name);
+    }
+
+    public AmazonS3Client Client(AccessKey key, Action<AmazonS3Config>? configure = null) => Client(new BasicAWSCredentials(key.AccessKeyId, key.SecretAccessKey), configure);
+
+    public AmazonS3Client AnonymousClient() => Client(new AnonymousAWSCredentials());
+
+    public AmazonS3Client Client(AWSCredentials credentials, Action<AmazonS3Config>? configure = null)
+    {
+        var config = new AmazonS3Config
+        {
+            ServiceURL = Endpoint.ToString(),
+            ForcePathStyle = true,
+            AuthenticationRegion = "ironbark",
+            MaxErrorRetry = 0,
+        };
+        configure?.Invoke(config);
+        return new AmazonS3Client(credentials, config);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Server.StopAsync();
+        await Server.DisposeAsync();
+        await _identityDb.DisposeAsync();
+        _dir.Dispose();
+    }
+}

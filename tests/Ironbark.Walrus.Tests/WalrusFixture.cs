@@ -1,0 +1,67 @@
+using Amazon.S3;
+using Ironbark.Common.Accounts;
+using Ironbark.Testing;
+
+namespace Ironbark.Walrus.Tests;
+
+/// <summary>
+/// One Walrus per test collection, with two tenant accounts (alice and bob). Subclasses choose the
+/// metadata database: SQLite in the data directory, or a PostgreSQL server the fixture starts.
+/// </summary>
+public abstract class WalrusFixture : IAsyncLifetime
+{
+    private PostgresServer? _postgres;
+
+    public WalrusHost Host { get; private set; } = null!;
+    public AccessKey Alice { get; private set; } = null!;
+    public AccessKey Bob { get; private set; } = null!;
+    public AmazonS3Client AliceS3 { get; private set; } = null!;
+    public AmazonS3Client BobS3 { get; private set; } = null!;
+    public AmazonS3Client Anonymous { get; private set; } = null!;
+
+    protected abstract bool UsePostgres { get; }
+
+    public async Task InitializeAsync()
+    {
+        string? connection = null;
+        if (UsePostgres)
+        {
+            _postgres = await PostgresServer.StartAsync();
+            connection = await _postgres.CreateDatabaseAsync();
+        }
+        Host = await WalrusHost.StartAsync(connection, o => new WalrusOptions
+        {
+            DataDir = o.DataDir, Url = o.Url, PostgresConnectionString = o.PostgresConnectionString,
+            MinPartBytes = 5 * 1024 * 1024, LifecycleDay = TimeSpan.FromSeconds(1), LifecycleInterval = TimeSpan.FromMilliseconds(500),
+        });
+        Alice = await Host.CreateAccountAsync("alice");
+        Bob = await Host.CreateAccountAsync("bob");
+        AliceS3 = Host.Client(Alice);
+        BobS3 = Host.Client(Bob);
+        Anonymous = Host.AnonymousClient();
+    }
+
+    public async Task DisposeAsync()
+    {
+        AliceS3?.Dispose();
+        BobS3?.Dispose();
+        Anonymous?.Dispose();
+        if (Host is not null)
+            await Host.DisposeAsync();
+        if (_postgres is not null)
+            await _postgres.DisposeAsync();
+    }
+
+    /// <summary>A bucket name no other test uses.</summary>
+    public static string NewBucketName(string hint = "b") => $"{hint}-{Guid.NewGuid():N}"[..Math.Min(63, hint.Length + 33)];
+}
+
+public sealed class SqliteWalrusFixture : WalrusFixture
+{
+    protected override bool UsePostgres => false;
+}
+
+public sealed class PostgresWalrusFixture : WalrusFixture
+{
+    protected override bool UsePostgres => true;
+}
