@@ -1,0 +1,89 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Ironbark.Common.Contracts.Nc;
+using Ironbark.Nc.Domain;
+
+namespace Ironbark.Nc.Api;
+
+/// <summary>The NC's gRPC API; the one place where node errors become gRPC statuses (the code goes in the detail).</summary>
+public sealed class NodeControllerApi(InstanceManager instances, NcOptions options) : NodeController.NodeControllerBase
+{
+    public override Task<NodeDescription> DescribeNode(DescribeNodeRequest request, ServerCallContext context)
+    {
+        var resources = instances.Resources;
+        var (freeCores, freeMemory) = resources.Free;
+        var disk = new DriveInfo(options.DataDir);
+        return Task.FromResult(new NodeDescription
+        {
+            NodeId = options.NodeId,
+            CoresTotal = resources.CoreLimit,
+            CoresFree = freeCores,
+            MemoryMibTotal = resources.MemoryLimitMib,
+            MemoryMibFree = freeMemory,
+            DiskMibTotal = disk.TotalSize / (1024 * 1024),
+            DiskMibFree = disk.AvailableFreeSpace / (1024 * 1024),
+            Hypervisor = instances.Hypervisor.Name,
+            Acceleration = instances.Hypervisor.Acceleration,
+            CpuOvercommit = resources.CpuOvercommit,
+            MemoryOvercommit = resources.MemoryOvercommit,
+            Instances = instances.Describe([]).Count(i => i.State != "terminated"),
+        });
+    }
+
+    public override Task<InstanceStatus> RunInstance(RunInstanceRequest request, ServerCallContext context) =>
+        Translate(async () => await StatusAsync(await instances.RunAsync(request, context.CancellationToken), context.CancellationToken));
+
+    public override Task<InstanceStatus> TerminateInstance(InstanceRef request, ServerCallContext context) =>
+        Translate(async () => await StatusAsync(await instances.TerminateAsync(request.InstanceId, context.CancellationToken), context.CancellationToken));
+
+    public override Task<InstanceStatus> RebootInstance(InstanceRef request, ServerCallContext context) =>
+        Translate(async () => await StatusAsync(await instances.RebootAsync(request.InstanceId, context.CancellationToken), context.CancellationToken));
+
+    public override Task<DescribeInstancesResponse> DescribeInstances(DescribeInstancesRequest request, ServerCallContext context) =>
+        Translate(async () =>
+        {
+            var response = new DescribeInstancesResponse();
+            foreach (var instance in instances.Describe(request.InstanceIds))
+                response.Instances.Add(await StatusAsync(instance, context.CancellationToken));
+            return response;
+        });
+
+    public override Task<ConsoleOutput> GetConsoleOutput(InstanceRef request, ServerCallContext context) =>
+        Translate(async () => new ConsoleOutput
+        {
+            InstanceId = request.InstanceId,
+            Output = ByteString.CopyFrom(await instances.ConsoleAsync(request.InstanceId, context.CancellationToken)),
+            TimestampMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+        });
+
+    private async Task<InstanceStatus> StatusAsync(Instance instance, CancellationToken ct) => new()
+    {
+        InstanceId = instance.Id,
+        State = instance.State,
+        PowerState = await instances.PowerStateAsync(instance, ct),
+        Reason = instance.Reason,
+        LaunchedMs = instance.LaunchedMs,
+        Cores = instance.Request.Cores,
+        MemoryMib = instance.Request.MemoryMib,
+        Pid = instance.Vm?.Pid ?? 0,
+    };
+
+    private static async Task<T> Translate<T>(Func<Task<T>> call)
+    {
+        try
+        {
+            return await call();
+        }
+        catch (NcException e)
+        {
+            var status = e.Kind switch
+            {
+                NcErrorKind.NotFound => StatusCode.NotFound,
+                NcErrorKind.Invalid => StatusCode.InvalidArgument,
+                NcErrorKind.Capacity => StatusCode.ResourceExhausted,
+                _ => StatusCode.Internal,
+            };
+            throw new RpcException(new Status(status, $"{e.Code}: {e.Message}"), new Grpc.Core.Metadata { { "ironbark-error-code", e.Code } });
+        }
+    }
+}

@@ -1,0 +1,55 @@
+using System.Collections.Concurrent;
+using Ironbark.Common.Contracts.Nc;
+using Ironbark.Nc.Drivers;
+
+namespace Ironbark.Nc.Domain;
+
+/// <summary>
+/// One instance on this node: the launch request it came with, its VM and its state. The state
+/// (pending → running → shutting-down → terminated) changes only through <see cref="TryMove"/>,
+/// a compare-and-set, so concurrent terminate/reboot/death never race each other.
+/// </summary>
+public sealed class Instance(RunInstanceRequest request, string directory)
+{
+    private readonly object _lock = new();
+
+    public RunInstanceRequest Request { get; } = request;
+    public string Id => Request.InstanceId;
+    public string Directory { get; } = directory;
+    public string State { get; private set; } = "pending";
+    public string Reason { get; private set; } = "";
+    public IVirtualMachine? Vm { get; set; }
+    public long LaunchedMs { get; set; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+    public bool HoldsResources { get; set; }
+
+    /// <summary>IMDSv2 session tokens of this instance and when each expires.</summary>
+    public ConcurrentDictionary<string, DateTimeOffset> MetadataTokens { get; } = new();
+
+    public bool TryMove(string from, string to, string reason = "")
+    {
+        lock (_lock)
+        {
+            if (State != from)
+                return false;
+            State = to;
+            if (reason.Length > 0)
+                Reason = reason;
+            return true;
+        }
+    }
+
+    /// <summary>Moves to terminated from any state; false if it already was.</summary>
+    public bool MoveToTerminated(string reason)
+    {
+        lock (_lock)
+        {
+            if (State == "terminated")
+                return false;
+            State = "terminated";
+            Reason = reason;
+            return true;
+        }
+    }
+
+    public string ConsolePath => Path.Combine(Directory, "console.log");
+}

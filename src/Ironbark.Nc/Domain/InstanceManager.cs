@@ -1,0 +1,227 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using Ironbark.Common.Contracts.Nc;
+using Ironbark.Nc.Drivers;
+using Ironbark.Nc.Images;
+using Microsoft.Extensions.Logging;
+
+namespace Ironbark.Nc.Domain;
+
+/// <summary>
+/// The node's work: launch, terminate, reboot and describe instances, find them again after a
+/// restart, and notice within seconds when a VM dies. Each instance lives in its own directory
+/// (spec.json, disk.qcow2, console.log, qmp.sock, qemu.pid) so nothing is lost when the NC restarts.
+/// </summary>
+public sealed partial class InstanceManager(NcOptions options, IHypervisor hypervisor, ImageCache images, NodeResources resources,
+    ILogger<InstanceManager> log)
+{
+    public const int ConsoleBytes = 64 * 1024;
+    private readonly ConcurrentDictionary<string, Instance> _instances = new();
+
+    [GeneratedRegex("^i-[0-9a-f]{8,17}$")]
+    private static partial Regex InstanceIdPattern();
+
+    public IHypervisor Hypervisor => hypervisor;
+    public NodeResources Resources => resources;
+
+    /// <summary>Re-attaches to the VMs still running from before a restart; the others are recorded as terminated.</summary>
+    public async Task RecoverAsync(CancellationToken ct)
+    {
+        Directory.CreateDirectory(options.InstancesDir);
+        foreach (var dir in Directory.EnumerateDirectories(options.InstancesDir))
+        {
+            var specFile = Path.Combine(dir, "spec.json");
+            if (!File.Exists(specFile))
+                continue;
+            var request = JsonParser.Default.Parse<RunInstanceRequest>(await File.ReadAllTextAsync(specFile, ct));
+            var instance = new Instance(request, dir) { LaunchedMs = new DateTimeOffset(File.GetLastWriteTimeUtc(specFile)).ToUnixTimeMilliseconds() };
+            _instances[instance.Id] = instance;
+            var terminatedFile = Path.Combine(dir, "terminated");
+            if (File.Exists(terminatedFile))
+            {
+                instance.MoveToTerminated(await File.ReadAllTextAsync(terminatedFile, ct));
+                continue;
+            }
+            var vm = await hypervisor.AttachAsync(Spec(instance, ""), ct);
+            if (vm is null)
+            {
+                log.LogWarning("Instance {InstanceId} is no longer running; recording it as terminated", instance.Id);
+                await FinishAsync(instance, "Server.InternalError: the VM stopped while the node controller was down");
+                continue;
+            }
+            resources.Reserve(instance.Id, request.Cores, request.MemoryMib);
+            instance.HoldsResources = true;
+            instance.Vm = vm;
+            instance.TryMove("pending", "running");
+            _ = WatchAsync(instance, vm);
+            log.LogInformation("Re-attached to instance {InstanceId} (QEMU pid {Pid})", instance.Id, vm.Pid);
+        }
+    }
+
+    public async Task<Instance> RunAsync(RunInstanceRequest request, CancellationToken ct)
+    {
+        Validate(request);
+        var dir = Path.Combine(options.InstancesDir, request.InstanceId);
+        var instance = new Instance(request, dir);
+        if (!_instances.TryAdd(request.InstanceId, instance))
+        {
+            var existing = _instances[request.InstanceId];
+            if (existing.State != "terminated" && existing.Request.Equals(request))
+                return existing; // a retried call: the launch is already under way or done
+            throw NcException.Invalid("InvalidInstanceID.Duplicate", $"Instance {request.InstanceId} already exists on this node.");
+        }
+        try
+        {
+            resources.Reserve(request.InstanceId, request.Cores, request.MemoryMib);
+        }
+        catch
+        {
+            _instances.TryRemove(request.InstanceId, out _);
+            throw;
+        }
+        instance.HoldsResources = true;
+        try
+        {
+            Directory.CreateDirectory(dir);
+            File.Delete(Path.Combine(dir, "terminated"));
+            await File.WriteAllTextAsync(Path.Combine(dir, "spec.json"), JsonFormatter.Default.Format(request), ct);
+            var kernel = images.GetAsync(request.Kernel, InUse, ct);
+            var ramdisk = request.Ramdisk is { Key.Length: > 0 } r ? images.GetAsync(r, InUse, ct) : Task.FromResult<string>(null!);
+            var rootDisk = images.GetAsync(request.RootDisk, InUse, ct);
+            await Task.WhenAll(kernel, ramdisk, rootDisk);
+            var disk = Path.Combine(dir, "disk.qcow2");
+            File.Delete(disk);
+            await hypervisor.CreateOverlayAsync(await rootDisk, disk, ct);
+            var spec = Spec(instance, await kernel, await ramdisk);
+            var vm = await hypervisor.LaunchAsync(spec, ct);
+            instance.Vm = vm;
+            instance.LaunchedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
+            _ = WatchAsync(instance, vm);
+            if (!instance.TryMove("pending", "running"))
+                await vm.ShutdownAsync(TimeSpan.Zero, CancellationToken.None); // terminated while launching
+            log.LogInformation("Instance {InstanceId} running (QEMU pid {Pid})", instance.Id, vm.Pid);
+            return instance;
+        }
+        catch (Exception e)
+        {
+            log.LogWarning("Instance {InstanceId} failed to launch: {Error}", request.InstanceId, e.Message);
+            await FinishAsync(instance, e is NcException ne ? $"{ne.Code}: {ne.Message}" : $"Server.InternalError: {e.Message}");
+            if (e is NcException)
+                throw;
+            throw NcException.Failed($"Instance {request.InstanceId} failed to launch: {e.Message}");
+        }
+    }
+
+    public async Task<Instance> TerminateAsync(string instanceId, CancellationToken ct)
+    {
+        var instance = Find(instanceId);
+        if (instance.TryMove("running", "shutting-down") || instance.TryMove("pending", "shutting-down"))
+        {
+            if (instance.Vm is { } vm)
+                await vm.ShutdownAsync(options.TerminateGrace, ct);
+            await FinishAsync(instance, "Client.UserInitiatedShutdown: User initiated shutdown");
+        }
+        return instance;
+    }
+
+    public async Task<Instance> RebootAsync(string instanceId, CancellationToken ct)
+    {
+        var instance = Find(instanceId);
+        if (instance.State != "running" || instance.Vm is null)
+            throw NcException.Invalid("IncorrectInstanceState", $"The instance '{instanceId}' is not in the 'running' state.");
+        await instance.Vm.ResetAsync(ct);
+        return instance;
+    }
+
+    public IReadOnlyList<Instance> Describe(IReadOnlyCollection<string> ids) =>
+        ids.Count == 0 ? _instances.Values.OrderBy(i => i.Id, StringComparer.Ordinal).ToList() : ids.Select(Find).ToList();
+
+    public Instance Find(string instanceId) =>
+        _instances.TryGetValue(instanceId, out var instance) ? instance : throw NcException.NotFound(instanceId);
+
+    public Instance? FindByPid(int pid) => _instances.Values.FirstOrDefault(i => i.Vm?.Pid == pid && i.State != "terminated");
+
+    public async Task<string> PowerStateAsync(Instance instance, CancellationToken ct)
+    {
+        if (instance.State == "terminated")
+            return instance.Reason.StartsWith("Server.", StringComparison.Ordinal) ? "crashed" : "shutdown";
+        return instance.Vm is null ? "nostate" : await instance.Vm.PowerStateAsync(ct);
+    }
+
+    /// <summary>The last 64 KiB of the serial console, as EC2's GetConsoleOutput returns.</summary>
+    public async Task<byte[]> ConsoleAsync(string instanceId, CancellationToken ct)
+    {
+        var instance = Find(instanceId);
+        if (!File.Exists(instance.ConsolePath))
+            return [];
+        await using var stream = new FileStream(instance.ConsolePath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
+        var start = Math.Max(0, stream.Length - ConsoleBytes);
+        stream.Seek(start, SeekOrigin.Begin);
+        var buffer = new byte[stream.Length - start];
+        await stream.ReadExactlyAsync(buffer, ct);
+        return buffer;
+    }
+
+    private async Task WatchAsync(Instance instance, IVirtualMachine vm)
+    {
+        await vm.Exited;
+        if (instance.State is "running" or "pending")
+        {
+            log.LogWarning("QEMU of instance {InstanceId} exited unexpectedly", instance.Id);
+            await FinishAsync(instance, "Server.InternalError: the VM process exited unexpectedly");
+        }
+    }
+
+    /// <summary>Records the end of an instance once: frees its resources and disk, keeps its console and spec.</summary>
+    private async Task FinishAsync(Instance instance, string reason)
+    {
+        if (!instance.MoveToTerminated(reason))
+            return;
+        if (instance.HoldsResources)
+        {
+            instance.HoldsResources = false;
+            resources.Release(instance.Request.Cores, instance.Request.MemoryMib);
+        }
+        if (instance.Vm is { } vm && !vm.Exited.IsCompleted)
+            await vm.ShutdownAsync(TimeSpan.Zero, CancellationToken.None);
+        if (Directory.Exists(instance.Directory))
+        {
+            await File.WriteAllTextAsync(Path.Combine(instance.Directory, "terminated"), reason);
+            File.Delete(Path.Combine(instance.Directory, "disk.qcow2"));
+        }
+        if (instance.Vm is { } done)
+            await done.DisposeAsync();
+    }
+
+    private IReadOnlySet<string> InUse() =>
+        _instances.Values.Where(i => i.State != "terminated")
+            .SelectMany(i => new[] { i.Request.Kernel?.Sha256, i.Request.Ramdisk?.Sha256, i.Request.RootDisk?.Sha256 })
+            .Where(d => !string.IsNullOrEmpty(d)).Select(d => Path.Combine(options.ImagesDir, d!.ToLowerInvariant())).ToHashSet();
+
+    private VmSpec Spec(Instance instance, string kernel, string? ramdisk = null) => new(
+        instance.Id, instance.Directory, instance.Request.Cores, instance.Request.MemoryMib, kernel, ramdisk,
+        $"console=ttyS0 panic=-1 {(instance.Request.KernelArgs.Length > 0 ? instance.Request.KernelArgs : "quiet")}",
+        Path.Combine(instance.Directory, "disk.qcow2"), MacFor(instance.Id), options.MetadataSocket);
+
+    /// <summary>A stable, locally administered MAC per instance (d0:0d: as Eucalyptus did).</summary>
+    public static string MacFor(string instanceId)
+    {
+        var hash = SHA256.HashData(Encoding.ASCII.GetBytes(instanceId));
+        return $"d0:0d:{hash[0]:x2}:{hash[1]:x2}:{hash[2]:x2}:{hash[3]:x2}";
+    }
+
+    private static void Validate(RunInstanceRequest request)
+    {
+        if (!InstanceIdPattern().IsMatch(request.InstanceId))
+            throw NcException.Invalid("InvalidInstanceID.Malformed", $"Invalid id: \"{request.InstanceId}\"");
+        if (request.Cores < 1 || request.MemoryMib < 16)
+            throw NcException.Invalid("InvalidParameterValue", "An instance needs at least 1 core and 16 MiB of memory.");
+        if (request.Kernel is null || request.RootDisk is null)
+            throw NcException.Invalid("MissingParameter", "A launch needs a kernel and a root disk image.");
+        if (request.Network is { Mode.Length: > 0 } net && net.Mode != "USER")
+            throw NcException.Invalid("InvalidParameterValue", $"Network mode '{net.Mode}' is not supported by this node yet; use USER.");
+    }
+}

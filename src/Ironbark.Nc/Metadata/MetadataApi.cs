@@ -1,0 +1,102 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Text;
+using Ironbark.Nc.Domain;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Http;
+
+namespace Ironbark.Nc.Metadata;
+
+/// <summary>
+/// The EC2 instance metadata service, answered by the node for its own VMs from the data sent with
+/// the launch: /latest/meta-data/…, /latest/user-data, and IMDSv2 session tokens. The asking VM
+/// is known by the connection it came in on (see <see cref="PeerProcess"/>).
+/// </summary>
+public sealed class MetadataApi(InstanceManager instances)
+{
+    private const string TokenHeader = "X-aws-ec2-metadata-token";
+    private const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
+
+    public async Task HandleAsync(HttpContext http)
+    {
+        var instance = Identify(http);
+        if (instance is null)
+        {
+            await TextAsync(http, 403, "Forbidden: the request does not come from an instance of this node");
+            return;
+        }
+        var path = http.Request.Path.Value ?? "/";
+        if (HttpMethods.IsPut(http.Request.Method) && path == "/latest/api/token")
+        {
+            await IssueTokenAsync(http, instance);
+            return;
+        }
+        if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
+        {
+            await TextAsync(http, 405, "Method Not Allowed");
+            return;
+        }
+        if (http.Request.Headers.TryGetValue(TokenHeader, out var token) && !ValidToken(instance, token.ToString()))
+        {
+            await TextAsync(http, 401, "Unauthorized");
+            return;
+        }
+        if (path == "/latest/user-data")
+        {
+            var data = instance.Request.Data?.UserData;
+            if (data is null || data.IsEmpty)
+            {
+                await TextAsync(http, 404, "Not Found");
+                return;
+            }
+            http.Response.ContentType = "application/octet-stream";
+            await http.Response.Body.WriteAsync(data.Memory);
+            return;
+        }
+        const string prefix = "/latest/meta-data";
+        if (!path.StartsWith(prefix, StringComparison.Ordinal))
+        {
+            await TextAsync(http, 404, "Not Found");
+            return;
+        }
+        var answer = MetadataTree.Lookup(instance, path[prefix.Length..].Trim('/'));
+        await (answer is null ? TextAsync(http, 404, "Not Found") : TextAsync(http, 200, answer));
+    }
+
+    private Instance? Identify(HttpContext http)
+    {
+        var socket = http.Features.Get<IConnectionSocketFeature>()?.Socket;
+        if (socket is null || PeerProcess.PeerPid(socket) is not { } pid)
+            return null;
+        return PeerProcess.Lineage(pid).Select(instances.FindByPid).FirstOrDefault(i => i is not null);
+    }
+
+    private static async Task IssueTokenAsync(HttpContext http, Instance instance)
+    {
+        if (!int.TryParse(http.Request.Headers[TtlHeader], NumberStyles.None, CultureInfo.InvariantCulture, out var ttl) || ttl is < 1 or > 21600)
+        {
+            await TextAsync(http, 400, "Bad Request: X-aws-ec2-metadata-token-ttl-seconds must be between 1 and 21600");
+            return;
+        }
+        var now = DateTimeOffset.UtcNow;
+        foreach (var (old, expiry) in instance.MetadataTokens)
+            if (expiry < now)
+                instance.MetadataTokens.TryRemove(old, out _);
+        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(40));
+        instance.MetadataTokens[token] = now.AddSeconds(ttl);
+        http.Response.Headers[TtlHeader] = ttl.ToString(CultureInfo.InvariantCulture);
+        await TextAsync(http, 200, token);
+    }
+
+    private static bool ValidToken(Instance instance, string token) =>
+        instance.MetadataTokens.TryGetValue(token, out var expiry) && expiry > DateTimeOffset.UtcNow;
+
+    private static async Task TextAsync(HttpContext http, int status, string body)
+    {
+        http.Response.StatusCode = status;
+        http.Response.ContentType = "text/plain";
+        var bytes = Encoding.UTF8.GetBytes(body);
+        http.Response.ContentLength = bytes.Length;
+        await http.Response.Body.WriteAsync(bytes);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Net;
+using System.Net.Sockets;
+using Amazon.Runtime;
+using Amazon.S3;
+using Ironbark.Common.Pki;
+using Ironbark.Nc.Api;
+using Ironbark.Nc.Domain;
+using Ironbark.Nc.Drivers;
+using Ironbark.Nc.Drivers.Qemu;
+using Ironbark.Nc.Images;
+using Ironbark.Nc.Metadata;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ironbark.Nc;
+
+/// <summary>
+/// The Node Controller as a running service: gRPC over mutual TLS for the CC, and the metadata
+/// service for its VMs on a unix socket. Stopping it leaves the VMs running; the next start
+/// finds them again.
+/// </summary>
+public sealed class NcServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private NcServer(WebApplication app) => _app = app;
+
+    public InstanceManager Instances => _app.Services.GetRequiredService<InstanceManager>();
+
+    /// <summary>The gRPC address (with the real port when 0 was asked for).</summary>
+    public Uri Endpoint => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
+        .First(a => a.StartsWith("https://", StringComparison.Ordinal)));
+
+    public static async Task<NcServer> StartAsync(NcOptions options, CancellationToken ct = default, Action<ILoggingBuilder>? logging = null)
+    {
+        var pki = new CloudCertificates(Path.Combine(options.DataDir, "pki"));
+        if (!pki.Exists)
+            throw new InvalidOperationException($"No cloud CA in {pki.Directory}: run `ironbark init` first.");
+        var ca = pki.LoadCa();
+        var certificate = pki.Load("nc");
+        Directory.CreateDirectory(options.StateDir);
+        File.Delete(options.MetadataSocket);
+
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.Logging.ClearProviders();
+        if (logging is not null)
+            logging(builder.Logging);
+        else
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+        var url = new Uri(options.Url);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            var address = url.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host);
+            k.Listen(address, url.Port, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.UseHttps(new HttpsConnectionAdapterOptions
+                {
+                    ServerCertificate = certificate,
+                    ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                    ClientCertificateValidation = (peer, _, _) => MutualTls.IsSignedByCa(peer, ca),
+                });
+            });
+            k.ListenUnixSocket(options.MetadataSocket, listen => listen.Protocols = HttpProtocols.Http1);
+        });
+        builder.Services.AddGrpc();
+        builder.Services.AddSingleton(options);
+        builder.Services.AddSingleton<IAmazonS3>(new AmazonS3Client(new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey),
+            new AmazonS3Config { ServiceURL = options.WalrusUrl, ForcePathStyle = true, AuthenticationRegion = "ironbark" }));
+        builder.Services.AddSingleton(sp => new ImageCache(sp.GetRequiredService<IAmazonS3>(), options.ImagesDir, options.ImageCacheBytes,
+            sp.GetRequiredService<ILogger<ImageCache>>()));
+        builder.Services.AddSingleton(new NodeResources(options.Cores > 0 ? options.Cores : Environment.ProcessorCount,
+            options.MemoryMib > 0 ? options.MemoryMib : NodeResources.HostMemoryMib(), options.CpuOvercommit, options.MemoryOvercommit));
+        builder.Services.AddSingleton<IHypervisor>(sp =>
+        {
+            var log = sp.GetRequiredService<ILogger<QemuHypervisor>>();
+            var accel = AccelerationProbe.DecideAsync(options.Acceleration, options.QemuBinary, log, ct).GetAwaiter().GetResult();
+            return new QemuHypervisor(options.QemuBinary, options.QemuImgBinary, accel, log);
+        });
+        builder.Services.AddSingleton<InstanceManager>();
+        builder.Services.AddSingleton<MetadataApi>();
+
+        var app = builder.Build();
+        var metadata = app.Services.GetRequiredService<MetadataApi>();
+        app.UseWhen(http => http.Features.Get<IConnectionSocketFeature>()?.Socket.AddressFamily == AddressFamily.Unix,
+            branch => branch.Run(metadata.HandleAsync));
+        app.MapGrpcService<NodeControllerApi>();
+        await app.Services.GetRequiredService<InstanceManager>().RecoverAsync(ct);
+        await app.StartAsync(ct);
+        return new NcServer(app);
+    }
+
+    /// <summary>Stops serving; running VMs are left running, to be found again at the next start.</summary>
+    public Task StopAsync(CancellationToken ct = default) => _app.StopAsync(ct);
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}
