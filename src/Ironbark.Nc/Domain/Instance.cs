@@ -11,6 +11,9 @@ namespace Ironbark.Nc.Domain;
 /// </summary>
 public sealed class Instance(RunInstanceRequest request, string directory)
 {
+    /// <summary>Names the instance in the command line of its metadata forwarder, by which the metadata service knows it.</summary>
+    public const string ForwarderTag = "ironbark-metadata-";
+
     private readonly object _lock = new();
 
     public RunInstanceRequest Request { get; } = request;

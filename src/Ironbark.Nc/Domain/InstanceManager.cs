@@ -142,7 +142,9 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
     public Instance Find(string instanceId) =>
         _instances.TryGetValue(instanceId, out var instance) ? instance : throw NcException.NotFound(instanceId);
 
-    public Instance? FindByPid(int pid) => _instances.Values.FirstOrDefault(i => i.Vm?.Pid == pid && i.State != "terminated");
+    /// <summary>The instance with this id if its VM runs (pending or running), else null.</summary>
+    public Instance? FindRunning(string instanceId) =>
+        _instances.TryGetValue(instanceId, out var instance) && instance.State is "running" or "pending" && instance.Vm is not null ? instance : null;
 
     public async Task<string> PowerStateAsync(Instance instance, CancellationToken ct)
     {
@@ -204,7 +206,7 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
     private VmSpec Spec(Instance instance, string kernel, string? ramdisk = null) => new(
         instance.Id, instance.Directory, instance.Request.Cores, instance.Request.MemoryMib, kernel, ramdisk,
         $"console=ttyS0 panic=-1 {(instance.Request.KernelArgs.Length > 0 ? instance.Request.KernelArgs : "quiet")}",
-        Path.Combine(instance.Directory, "disk.qcow2"), MacFor(instance.Id), options.MetadataSocket);
+        Path.Combine(instance.Directory, "disk.qcow2"), MacFor(instance.Id), options.MetadataSocket, Instance.ForwarderTag + instance.Id);
 
     /// <summary>A stable, locally administered MAC per instance (d0:0d: as Eucalyptus did).</summary>
     public static string MacFor(string instanceId)

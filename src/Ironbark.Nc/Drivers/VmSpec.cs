@@ -11,7 +11,8 @@ public sealed record VmSpec(
     string KernelArgs,
     string DiskPath,
     string Mac,
-    string MetadataSocket)
+    string MetadataSocket,
+    string MetadataTag)
 {
     public string ConsolePath => Path.Combine(Directory, "console.log");
     public string QmpSocket => Path.Combine(Directory, "qmp.sock");

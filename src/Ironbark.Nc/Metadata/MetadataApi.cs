@@ -4,6 +4,7 @@ using System.Text;
 using Ironbark.Nc.Domain;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Nc.Metadata;
 
@@ -12,7 +13,7 @@ namespace Ironbark.Nc.Metadata;
 /// the launch: /latest/meta-data/…, /latest/user-data, and IMDSv2 session tokens. The asking VM
 /// is known by the connection it came in on (see <see cref="PeerProcess"/>).
 /// </summary>
-public sealed class MetadataApi(InstanceManager instances)
+public sealed class MetadataApi(InstanceManager instances, ILogger<MetadataApi> log)
 {
     private const string TokenHeader = "X-aws-ec2-metadata-token";
     private const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
@@ -68,7 +69,14 @@ public sealed class MetadataApi(InstanceManager instances)
         var socket = http.Features.Get<IConnectionSocketFeature>()?.Socket;
         if (socket is null || PeerProcess.PeerPid(socket) is not { } pid)
             return null;
-        return PeerProcess.Lineage(pid).Select(instances.FindByPid).FirstOrDefault(i => i is not null);
+        foreach (var process in PeerProcess.Lineage(pid, depth: 3))
+        {
+            var tag = PeerProcess.CommandLine(process).FirstOrDefault(a => a.StartsWith(Instance.ForwarderTag, StringComparison.Ordinal));
+            if (tag is not null && instances.FindRunning(tag[Instance.ForwarderTag.Length..]) is { } instance)
+                return instance;
+        }
+        log.LogWarning("Metadata request from process {Pid}, which is no metadata forwarder of a running instance", pid);
+        return null;
     }
 
     private static async Task IssueTokenAsync(HttpContext http, Instance instance)

@@ -4,9 +4,10 @@ using System.Runtime.InteropServices;
 namespace Ironbark.Nc.Metadata;
 
 /// <summary>
-/// Who is on the other end of a unix socket: the kernel's SO_PEERCRED answer and the process's
-/// ancestors. The metadata forwarder (socat) is started by the VM's QEMU, so the QEMU pid among
-/// the ancestors says which instance asks — nothing the guest can claim or forge.
+/// Who is on the other end of a unix socket: the kernel's SO_PEERCRED answer, and the command line
+/// of that process and its parents. The metadata forwarder (socat) is started by the VM's QEMU
+/// with a command line the node wrote, naming the instance — nothing the guest can claim or forge.
+/// (QEMU's user networking spawns it through a double fork, so it is not a child of QEMU.)
 /// </summary>
 public static class PeerProcess
 {
@@ -24,6 +25,19 @@ public static class PeerProcess
         catch (SocketException)
         {
             return null;
+        }
+    }
+
+    /// <summary>The NUL-separated arguments of a process, or empty when it is gone.</summary>
+    public static string[] CommandLine(int pid)
+    {
+        try
+        {
+            return File.ReadAllText($"/proc/{pid}/cmdline").Split('\0', StringSplitOptions.RemoveEmptyEntries);
+        }
+        catch (IOException)
+        {
+            return [];
         }
     }
 

@@ -82,7 +82,7 @@ public sealed class QemuHypervisor(string qemu, string qemuImg, string accelerat
     {
         var accel = acceleration == "kvm" ? "kvm" : "tcg,tb-size=32";
         var netdev = "user,id=net0,restrict=on,net=169.254.169.0/24,host=169.254.169.2,dhcpstart=169.254.169.15"
-                     + $",guestfwd=tcp:169.254.169.254:80-cmd:socat - UNIX-CONNECT:{spec.MetadataSocket}";
+                     + $",guestfwd=tcp:169.254.169.254:80-cmd:socat -lp {spec.MetadataTag} - UNIX-CONNECT:{spec.MetadataSocket}";
         var args = new List<string>
         {
             "-name", $"{spec.InstanceId},process=ironbark-{spec.InstanceId}",
