@@ -35,6 +35,18 @@ public static class S3Expect
         Assert.Equal(code, XElement.Parse(body).Element("Code")?.Value);
     }
 
+    /// <summary>Polls <paramref name="condition"/> until it holds; fails after <paramref name="seconds"/>.</summary>
+    public static async Task EventuallyAsync(Func<Task<bool>> condition, string what, double seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+                Assert.Fail($"Not within {seconds} s: {what}");
+            await Task.Delay(200);
+        }
+    }
+
     public static Task PutTextAsync(IAmazonS3 client, string bucket, string key, string body) =>
         client.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = body });
 }
