@@ -38,6 +38,12 @@ public abstract class AclTests(WalrusFixture f)
         await S3Expect.DeniedAsync(() => bob.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "k", ACL = S3CannedACL.PublicRead }));
         await S3Expect.DeniedAsync(() => bob.DeleteBucketAsync(bucket));
         await S3Expect.DeniedAsync(() => bob.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket }));
+        await S3Expect.DeniedAsync(() => bob.InitiateMultipartUploadAsync(bucket, "mp"));
+        await S3Expect.DeniedAsync(() => bob.ListMultipartUploadsAsync(bucket));
+        var bobsBucket = WalrusFixture.NewBucketName("bob");
+        await bob.PutBucketAsync(bobsBucket);
+        await S3Expect.DeniedAsync(() => bob.CopyObjectAsync(bucket, "k", bobsBucket, "stolen"));
+        await S3Expect.ErrorAsync("NoSuchKey", HttpStatusCode.NotFound, () => bob.GetObjectAsync(bobsBucket, "stolen"));
         // A key that does not exist is not revealed either: without list permission it is AccessDenied, not NoSuchKey.
         await S3Expect.DeniedAsync(() => bob.GetObjectAsync(bucket, "missing"));
 

@@ -213,6 +213,8 @@ public abstract class VersioningTests(WalrusFixture f)
             Assert.Equal((int)Math.Ceiling(7.0 / pageSize), pages);
         }
 
+        await S3Expect.ErrorAsync("InvalidArgument", HttpStatusCode.BadRequest, () => f.AliceS3.ListVersionsAsync(new ListVersionsRequest
+            { BucketName = bucket, VersionIdMarker = expected[0].Version }));
         // A key marker alone starts after every version of that key; a prefix narrows the listing.
         var afterA = await f.AliceS3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket, KeyMarker = "a" });
         Assert.Equal(["b", "b", "c", "c", "other/x"], afterA.Versions.Select(v => v.Key));
