@@ -32,7 +32,19 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
             return await QueryV2Async(request, s3V2Resource, ct);
         if (authorization.Length > 0)
             throw new AuthException("InvalidArgument", "Unsupported Authorization Type", 400);
-        return new AuthenticatedRequest(Caller.Anonymous, request.Body, null, false);
+        return AnonymousBody(request);
+    }
+
+    /// <summary>
+    /// An unsigned request's body: its declared length, and aws-chunked decoding when an SDK streams an
+    /// unsigned payload with trailers (what it does for anonymous uploads). Signed chunks need a signer.
+    /// </summary>
+    private static AuthenticatedRequest AnonymousBody(HttpRequest request)
+    {
+        var contentSha = request.Headers["x-amz-content-sha256"].ToString();
+        if (contentSha is SigV4.StreamingPayload or SigV4.StreamingPayloadTrailer)
+            throw new AuthException("AccessDenied", "A signed streaming payload needs a signed request.");
+        return BodyFor(request, Caller.Anonymous, contentSha.Length == 0 ? SigV4.UnsignedPayload : contentSha, null);
     }
 
     private async Task<AuthenticatedRequest> HeaderV4Async(HttpRequest request, string authorization, string service, CancellationToken ct)
@@ -76,11 +88,10 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         var caller = new Caller(account, key.AccessKeyId);
         if (bufferedBody is not null)
             return new AuthenticatedRequest(caller, new MemoryStream(bufferedBody, writable: false), bufferedBody.Length, false);
-        return BodyFor(request, caller, contentSha, signature, signingKey, amzDate, scope);
+        return BodyFor(request, caller, contentSha, new ChunkSigner(signingKey, amzDate, scope.Scope, signature));
     }
 
-    private static AuthenticatedRequest BodyFor(HttpRequest request, Caller caller, string contentSha, string seedSignature,
-        byte[] signingKey, string amzDate, SigningScope scope)
+    private static AuthenticatedRequest BodyFor(HttpRequest request, Caller caller, string contentSha, ChunkSigner? chunkSigner)
     {
         long? decodedLength = long.TryParse(request.Headers["x-amz-decoded-content-length"], out var d) ? d : null;
         switch (contentSha)
@@ -92,9 +103,8 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
             case SigV4.StreamingUnsignedTrailer:
                 if (decodedLength is null)
                     throw new AuthException("MissingContentLength", "You must provide the x-amz-decoded-content-length header for aws-chunked uploads.", 411);
-                var chunkSigner = contentSha == SigV4.StreamingUnsignedTrailer ? null : new ChunkSigner(signingKey, amzDate, scope.Scope, seedSignature);
                 return new AuthenticatedRequest(caller,
-                    new AwsChunkedStream(request.Body, chunkSigner, decodedLength.Value, trailer: contentSha != SigV4.StreamingPayload),
+                    new AwsChunkedStream(request.Body, contentSha == SigV4.StreamingUnsignedTrailer ? null : chunkSigner, decodedLength.Value, trailer: contentSha != SigV4.StreamingPayload),
                     decodedLength, true);
             default:
                 if (contentSha.Length != 64 || !contentSha.All(Uri.IsHexDigit))
@@ -132,7 +142,7 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         var expected = SigV4.Sign(signingKey, SigV4.StringToSign(amzDate, scope.Scope, canonical));
         if (!SigV4.SignaturesEqual(expected, signature))
             throw AuthException.SignatureMismatch();
-        return BodyFor(request, new Caller(account, key.AccessKeyId), contentSha, signature, signingKey, amzDate, scope);
+        return BodyFor(request, new Caller(account, key.AccessKeyId), contentSha, new ChunkSigner(signingKey, amzDate, scope.Scope, signature));
     }
 
     private async Task<AuthenticatedRequest> HeaderV2Async(HttpRequest request, string authorization, string? resource, CancellationToken ct)

@@ -70,7 +70,9 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
         var keyMarker = r.Query("key-marker") ?? "";
         var versionMarker = r.Query("version-id-marker");
         long? beforeSeq = null;
-        if (!string.IsNullOrEmpty(versionMarker) && keyMarker.Length > 0)
+        if (!string.IsNullOrEmpty(versionMarker) && keyMarker.Length == 0)
+            throw S3Errors.InvalidArgument("A version-id marker cannot be specified without a key marker.", "version-id-marker", versionMarker);
+        if (!string.IsNullOrEmpty(versionMarker))
         {
             var markerRow = await store.GetObjectAsync(r.Bucket, keyMarker, versionMarker, r.Aborted)
                             ?? throw S3Errors.InvalidArgument("Invalid version id specified", "version-id-marker", versionMarker);

@@ -23,7 +23,7 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? throw S3Errors.MalformedXml();
         var reader = new MultipartReader(boundary, r.Body);
         var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        string? fileName = null;
+        string? fileName = null, fileType = null;
         MultipartSection? file = null;
         while (await reader.ReadNextSectionAsync(r.Aborted) is { } section)
         {
@@ -32,8 +32,8 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
             if (name == "file")
             {
                 fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "";
-                if (section.ContentType is { } type && !fields.ContainsKey("content-type"))
-                    fields["content-type"] = type;
+                // The file part's own type is a fallback for the Content-Type field, not a field the policy must cover.
+                fileType = section.ContentType;
                 file = section;
                 break;
             }
@@ -60,7 +60,8 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         }
         var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var owner = caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
-        var headers = ObjectHeaders.FromRequest(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+        var headers = ObjectHeaders.FromRequest(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))
+            .Append(new("Content-Type", fields.GetValueOrDefault("content-type") ?? fileType ?? "")));
         var acl = fields.TryGetValue("acl", out var canned) ? AccessControlList.Canned(canned, owner, bucket.OwnerCanonical) : null;
         var row = await objects.PutAsync(caller, r.Bucket, key, file.Body,
             new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null),

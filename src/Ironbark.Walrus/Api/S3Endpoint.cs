@@ -34,9 +34,8 @@ public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router rout
         }
         catch (DeleteMarkerException e)
         {
-            http.Response.Headers["x-amz-delete-marker"] = "true";
-            http.Response.Headers["x-amz-version-id"] = e.Marker.VersionId;
-            await S3ErrorWriter.WriteAsync(http, e.Error.Code, e.Error.Status, e.Error.Message, e.Error.Details);
+            await S3ErrorWriter.WriteAsync(http, e.Error.Code, e.Error.Status, e.Error.Message, e.Error.Details,
+                [new("x-amz-delete-marker", "true"), new("x-amz-version-id", e.Marker.VersionId)]);
         }
         catch (AuthException e)
         {

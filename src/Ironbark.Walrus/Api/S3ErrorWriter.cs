@@ -5,7 +5,9 @@ namespace Ironbark.Walrus.Api;
 /// <summary>Writes an error as S3 does: the XML body with Code, Message, Resource and RequestId.</summary>
 public static class S3ErrorWriter
 {
-    public static async Task WriteAsync(HttpContext http, string code, int status, string message, IReadOnlyDictionary<string, string>? details = null)
+    /// <param name="headers">Response headers that belong to the error (x-amz-delete-marker…), written after the response is cleared.</param>
+    public static async Task WriteAsync(HttpContext http, string code, int status, string message, IReadOnlyDictionary<string, string>? details = null,
+        IEnumerable<KeyValuePair<string, string>>? headers = null)
     {
         var response = http.Response;
         if (response.HasStarted)
@@ -15,6 +17,8 @@ public static class S3ErrorWriter
         }
         response.Clear();
         response.Headers["x-amz-request-id"] = http.TraceIdentifier;
+        foreach (var (name, value) in headers ?? [])
+            response.Headers[name] = value;
         if (http.Request.Method == HttpMethods.Head)
         {
             // HEAD answers carry no body; clients read the status code.

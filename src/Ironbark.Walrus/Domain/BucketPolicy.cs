@@ -51,7 +51,7 @@ public sealed class BucketPolicy
                 if (resources.Count == 0)
                     throw Malformed("Missing required field Resource");
                 foreach (var r in resources)
-                    if (bucket.Length > 0 && !r.StartsWith("arn:aws:s3:::" + bucket, StringComparison.Ordinal) && r != "*")
+                    if (bucket.Length > 0 && r != "*" && r != "arn:aws:s3:::" + bucket && !r.StartsWith($"arn:aws:s3:::{bucket}/", StringComparison.Ordinal))
                         throw Malformed("Policy has invalid resource");
                 statements.Add(new Statement(effect == "Deny", Principals(principal), actions.Select(Wildcard).ToList(), notAction,
                     resources.Select(Wildcard).ToList(), notResource));
