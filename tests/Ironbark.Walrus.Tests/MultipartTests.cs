@@ -217,6 +217,55 @@ public abstract class MultipartTests(WalrusFixture f)
         await S3Assert.FailsAsync("AccessDenied", HttpStatusCode.Forbidden, () =>
             f.BobS3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "dir/k", UploadId = uploadId }));
     }
+
+    [Fact]
+    public async Task List_uploads_pages_through_several_uploads_of_one_key()
+    {
+        var bucket = await f.AliceBucketAsync("mpu");
+        var expected = new List<(string Key, string UploadId)>();
+        foreach (var key in new[] { "k", "k", "k", "l" })
+            expected.Add((key, await CreateAsync(bucket, key)));
+        var all = await f.AliceS3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket });
+        Assert.Equal(expected.Select(e => e.Key), all.MultipartUploads.Select(u => u.Key));
+        Assert.Equal(expected.Order(), all.MultipartUploads.Select(u => (u.Key, u.UploadId)).Order());
+
+        var seen = new List<(string, string)>();
+        string? keyMarker = null, uploadMarker = null;
+        for (var pages = 1; ; pages++)
+        {
+            Assert.True(pages <= expected.Count);
+            var page = await f.AliceS3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest
+            {
+                BucketName = bucket, MaxUploads = 1, KeyMarker = keyMarker, UploadIdMarker = uploadMarker,
+            });
+            seen.AddRange(page.MultipartUploads.Select(u => (u.Key, u.UploadId)));
+            if (page.IsTruncated != true)
+                break;
+            (keyMarker, uploadMarker) = (page.NextKeyMarker, page.NextUploadIdMarker);
+        }
+        Assert.Equal(all.MultipartUploads.Select(u => (u.Key, u.UploadId)), seen);
+
+        // A key marker alone skips every upload of that key.
+        var afterK = await f.AliceS3.ListMultipartUploadsAsync(new ListMultipartUploadsRequest { BucketName = bucket, KeyMarker = "k" });
+        Assert.Equal(expected[3].UploadId, Assert.Single(afterK.MultipartUploads).UploadId);
+    }
+
+    [Fact]
+    public async Task Uploading_a_part_again_replaces_it()
+    {
+        var bucket = await f.AliceBucketAsync("mpu");
+        var uploadId = await CreateAsync(bucket, "k");
+        await UploadAsync(bucket, "k", uploadId, 1, Filler(100, 1));
+        var etag = await UploadAsync(bucket, "k", uploadId, 1, Filler(50, 9));
+        var parts = await f.AliceS3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "k", UploadId = uploadId });
+        var part = Assert.Single(parts.Parts);
+        Assert.Equal((etag, 50L), (part.ETag, part.Size ?? 0));
+        var complete = await f.AliceS3.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest
+        {
+            BucketName = bucket, Key = "k", UploadId = uploadId, PartETags = [new PartETag(1, etag)],
+        });
+        Assert.Equal(MultipartEtag(Filler(50, 9)), complete.ETag);
+    }
 }
 
 public sealed class SqliteMultipartTests(SqliteWalrusFixture f) : MultipartTests(f), IClassFixture<SqliteWalrusFixture>;
