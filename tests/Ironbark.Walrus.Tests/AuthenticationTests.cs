@@ -230,6 +230,65 @@ public abstract class AuthenticationTests(WalrusFixture f)
             await Task.Delay(50);
         Assert.Empty(Directory.EnumerateFiles(tmp));
     }
+
+    [Theory]
+    [InlineData(19999)]
+    [InlineData(20001)]
+    public async Task A_streaming_body_longer_or_shorter_than_declared_is_IncompleteBody(long declared)
+    {
+        var bucket = await f.AliceBucketAsync();
+        using var raw = f.Raw(f.Alice);
+        using var response = await raw.SendAsync(raw.StreamingPut($"/{bucket}/streamed", RandomNumberGenerator.GetBytes(20000), 8192, declaredLength: declared));
+        await S3Assert.ErrorAsync(response, "IncompleteBody", HttpStatusCode.BadRequest);
+        await AssertAbsentAsync(bucket, "streamed");
+    }
+
+    [Fact]
+    public async Task A_body_without_a_length_is_MissingContentLength()
+    {
+        var bucket = await f.AliceBucketAsync();
+        using var raw = f.Raw(f.Alice);
+        var (message, _) = raw.SignV4(new RawS3.Request(HttpMethod.Put, $"/{bucket}/k") { Body = Payload, PayloadHash = "UNSIGNED-PAYLOAD" });
+        // A stream of unknown length goes out with Transfer-Encoding: chunked and no Content-Length.
+        message.Content = new StreamContent(new UnseekableStream(Payload));
+        using var response = await raw.SendAsync(message);
+        await S3Assert.ErrorAsync(response, "MissingContentLength", HttpStatusCode.LengthRequired);
+        await AssertAbsentAsync(bucket, "k");
+    }
+
+    [Fact]
+    public async Task SigV2_with_a_skewed_date_is_RequestTimeTooSkewed()
+    {
+        var bucket = await f.AliceBucketAsync();
+        using var raw = f.Raw(f.Alice);
+        using var response = await raw.SendAsync(raw.SignV2(HttpMethod.Put, $"/{bucket}/k", Payload, time: DateTimeOffset.UtcNow.AddMinutes(-20)));
+        await S3Assert.ErrorAsync(response, "RequestTimeTooSkewed", HttpStatusCode.Forbidden);
+        await AssertAbsentAsync(bucket, "k");
+    }
+
+    [Fact]
+    public async Task Virtual_hosted_style_requests_with_SigV4_and_SigV2()
+    {
+        var bucket = await f.AliceBucketAsync();
+        using var raw = f.Raw(f.Alice);
+        var host = $"{bucket}.s3.ironbark.localhost:{f.Host.Endpoint.Port}";
+        using (var put = await raw.SendAsync(new RawS3.Request(HttpMethod.Put, "/dir/virtual%20key") { Body = Payload, Host = host }))
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("authenticated payload", await WalrusFixture.ReadTextAsync(f.AliceS3, bucket, "dir/virtual key"));
+        using (var list = await raw.SendAsync(new RawS3.Request(HttpMethod.Get, "/?list-type=2") { Host = host }))
+            Assert.Contains("<Key>dir/virtual key</Key>", await list.Content.ReadAsStringAsync());
+
+        var v2 = raw.SignV2(HttpMethod.Get, "/dir/virtual%20key", resource: $"/{bucket}/dir/virtual%20key");
+        v2.Headers.Host = host;
+        using var get = await raw.SendAsync(v2);
+        Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+        Assert.Equal("authenticated payload", await get.Content.ReadAsStringAsync());
+    }
+
+    private sealed class UnseekableStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
 }
 
 public sealed class SqliteAuthenticationTests(SqliteWalrusFixture f) : AuthenticationTests(f), IClassFixture<SqliteWalrusFixture>;

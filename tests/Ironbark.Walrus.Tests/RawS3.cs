@@ -29,6 +29,8 @@ public sealed class RawS3(Uri endpoint, string accessKeyId, string secret, strin
         public DateTimeOffset? Time { get; set; }
         public string? Secret { get; set; }
         public string? AccessKeyId { get; set; }
+        /// <summary>The Host header to send and sign (virtual-hosted-style requests); the endpoint's when null.</summary>
+        public string? Host { get; set; }
     }
 
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, byte[]? body = null) =>
@@ -49,7 +51,7 @@ public sealed class RawS3(Uri endpoint, string accessKeyId, string secret, strin
         var hash = payloadHash ?? r.PayloadHash ?? Hex(SHA256.HashData(r.Body ?? []));
         var headers = new SortedDictionary<string, string>(StringComparer.Ordinal)
         {
-            ["host"] = endpoint.Authority,
+            ["host"] = r.Host ?? endpoint.Authority,
             ["x-amz-date"] = amzDate,
             ["x-amz-content-sha256"] = hash,
         };
@@ -66,6 +68,8 @@ public sealed class RawS3(Uri endpoint, string accessKeyId, string secret, strin
             $"AWS4-HMAC-SHA256 Credential={r.AccessKeyId ?? accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
         foreach (var (name, value) in headers.Where(h => h.Key != "host"))
             AddHeader(message, name, value);
+        if (r.Host is not null)
+            message.Headers.Host = r.Host;
         if (r.Body is not null && message.Content is null)
             message.Content = new ByteArrayContent(r.Body);
         if (r.Body is not null)
@@ -75,11 +79,13 @@ public sealed class RawS3(Uri endpoint, string accessKeyId, string secret, strin
     }
 
     /// <summary>A signed aws-chunked upload (STREAMING-AWS4-HMAC-SHA256-PAYLOAD) of <paramref name="data"/> in chunks of <paramref name="chunkSize"/>.</summary>
-    public HttpRequestMessage StreamingPut(string path, byte[] data, int chunkSize, Func<int, string, string>? tamper = null)
+    /// <param name="tamper">Replaces the signature sent with chunk i (given the right one).</param>
+    /// <param name="declaredLength">The x-amz-decoded-content-length to claim; the data's length when null.</param>
+    public HttpRequestMessage StreamingPut(string path, byte[] data, int chunkSize, Func<int, string, string>? tamper = null, long? declaredLength = null)
     {
         var request = new Request(HttpMethod.Put, path);
         request.Headers["content-encoding"] = "aws-chunked";
-        request.Headers["x-amz-decoded-content-length"] = data.Length.ToString(CultureInfo.InvariantCulture);
+        request.Headers["x-amz-decoded-content-length"] = (declaredLength ?? data.Length).ToString(CultureInfo.InvariantCulture);
         var when = DateTimeOffset.UtcNow;
         request.Time = when;
         var chunks = new List<byte[]>();
@@ -120,10 +126,12 @@ public sealed class RawS3(Uri endpoint, string accessKeyId, string secret, strin
     }
 
     /// <summary>SigV2 header authentication: HMAC-SHA1 over method, Content-MD5, Content-Type, Date, x-amz-* headers and the resource.</summary>
-    public HttpRequestMessage SignV2(HttpMethod method, string path, byte[]? body = null, string contentType = "", string? secretOverride = null)
+    /// <param name="resource">The CanonicalizedResource when it differs from the path (virtual-hosted-style: /bucket/key).</param>
+    public HttpRequestMessage SignV2(HttpMethod method, string path, byte[]? body = null, string contentType = "", string? secretOverride = null,
+        string? resource = null, DateTimeOffset? time = null)
     {
-        var date = DateTimeOffset.UtcNow.ToString("R", CultureInfo.InvariantCulture);
-        var signature = V2Signature(secretOverride ?? secret, $"{method.Method}\n\n{contentType}\n{date}\n{path}");
+        var date = (time ?? DateTimeOffset.UtcNow).ToString("R", CultureInfo.InvariantCulture);
+        var signature = V2Signature(secretOverride ?? secret, $"{method.Method}\n\n{contentType}\n{date}\n{resource ?? path}");
         var message = new HttpRequestMessage(method, path);
         message.Headers.TryAddWithoutValidation("Date", date);
         message.Headers.TryAddWithoutValidation("Authorization", $"AWS {accessKeyId}:{signature}");
