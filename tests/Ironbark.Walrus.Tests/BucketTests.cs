@@ -46,6 +46,31 @@ public abstract class BucketTests(WalrusFixture f)
     }
 
     [Fact]
+    public async Task The_sdk_default_constraint_us_east_1_is_accepted_and_the_bucket_is_in_the_cloud_region()
+    {
+        // docs/walrus.md: "us-east-1" is what SDKs send by default; the cloud has one region, so the bucket lands there.
+        var bucket = WalrusFixture.NewBucketName();
+        using var raw = f.Raw(f.Alice);
+        using (var created = await raw.SendAsync(HttpMethod.Put, "/" + bucket, LocationBody("us-east-1")))
+            Assert.Equal(HttpStatusCode.OK, created.StatusCode);
+        Assert.Equal("ironbark", (await f.AliceS3.GetBucketLocationAsync(bucket)).Location.Value);
+        using var head = await raw.SendAsync(HttpMethod.Head, "/" + bucket);
+        Assert.Equal("ironbark", head.Headers.GetValues("x-amz-bucket-region").Single());
+    }
+
+    [Theory]
+    [InlineData("<<garbage")]
+    [InlineData("<SomethingElse/>")]
+    public async Task A_bad_create_bucket_body_is_MalformedXML(string body)
+    {
+        var bucket = WalrusFixture.NewBucketName();
+        using var raw = f.Raw(f.Alice);
+        using var response = await raw.SendAsync(HttpMethod.Put, "/" + bucket, Encoding.UTF8.GetBytes(body));
+        await S3Assert.ErrorAsync(response, "MalformedXML", HttpStatusCode.BadRequest);
+        await S3Assert.FailsAsync("NoSuchBucket", HttpStatusCode.NotFound, () => f.AliceS3.GetBucketLocationAsync(bucket));
+    }
+
+    [Fact]
     public async Task A_foreign_location_constraint_is_refused()
     {
         var bucket = WalrusFixture.NewBucketName();
