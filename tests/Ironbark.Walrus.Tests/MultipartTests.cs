@@ -163,6 +163,38 @@ public abstract class MultipartTests(WalrusFixture f)
     }
 
     [Fact]
+    public async Task Copy_part_ranges_must_lie_inside_the_source()
+    {
+        var bucket = await f.AliceBucketAsync("mpu");
+        await f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "source", InputStream = new MemoryStream(Filler(1000, 1)) });
+        var uploadId = await CreateAsync(bucket, "k");
+        using var raw = f.Raw(f.Alice);
+        async Task Expect(string range, string code, HttpStatusCode status)
+        {
+            var request = new RawS3.Request(HttpMethod.Put, $"/{bucket}/k?partNumber=1&uploadId={uploadId}");
+            request.Headers["x-amz-copy-source"] = $"/{bucket}/source";
+            request.Headers["x-amz-copy-source-range"] = range;
+            using var response = await raw.SendAsync(request);
+            await S3Assert.ErrorAsync(response, code, status);
+        }
+        await Expect("bytes=1000-1001", "InvalidRange", HttpStatusCode.RequestedRangeNotSatisfiable);
+        await Expect("bytes=500-1000", "InvalidRange", HttpStatusCode.RequestedRangeNotSatisfiable);
+        await Expect("bytes=500-", "InvalidArgument", HttpStatusCode.BadRequest);
+        await Expect("bytes=-5", "InvalidArgument", HttpStatusCode.BadRequest);
+        await Expect("bytes=9-3", "InvalidArgument", HttpStatusCode.BadRequest);
+        await Expect("500-600", "InvalidArgument", HttpStatusCode.BadRequest);
+        var parts = await f.AliceS3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "k", UploadId = uploadId });
+        Assert.Empty(parts.Parts ?? []);
+
+        var whole = await f.AliceS3.CopyPartAsync(new CopyPartRequest
+        {
+            SourceBucket = bucket, SourceKey = "source", DestinationBucket = bucket, DestinationKey = "k", UploadId = uploadId, PartNumber = 1,
+            FirstByte = 0, LastByte = 999,
+        });
+        Assert.Equal($"\"{Convert.ToHexStringLower(MD5.HashData(Filler(1000, 1)))}\"", whole.ETag);
+    }
+
+    [Fact]
     public async Task Bad_part_numbers_are_InvalidArgument()
     {
         var bucket = await f.AliceBucketAsync("mpu");
