@@ -37,6 +37,16 @@ public abstract class CopyAndMultiDeleteTests(WalrusFixture f)
     }
 
     [Fact]
+    public async Task Copy_of_a_key_with_awkward_characters()
+    {
+        var bucket = await f.AliceBucketAsync();
+        const string source = "dir/a b+c%d&é?.txt";
+        await f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = source, ContentBody = "odd" });
+        await f.AliceS3.CopyObjectAsync(new CopyObjectRequest { SourceBucket = bucket, SourceKey = source, DestinationBucket = bucket, DestinationKey = "copy of " + source });
+        Assert.Equal("odd", await WalrusFixture.ReadTextAsync(f.AliceS3, bucket, "copy of " + source));
+    }
+
+    [Fact]
     public async Task Copy_with_replace_takes_the_new_metadata()
     {
         var (source, etag) = await SourceAsync();

@@ -191,6 +191,22 @@ public abstract class ObjectTests(WalrusFixture f)
     }
 
     [Fact]
+    public async Task Response_header_overrides_apply_to_signed_gets()
+    {
+        var bucket = await f.AliceBucketAsync();
+        await f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "data", ContentType = "text/plain" });
+        var request = new GetObjectRequest { BucketName = bucket, Key = "k" };
+        request.ResponseHeaderOverrides.ContentType = "application/x-override";
+        request.ResponseHeaderOverrides.ContentDisposition = "attachment; filename=\"x.bin\"";
+        request.ResponseHeaderOverrides.CacheControl = "no-cache";
+        using var get = await f.AliceS3.GetObjectAsync(request);
+        Assert.Equal("application/x-override", get.Headers.ContentType);
+        Assert.Equal("attachment; filename=\"x.bin\"", get.Headers.ContentDisposition);
+        Assert.Equal("no-cache", get.Headers.CacheControl);
+        Assert.Equal("text/plain", (await f.AliceS3.GetObjectMetadataAsync(bucket, "k")).Headers.ContentType);
+    }
+
+    [Fact]
     public async Task Content_md5_is_verified()
     {
         var bucket = await f.AliceBucketAsync();
