@@ -195,7 +195,7 @@ public abstract class MultipartTests(WalrusFixture f)
     }
 
     [Fact]
-    public async Task Bad_part_numbers_are_InvalidArgument()
+    public async Task Bad_part_numbers_and_digests_are_refused()
     {
         var bucket = await f.AliceBucketAsync("mpu");
         var uploadId = await CreateAsync(bucket, "k");
@@ -205,6 +205,13 @@ public abstract class MultipartTests(WalrusFixture f)
             using var response = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/k?partNumber={number}&uploadId={uploadId}", [1, 2, 3]);
             await S3Assert.ErrorAsync(response, "InvalidArgument", HttpStatusCode.BadRequest);
         }
+        await S3Assert.FailsAsync("BadDigest", HttpStatusCode.BadRequest, () => f.AliceS3.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = bucket, Key = "k", UploadId = uploadId, PartNumber = 1, InputStream = new MemoryStream([1, 2, 3]),
+            MD5Digest = Convert.ToBase64String(MD5.HashData([3, 2, 1])),
+        }));
+        var parts = await f.AliceS3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "k", UploadId = uploadId });
+        Assert.Empty(parts.Parts ?? []);
     }
 
     [Fact]
