@@ -92,6 +92,15 @@ public abstract class AuthenticationTests(WalrusFixture f)
             Assert.Equal(Payload.Length, head.ContentLength);
             Assert.Null(head.Headers.ContentEncoding);
         }
+
+        // Several chunks, so the SDK's chained chunk signatures are checked one after another.
+        var recorder = new PayloadModeRecorder();
+        using var recorded = f.Host.Client(f.Alice, c => c.HttpClientFactory = recorder);
+        var large = RandomNumberGenerator.GetBytes(300 * 1024);
+        var put = await recorded.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "sdk-large", InputStream = new MemoryStream(large), UseChunkEncoding = true });
+        Assert.StartsWith("STREAMING-AWS4-HMAC-SHA256-PAYLOAD", Assert.Single(recorder.Modes));
+        Assert.Equal($"\"{Convert.ToHexStringLower(MD5.HashData(large))}\"", put.ETag);
+        Assert.Equal(large.Length, (await f.AliceS3.GetObjectMetadataAsync(bucket, "sdk-large")).ContentLength);
     }
 
     [Fact]
@@ -137,6 +146,9 @@ public abstract class AuthenticationTests(WalrusFixture f)
         using (var put = await http.PutAsync(Presign(HttpVerb.PUT, "pre signed"), new ByteArrayContent(Payload)))
             Assert.Equal(HttpStatusCode.OK, put.StatusCode);
         Assert.Equal("authenticated payload", await http.GetStringAsync(Presign(HttpVerb.GET, "pre signed")));
+        using (var put = await http.PutAsync(Presign(HttpVerb.PUT, "dir/ü+&=.txt"), new ByteArrayContent(Payload)))
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        Assert.Equal("authenticated payload", await WalrusFixture.ReadTextAsync(f.AliceS3, bucket, "dir/ü+&=.txt"));
 
         // Another object's URL does not open this one.
         var other = Presign(HttpVerb.GET, "other").Replace("/other?", "/pre%20signed?", StringComparison.Ordinal);

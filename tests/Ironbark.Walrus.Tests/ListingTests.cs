@@ -105,6 +105,12 @@ public abstract class ListingTests(WalrusFixture f)
         Assert.Equal(["dir2/", "e"], (after.S3Objects ?? []).Select(o => o.Key).Concat(after.CommonPrefixes ?? []).Order(StringComparer.Ordinal));
         Assert.Equal("e", after.NextMarker);
 
+        foreach (var (prefix, expected) in new[] { ("z+", "z+plus"), ("ü", "ü-unicode"), ("f ", "f g"), ("z%", "z%") })
+        {
+            var page = await f.AliceS3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = prefix });
+            Assert.Equal(expected, Assert.Single(page.S3Objects).Key);
+        }
+
         var nothing = await f.AliceS3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket, Prefix = "nope" });
         Assert.Empty(nothing.S3Objects ?? []);
         Assert.False(nothing.IsTruncated);
