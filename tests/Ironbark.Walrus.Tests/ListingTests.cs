@@ -141,6 +141,29 @@ public abstract class ListingTests(WalrusFixture f)
     }
 
     [Fact]
+    public async Task Keys_with_control_characters_list_with_and_without_url_encoding()
+    {
+        var bucket = await f.AliceBucketAsync();
+        using var raw = f.Raw(f.Alice);
+        using (var put = await raw.SendAsync(HttpMethod.Put, $"/{bucket}/ctl%01key", [1]))
+            Assert.Equal(HttpStatusCode.OK, put.StatusCode);
+        using (var encoded = await raw.SendAsync(HttpMethod.Get, $"/{bucket}?list-type=2&encoding-type=url"))
+            Assert.Contains("<Key>ctl%01key</Key>", await encoded.Content.ReadAsStringAsync());
+        // Without encoding S3 writes the character as a reference, which is why encoding-type=url exists; never a 500.
+        using (var plain = await raw.SendAsync(HttpMethod.Get, $"/{bucket}?list-type=2"))
+        {
+            Assert.Equal(HttpStatusCode.OK, plain.StatusCode);
+            Assert.Contains("<Key>ctl&#x1;key</Key>", await plain.Content.ReadAsStringAsync());
+        }
+        // The error document names the key the same way.
+        using var missing = await raw.SendAsync(HttpMethod.Get, $"/{bucket}/ctl%02key");
+        Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+        var error = await missing.Content.ReadAsStringAsync();
+        Assert.Contains("<Code>NoSuchKey</Code>", error);
+        Assert.Contains("<Key>ctl&#x2;key</Key>", error);
+    }
+
+    [Fact]
     public async Task List_versions_of_an_unversioned_bucket()
     {
         var bucket = await PopulatedBucketAsync();
