@@ -52,6 +52,24 @@ public abstract class WalrusFixture : IAsyncLifetime
             await _postgres.DisposeAsync();
     }
 
+    /// <summary>A raw HTTP client signing as <paramref name="key"/> (see <see cref="RawS3"/>).</summary>
+    public RawS3 Raw(AccessKey key) => new(Host.Endpoint, key.AccessKeyId, key.SecretAccessKey);
+
+    /// <summary>Creates a fresh bucket owned by alice.</summary>
+    public async Task<string> AliceBucketAsync(string hint = "b")
+    {
+        var bucket = NewBucketName(hint);
+        await AliceS3.PutBucketAsync(bucket);
+        return bucket;
+    }
+
+    public static async Task<string> ReadTextAsync(AmazonS3Client s3, string bucket, string key)
+    {
+        using var response = await s3.GetObjectAsync(bucket, key);
+        using var reader = new StreamReader(response.ResponseStream);
+        return await reader.ReadToEndAsync();
+    }
+
     /// <summary>A bucket name no other test uses.</summary>
     public static string NewBucketName(string hint = "b") => $"{hint}-{Guid.NewGuid():N}"[..Math.Min(63, hint.Length + 33)];
 }

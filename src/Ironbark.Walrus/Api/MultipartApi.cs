@@ -33,14 +33,7 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
     public async Task UploadPartCopyAsync(S3Request r)
     {
         var source = await CopySource.ResolveAsync(r, objects);
-        ByteRange? range = null;
-        if (r.Header("x-amz-copy-source-range") is { } header)
-        {
-            range = ByteRange.Parse(header, source.Size);
-            if (range is null || !header.Contains('-') || header.EndsWith('-') || header.StartsWith("bytes=-", StringComparison.Ordinal))
-                throw S3Errors.InvalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
-                    "x-amz-copy-source-range", header);
-        }
+        ByteRange? range = r.Header("x-amz-copy-source-range") is { } header ? ByteRange.ParseCopySourceRange(header, source.Size) : null;
         var part = await multipart.UploadPartCopyAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), source, range, r.Aborted);
         await S3Xml.WriteAsync(r.Response, "CopyPartResult", w =>
         {

@@ -12,7 +12,8 @@ public static class S3Xml
 {
     public const string Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
     private const int MaxBodyBytes = 1024 * 1024;
-    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Async = true };
+    // CheckCharacters off: a key may hold characters XML 1.0 cannot carry; S3 writes them as character references.
+    private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Async = true, CheckCharacters = false };
 
     public static async Task WriteAsync(HttpResponse response, string root, Action<XmlWriter> body, int status = 200, string ns = Namespace)
     {

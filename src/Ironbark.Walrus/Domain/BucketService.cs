@@ -31,7 +31,8 @@ public sealed class BucketService(WalrusStore store, IObjectStore blobs, WalrusO
             Name = name,
             OwnerId = account.Id,
             OwnerCanonical = account.CanonicalId,
-            Region = string.IsNullOrEmpty(region) ? options.Region : region,
+            // The cloud has one region: "us-east-1" is only the SDKs' default, not a place.
+            Region = options.Region,
             CreatedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             Acl = (acl ?? AccessControlList.Canned("private", account.CanonicalId)).ToJson(),
         };

@@ -45,4 +45,23 @@ public readonly record struct ByteRange(long Start, long Length)
             throw S3Errors.InvalidRange(size);
         return new ByteRange(start, end - start + 1);
     }
+
+    /// <summary>
+    /// An x-amz-copy-source-range: strictly bytes=first-last (InvalidArgument otherwise), and wholly inside
+    /// the source (InvalidRange otherwise); unlike a GET range it is never clamped.
+    /// </summary>
+    public static ByteRange ParseCopySourceRange(string header, long size)
+    {
+        var spec = header.StartsWith("bytes=", StringComparison.Ordinal) ? header[6..] : "";
+        var dash = spec.IndexOf('-');
+        if (dash <= 0
+            || !long.TryParse(spec[..dash], NumberStyles.None, CultureInfo.InvariantCulture, out var first)
+            || !long.TryParse(spec[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out var last)
+            || last < first)
+            throw S3Errors.InvalidArgument("The x-amz-copy-source-range value must be of the form bytes=first-last where first and last are the zero-based offsets of the first and last bytes to copy",
+                "x-amz-copy-source-range", header);
+        if (last >= size)
+            throw S3Errors.InvalidRange(size);
+        return new ByteRange(first, last - first + 1);
+    }
 }

@@ -257,12 +257,24 @@ public sealed class WalrusStore(Database db)
         return await c.QuerySingleOrDefaultAsync<UploadRow>("SELECT * FROM uploads WHERE upload_id = @uploadId", new { uploadId });
     }
 
+    /// <summary>
+    /// Uploads in S3's order (key, then initiation time), after the marker: past <paramref name="afterKey"/>'s
+    /// uploads up to and including <paramref name="afterUploadId"/>, or past all of them when no upload id is given.
+    /// </summary>
     public async Task<IReadOnlyList<UploadRow>> ListUploadsAsync(string bucket, string prefix, string afterKey, string afterUploadId, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
+        // The marker is a position in (key, initiated_ms, upload_id) order; without a known upload id the whole key is done.
+        var afterInitiated = afterUploadId.Length == 0
+            ? null
+            : await c.QuerySingleOrDefaultAsync<long?>("SELECT initiated_ms FROM uploads WHERE upload_id = @afterUploadId", new { afterUploadId });
         return (await c.QueryAsync<UploadRow>(
-            "SELECT * FROM uploads WHERE bucket = @bucket AND key >= @prefix AND (key > @afterKey OR (key = @afterKey AND upload_id > @afterUploadId)) ORDER BY key, initiated_ms, upload_id LIMIT @limit",
-            new { bucket, prefix, afterKey, afterUploadId, limit })).ToList();
+            """
+            SELECT * FROM uploads WHERE bucket = @bucket AND key >= @prefix AND (key > @afterKey OR (key = @afterKey
+                AND (initiated_ms > @afterMs OR (initiated_ms = @afterMs AND upload_id > @afterUploadId))))
+            ORDER BY key, initiated_ms, upload_id LIMIT @limit
+            """,
+            new { bucket, prefix, afterKey, afterUploadId, afterMs = afterInitiated ?? long.MaxValue, limit })).ToList();
     }
 
     /// <summary>Records a part, replacing an earlier upload of the same number; false when the upload is gone.</summary>
