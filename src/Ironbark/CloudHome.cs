@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Ironbark.Common.Accounts;
 using Ironbark.Common.Data;
+using Ironbark.Common.Pki;
 
 namespace Ironbark;
 
@@ -24,11 +25,48 @@ public sealed class CloudHome(string dataDir, string? postgres)
         return (store, db);
     }
 
+    public CloudCertificates Pki => new(Path.Combine(DataDir, "pki"));
+
+    private string SystemCredentialsFile => Path.Combine(DataDir, "pki", "system.credentials");
+
+    /// <summary>
+    /// The cloud's own credentials, used by components (the NC fetching images from Walrus). Created
+    /// once, for the account "system", and kept in a file only the owner can read.
+    /// </summary>
+    public async Task<SystemCredentials> EnsureSystemCredentialsAsync(AccountStore accounts, CancellationToken ct)
+    {
+        if (File.Exists(SystemCredentialsFile))
+            return JsonSerializer.Deserialize<SystemCredentials>(await File.ReadAllTextAsync(SystemCredentialsFile, ct))!;
+        if (await accounts.FindAccountAsync(SystemCredentials.AccountName, ct) is null)
+            await accounts.CreateAccountAsync(SystemCredentials.AccountName, ct);
+        var key = await accounts.CreateAccessKeyAsync(SystemCredentials.AccountName, ct);
+        var credentials = new SystemCredentials(key.AccessKeyId, key.SecretAccessKey);
+        Directory.CreateDirectory(Path.GetDirectoryName(SystemCredentialsFile)!);
+        await using (var stream = new FileStream(SystemCredentialsFile, new FileStreamOptions
+                     {
+                         Mode = FileMode.CreateNew, Access = FileAccess.Write,
+                         UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                     }))
+            await JsonSerializer.SerializeAsync(stream, credentials, cancellationToken: ct);
+        return credentials;
+    }
+
+    public SystemCredentials ReadSystemCredentials() =>
+        File.Exists(SystemCredentialsFile)
+            ? JsonSerializer.Deserialize<SystemCredentials>(File.ReadAllText(SystemCredentialsFile))!
+            : throw new InvalidOperationException($"No component credentials in {SystemCredentialsFile}: run `ironbark init` first.");
+
     public void WriteEndpoints(Endpoints endpoints) =>
         File.WriteAllText(EndpointsFile, JsonSerializer.Serialize(endpoints, new JsonSerializerOptions { WriteIndented = true }));
 
     public Endpoints ReadEndpoints() =>
         File.Exists(EndpointsFile) ? JsonSerializer.Deserialize<Endpoints>(File.ReadAllText(EndpointsFile)) ?? Endpoints.Default : Endpoints.Default;
+}
+
+/// <summary>The access key the cloud's components use towards Walrus.</summary>
+public sealed record SystemCredentials(string AccessKeyId, string SecretAccessKey)
+{
+    public const string AccountName = "system";
 }
 
 /// <summary>Where the public APIs of a cloud answer, and its region.</summary>
