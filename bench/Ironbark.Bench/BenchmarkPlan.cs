@@ -13,6 +13,11 @@ public sealed record BenchmarkPlan
     public long HugeSize { get; init; } = 2L * 1024 * 1024 * 1024;
     public TimeSpan PhaseLimit { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>The phases to run (a GET phase brings its PUT phase along); all by default.</summary>
+    public IReadOnlySet<Phase> Phases { get; init; } = Enum.GetValues<Phase>().ToHashSet();
+
+    public bool Runs(params Phase[] phases) => phases.Any(Phases.Contains);
+
     /// <summary>Free space the run needs in its work directory: the large objects of all three targets at once, plus one huge object.</summary>
     public long RequiredFreeBytes => 3 * Workers * LargeOpsPerWorker * LargeSize + HugeSize + (1L << 30);
 

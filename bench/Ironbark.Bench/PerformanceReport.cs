@@ -84,8 +84,8 @@ public static class PerformanceReport
             r.Get(f.Phase, Walrus) is { } w && r.Get(f.Phase, baseline) is { } b ? f.Value(w) / f.Value(b) : null;
         var targets = new List<Target>
         {
-            new($"{figures[0].Name} ≥ 60 % of raw disk", RatioOf(figures[0], Disk), 0.6, false, "P0"),
-            new($"{figures[1].Name} ≥ 80 % of raw disk", RatioOf(figures[1], Disk), 0.8, false, "P0"),
+            new($"{figures[0].Name} ≥ 60 % of raw disk", RatioOf(figures[0], Disk), 0.6, false, "P1"),
+            new($"{figures[1].Name} ≥ 80 % of raw disk", RatioOf(figures[1], Disk), 0.8, false, "P1"),
         };
         // The five loads the brief names; the huge upload is there for its memory figure.
         targets.AddRange(figures.Where(f => f.Phase != Phase.HugePut).Select(f => new Target($"{f.Name} ≥ 3 × s3rver", RatioOf(f, S3rver), 3, false, "0.00'×'")));
@@ -110,7 +110,9 @@ public static class PerformanceReport
 
     private static string Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? Inv($"{x / y:F2}×") : "—";
 
-    private static string Latency(LoadResult? l) => l is null ? "—" : Inv($"{l.MeanLatencyMs:F1} / {l.P99LatencyMs:F1}");
+    private static string Latency(LoadResult? l) => l is null ? "—" : $"{Ms(l.MeanLatencyMs)} / {Ms(l.P99LatencyMs)}";
+
+    private static string Ms(double ms) => ms.ToString(ms < 10 ? "0.00" : "0", CultureInfo.InvariantCulture);
 
     private static string Inv(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 

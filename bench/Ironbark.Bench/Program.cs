@@ -11,6 +11,8 @@ Console.CancelKeyPress += (_, e) =>
 };
 var ct = cancel.Token;
 var plan = options.Quick ? BenchmarkPlan.Quick : new BenchmarkPlan();
+if (options.Only is { } only)
+    plan = plan with { Phases = only };
 
 Directory.CreateDirectory(options.WorkDir);
 var free = new DriveInfo(Path.GetFullPath(options.WorkDir)).AvailableFreeSpace;

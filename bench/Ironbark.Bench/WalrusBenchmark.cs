@@ -24,25 +24,37 @@ public sealed class WalrusBenchmark(BenchmarkPlan plan, IReadOnlyList<ILoadTarge
         }
 
         var largeOps = plan.LargeOpsPerWorker;
-        await MeasureAsync(results, Phase.LargePut, largeOps, (t, w, i, _, c) => Put(t, LargeBucket, Key(w, i), plan.LargeSize, c), ct);
-        await MeasureAsync(results, Phase.LargeGet, largeOps, (t, w, i, b, c) => t.GetAsync(LargeBucket, Key(w, i), b, c), ct);
-        await ForEachTargetAsync(t => DeleteAllAsync(t, LargeBucket, largeOps, ct));
+        if (plan.Runs(Phase.LargePut, Phase.LargeGet))
+        {
+            await MeasureAsync(results, Phase.LargePut, largeOps, (t, w, i, _, c) => Put(t, LargeBucket, Key(w, i), plan.LargeSize, c), ct);
+            if (plan.Runs(Phase.LargeGet))
+                await MeasureAsync(results, Phase.LargeGet, largeOps, (t, w, i, b, c) => t.GetAsync(LargeBucket, Key(w, i), b, c), ct);
+            await ForEachTargetAsync(t => DeleteAllAsync(t, LargeBucket, largeOps, ct));
+        }
 
         var smallOps = plan.SmallOpsPerWorker;
-        await MeasureAsync(results, Phase.SmallPut, smallOps, (t, w, i, _, c) => Put(t, SmallBucket, Key(w, i), plan.SmallSize, c), ct);
-        await MeasureAsync(results, Phase.SmallGet, smallOps, (t, w, i, b, c) => t.GetAsync(SmallBucket, Key(w, i), b, c), ct);
-
-        await ForEachTargetAsync(t => t.CanList ? SeedListBucketAsync(t, ct) : Task.CompletedTask);
-        await MeasureAsync(results, Phase.List, plan.ListOpsPerWorker, async (t, _, _, _, c) =>
+        if (plan.Runs(Phase.SmallPut, Phase.SmallGet))
         {
-            var count = await t.ListAsync(ListBucket, c);
-            if (count != plan.ListKeys)
-                throw new InvalidOperationException($"{t.Name} listed {count} keys, expected {plan.ListKeys}.");
-            return 0;
-        }, ct, t => t.CanList);
+            await MeasureAsync(results, Phase.SmallPut, smallOps, (t, w, i, _, c) => Put(t, SmallBucket, Key(w, i), plan.SmallSize, c), ct);
+            if (plan.Runs(Phase.SmallGet))
+                await MeasureAsync(results, Phase.SmallGet, smallOps, (t, w, i, b, c) => t.GetAsync(SmallBucket, Key(w, i), b, c), ct);
+        }
 
-        foreach (var target in targets)
-            await HugeUploadAsync(results, target, ct);
+        if (plan.Runs(Phase.List))
+        {
+            await ForEachTargetAsync(t => t.CanList ? SeedListBucketAsync(t, ct) : Task.CompletedTask);
+            await MeasureAsync(results, Phase.List, plan.ListOpsPerWorker, async (t, _, _, _, c) =>
+            {
+                var count = await t.ListAsync(ListBucket, c);
+                if (count != plan.ListKeys)
+                    throw new InvalidOperationException($"{t.Name} listed {count} keys, expected {plan.ListKeys}.");
+                return 0;
+            }, ct, t => t.CanList);
+        }
+
+        if (plan.Runs(Phase.HugePut))
+            foreach (var target in targets)
+                await HugeUploadAsync(results, target, ct);
     }
 
     private async Task MeasureAsync(BenchmarkResults results, Phase phase, int opsPerWorker,
@@ -62,9 +74,11 @@ public sealed class WalrusBenchmark(BenchmarkPlan plan, IReadOnlyList<ILoadTarge
     private async Task HugeUploadAsync(BenchmarkResults results, ILoadTarget target, CancellationToken ct)
     {
         RssSampler? sampler = null;
+        var before = "";
         if (target.Pid is { } pid)
         {
-            ProcessMemory.TryResetPeak(pid);
+            var reset = ProcessMemory.TryResetPeak(pid);
+            before = string.Create(CultureInfo.InvariantCulture, $", RSS {ProcessMemory.Read(pid).Rss / 1048576.0:F1} MiB before{(reset ? "" : " (peak not reset)")}");
             sampler = new RssSampler(pid, TimeSpan.FromMilliseconds(20));
         }
         try
@@ -75,7 +89,7 @@ public sealed class WalrusBenchmark(BenchmarkPlan plan, IReadOnlyList<ILoadTarge
             if (sampler is not null)
                 results.PeakRss[target.Name] = peak;
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {Phase.HugePut,-9} {target.Name,-9} {result.MiBPerSecond,8:F1} MiB/s{(sampler is null ? "" : $", peak RSS {peak / 1048576.0:F1} MiB ({sampler.Samples} samples)")}"));
+                $"  {Phase.HugePut,-9} {target.Name,-9} {result.MiBPerSecond,8:F1} MiB/s{(sampler is null ? "" : $", peak RSS {peak / 1048576.0:F1} MiB ({sampler.Samples} samples, highest sampled {sampler.MaxRss / 1048576.0:F1} MiB){before}")}"));
         }
         finally
         {
@@ -85,14 +99,22 @@ public sealed class WalrusBenchmark(BenchmarkPlan plan, IReadOnlyList<ILoadTarge
         }
     }
 
+    /// <summary>
+    /// A few of every operation before measuring (JIT, connection pools). Listing never overlaps
+    /// deletes: s3rver answers 500 when a key vanishes under a listing.
+    /// </summary>
     private async Task WarmUpAsync(ILoadTarget target, CancellationToken ct)
     {
-        await LoadRunner.RunAsync(plan.Workers, 4, plan.PhaseLimit, ReadBufferSize, async (w, i, buffer, c) =>
+        const int ops = 4;
+        await LoadRunner.RunAsync(plan.Workers, ops, plan.PhaseLimit, ReadBufferSize, async (w, i, buffer, c) =>
         {
             await Put(target, SmallBucket, $"warm-{w}-{i}", plan.SmallSize, c);
-            await target.GetAsync(SmallBucket, $"warm-{w}-{i}", buffer, c);
-            if (target.CanList)
-                await target.ListAsync(SmallBucket, c);
+            return await target.GetAsync(SmallBucket, $"warm-{w}-{i}", buffer, c);
+        }, ct);
+        if (target.CanList)
+            await LoadRunner.RunAsync(plan.Workers, 1, plan.PhaseLimit, 0, async (_, _, _, c) => await target.ListAsync(SmallBucket, c), ct);
+        await LoadRunner.RunAsync(plan.Workers, ops, plan.PhaseLimit, 0, async (w, i, _, c) =>
+        {
             await target.DeleteAsync(SmallBucket, $"warm-{w}-{i}", c);
             return 0;
         }, ct);
