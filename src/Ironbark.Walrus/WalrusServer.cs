@@ -50,6 +50,9 @@ public sealed class WalrusServer : IAsyncDisposable
         {
             k.Limits.MaxRequestBodySize = null;
             k.Limits.MinRequestBodyDataRate = null;
+            // Bodies are consumed in 1 MiB chunks as they arrive; a smaller per-connection read-ahead than
+            // Kestrel's 1 MiB keeps a burst of concurrent uploads from leaving its pinned buffers resident.
+            k.Limits.MaxRequestBufferSize = 256 * 1024;
             k.AddServerHeader = false;
         });
         builder.Logging.ClearProviders();

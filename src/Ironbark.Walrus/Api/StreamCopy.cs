@@ -5,9 +5,12 @@ namespace Ironbark.Walrus.Api;
 /// <summary>Copies a bounded number of bytes from a blob to a response through one pooled buffer.</summary>
 public static class StreamCopy
 {
+    private const int BufferSize = 64 * 1024;
+
     public static async Task CopyAsync(Stream source, Stream destination, long length, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(256 * 1024);
+        // Sized to the body: a small object does not need (or keep resident) a large buffer.
+        var buffer = ArrayPool<byte>.Shared.Rent((int)Math.Clamp(length, 1, BufferSize));
         try
         {
             while (length > 0)

@@ -5,13 +5,20 @@ using System.Security.Cryptography;
 namespace Ironbark.Walrus.Backends;
 
 /// <summary>
-/// Blobs as files: written to <c>tmp/</c>, fsynced, then renamed into <c>blobs/xx/</c> (and the
-/// directory fsynced), so a blob either exists whole or not at all. Memory stays flat: bodies
-/// are streamed through one pooled buffer.
+/// Blobs as files in <c>blobs/xx/</c>, each under a fresh random id. A blob is written in place,
+/// then the file and its directory are fsynced; only then may metadata name it, so a reader never
+/// sees a partial blob, and one a crash leaves behind is unreferenced and removed at start. Not
+/// renaming from a temp directory spares a second journal commit per object (the directory fsync
+/// then finds the new entry already durable). Memory stays flat: bodies are streamed through a
+/// bounded pool of buffers.
 /// </summary>
 public sealed class FileObjectStore : IObjectStore
 {
-    private const int BufferSize = 1024 * 1024;
+    private const int BufferSize = 512 * 1024;
+
+    /// <summary>Buffers kept between requests (two per copy); a burst of concurrent uploads must not leave all of its buffers resident.</summary>
+    private static readonly ArrayPool<byte> Buffers = ArrayPool<byte>.Create(BufferSize, 24);
+
     private readonly string _blobs;
     private readonly string _tmp;
 
@@ -19,31 +26,17 @@ public sealed class FileObjectStore : IObjectStore
     {
         _blobs = Path.Combine(root, "blobs");
         _tmp = Path.Combine(root, "tmp");
-        Directory.CreateDirectory(_blobs);
-        Directory.CreateDirectory(_tmp);
+        for (var i = 0; i < 256; i++)
+            Directory.CreateDirectory(Path.Combine(_blobs, i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
     }
 
     public async Task<StoredBlob> WriteAsync(Stream body, long maxBytes, CancellationToken ct) =>
         await WriteNewAsync(async (output, md5) =>
         {
-            var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
-            try
-            {
-                long total = 0;
-                int read;
-                while ((read = await body.ReadAsync(buffer.AsMemory(0, BufferSize), ct)) > 0)
-                {
-                    total += read;
-                    if (total > maxBytes)
-                        throw new BodyTooLargeException(maxBytes);
-                    md5.AppendData(buffer, 0, read);
-                    await output.WriteAsync(buffer.AsMemory(0, read), ct);
-                }
-            }
-            finally
-            {
-                ArrayPool<byte>.Shared.Return(buffer);
-            }
+            // Reading one byte past the limit is how an oversized body shows itself.
+            var limit = maxBytes == long.MaxValue ? maxBytes : maxBytes + 1;
+            if (await CopyHashedAsync(body, output, md5, limit, ct) > maxBytes)
+                throw new BodyTooLargeException(maxBytes);
         }, ct);
 
     public async Task<StoredBlob> ConcatAsync(IReadOnlyList<string> blobIds, CancellationToken ct) =>
@@ -52,7 +45,7 @@ public sealed class FileObjectStore : IObjectStore
             foreach (var id in blobIds)
             {
                 await using var input = OpenRead(id);
-                await CopyRangeAsync(input, output, md5, long.MaxValue, ct);
+                await CopyHashedAsync(input, output, md5, long.MaxValue, ct);
             }
         }, ct);
 
@@ -61,11 +54,12 @@ public sealed class FileObjectStore : IObjectStore
         {
             await using var input = OpenRead(blobId);
             input.Seek(offset, SeekOrigin.Begin);
-            await CopyRangeAsync(input, output, md5, length, ct);
+            await CopyHashedAsync(input, output, md5, length, ct);
         }, ct);
 
+    /// <summary>Unbuffered: callers read in large chunks, so a FileStream buffer would only add a copy and an allocation.</summary>
     public Stream OpenRead(string blobId) =>
-        new FileStream(BlobPath(blobId), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 64 * 1024,
+        new FileStream(BlobPath(blobId), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
 
     public void Delete(string blobId)
@@ -82,10 +76,11 @@ public sealed class FileObjectStore : IObjectStore
     public Task<int> RecoverAsync(Func<string, bool> isReferenced, CancellationToken ct)
     {
         var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(_tmp))
+        // tmp/ held blobs being written before they were written in place; an old data directory may still have one.
+        if (Directory.Exists(_tmp))
         {
-            File.Delete(file);
-            removed++;
+            removed += Directory.EnumerateFiles(_tmp).Count();
+            Directory.Delete(_tmp, recursive: true);
         }
         foreach (var file in Directory.EnumerateFiles(_blobs, "*", SearchOption.AllDirectories))
         {
@@ -102,50 +97,63 @@ public sealed class FileObjectStore : IObjectStore
     private async Task<StoredBlob> WriteNewAsync(Func<FileStream, IncrementalHash, Task> fill, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var temp = Path.Combine(_tmp, id);
+        var path = BlobPath(id);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         try
         {
             long size;
-            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
                 await fill(output, md5);
                 await output.FlushAsync(ct);
                 output.Flush(flushToDisk: true);
                 size = output.Length;
             }
-            var final = BlobPath(id);
-            var directory = Path.GetDirectoryName(final)!;
-            Directory.CreateDirectory(directory);
-            File.Move(temp, final);
-            FsyncDirectory(directory);
+            FsyncDirectory(Path.GetDirectoryName(path)!);
             return new StoredBlob(id, size, md5.GetHashAndReset());
         }
         catch
         {
-            File.Delete(temp);
+            File.Delete(path);
             throw;
         }
     }
 
-    private static async Task CopyRangeAsync(Stream input, Stream output, IncrementalHash md5, long length, CancellationToken ct)
+    /// <summary>
+    /// Copies up to <paramref name="length"/> bytes (less at end of input) in whole buffers, hashing them on
+    /// the way, with two buffers so that writing one chunk overlaps receiving and hashing the next.
+    /// </summary>
+    private static async Task<long> CopyHashedAsync(Stream input, Stream output, IncrementalHash md5, long length, CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(BufferSize);
+        // The second buffer is taken only when a second chunk comes: small objects need one.
+        byte[] current = Buffers.Rent(BufferSize);
+        byte[]? next = null;
+        var writing = Task.CompletedTask;
+        long total = 0;
         try
         {
-            while (length > 0)
+            while (total < length)
             {
-                var read = await input.ReadAsync(buffer.AsMemory(0, (int)Math.Min(BufferSize, length)), ct);
+                var want = (int)Math.Min(BufferSize, length - total);
+                var read = await input.ReadAtLeastAsync(current.AsMemory(0, want), want, throwOnEndOfStream: false, ct);
                 if (read == 0)
                     break;
-                md5.AppendData(buffer, 0, read);
-                await output.WriteAsync(buffer.AsMemory(0, read), ct);
-                length -= read;
+                md5.AppendData(current, 0, read);
+                await writing;
+                writing = output.WriteAsync(current.AsMemory(0, read), ct).AsTask();
+                total += read;
+                (current, next) = (next ?? Buffers.Rent(BufferSize), current);
             }
+            await writing;
+            return total;
         }
         finally
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            // On failure a write may still be using a buffer; it must end before the buffers go back to the pool.
+            await writing.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            Buffers.Return(current);
+            if (next is not null)
+                Buffers.Return(next);
         }
     }
 
