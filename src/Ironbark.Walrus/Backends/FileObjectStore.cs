@@ -5,12 +5,10 @@ using System.Security.Cryptography;
 namespace Ironbark.Walrus.Backends;
 
 /// <summary>
-/// Blobs as files in <c>blobs/xx/</c>, each under a fresh random id. A blob is written in place,
-/// then the file and its directory are fsynced; only then may metadata name it, so a reader never
-/// sees a partial blob, and one a crash leaves behind is unreferenced and removed at start. Not
-/// renaming from a temp directory spares a second journal commit per object (the directory fsync
-/// then finds the new entry already durable). Memory stays flat: bodies are streamed through a
-/// bounded pool of buffers.
+/// Blobs as files: written to <c>tmp/</c>, fsynced, then renamed into <c>blobs/xx/</c> (and the
+/// directory fsynced), so a blob either exists whole under its name or not at all; only then may
+/// metadata name it. Whatever a crash leaves (tmp files, unreferenced blobs) is removed at start.
+/// Memory stays flat: bodies are streamed through a bounded pool of buffers.
 /// </summary>
 public sealed class FileObjectStore : IObjectStore
 {
@@ -26,6 +24,7 @@ public sealed class FileObjectStore : IObjectStore
     {
         _blobs = Path.Combine(root, "blobs");
         _tmp = Path.Combine(root, "tmp");
+        Directory.CreateDirectory(_tmp);
         for (var i = 0; i < 256; i++)
             Directory.CreateDirectory(Path.Combine(_blobs, i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
     }
@@ -76,11 +75,10 @@ public sealed class FileObjectStore : IObjectStore
     public Task<int> RecoverAsync(Func<string, bool> isReferenced, CancellationToken ct)
     {
         var removed = 0;
-        // tmp/ held blobs being written before they were written in place; an old data directory may still have one.
-        if (Directory.Exists(_tmp))
+        foreach (var file in Directory.EnumerateFiles(_tmp))
         {
-            removed += Directory.EnumerateFiles(_tmp).Count();
-            Directory.Delete(_tmp, recursive: true);
+            File.Delete(file);
+            removed++;
         }
         foreach (var file in Directory.EnumerateFiles(_blobs, "*", SearchOption.AllDirectories))
         {
@@ -97,24 +95,26 @@ public sealed class FileObjectStore : IObjectStore
     private async Task<StoredBlob> WriteNewAsync(Func<FileStream, IncrementalHash, Task> fill, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
+        var temp = Path.Combine(_tmp, id);
         var path = BlobPath(id);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         try
         {
             long size;
-            await using (var output = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
+            await using (var output = new FileStream(temp, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.Asynchronous))
             {
                 await fill(output, md5);
                 await output.FlushAsync(ct);
                 output.Flush(flushToDisk: true);
                 size = output.Length;
             }
+            File.Move(temp, path);
             FsyncDirectory(Path.GetDirectoryName(path)!);
             return new StoredBlob(id, size, md5.GetHashAndReset());
         }
         catch
         {
-            File.Delete(path);
+            File.Delete(temp);
             throw;
         }
     }
