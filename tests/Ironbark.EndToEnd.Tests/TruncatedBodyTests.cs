@@ -34,10 +34,11 @@ public sealed class TruncatedBodyTests(CloudFixture f) : IClassFixture<CloudFixt
             await socket.SendAsync(new byte[10]);
             if (halfClose)
             {
-                // Tell the server the body is over, and read what it says about it.
+                // Tell the server the body is over. Kestrel takes the FIN for the end of the connection and
+                // resets it, so there may be no answer at all; if there is one, it must not be a success.
                 socket.Shutdown(SocketShutdown.Send);
                 var answer = await ReadAllAsync(socket);
-                Assert.StartsWith("HTTP/1.1 400", answer);
+                Assert.True(answer == "" || answer.StartsWith("HTTP/1.1 400", StringComparison.Ordinal), answer);
             }
         }
 
@@ -59,9 +60,16 @@ public sealed class TruncatedBodyTests(CloudFixture f) : IClassFixture<CloudFixt
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
         var received = new MemoryStream();
         var buffer = new byte[4096];
-        int read;
-        while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
-            received.Write(buffer, 0, read);
+        try
+        {
+            int read;
+            while ((read = await socket.ReceiveAsync(buffer, SocketFlags.None, timeout.Token)) > 0)
+                received.Write(buffer, 0, read);
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionReset)
+        {
+            // The server aborted the connection: what came before the reset is the answer.
+        }
         return Encoding.ASCII.GetString(received.ToArray());
     }
 }
