@@ -23,6 +23,7 @@ public sealed class Boto3Tests(CloudFixture f) : IClassFixture<CloudFixture>
         var urls = JsonDocument.Parse(stdout).RootElement;
         using var http = new HttpClient();
         Assert.Equal("hello from boto3\n", await http.GetStringAsync(urls.GetProperty("get_url").GetString()));
+        Assert.Equal("hello from boto3\n", await http.GetStringAsync(urls.GetProperty("v2_get_url").GetString()));
 
         var body = TestData.RandomBytes(4096);
         using var put = await http.PutAsync(urls.GetProperty("put_url").GetString(), new ByteArrayContent(body));
@@ -32,5 +33,16 @@ public sealed class Boto3Tests(CloudFixture f) : IClassFixture<CloudFixture>
         using var copy = new MemoryStream();
         await get.ResponseStream.CopyToAsync(copy);
         Assert.Equal(body, copy.ToArray());
+
+        // A browser-style upload with the form boto3 signed: its fields, then the file last.
+        var post = urls.GetProperty("post");
+        using var form = new MultipartFormDataContent();
+        foreach (var field in post.GetProperty("fields").EnumerateObject())
+            form.Add(new StringContent(field.Value.GetString()!), field.Name);
+        form.Add(new ByteArrayContent("posted by a form"u8.ToArray()), "file", "posted.txt");
+        using var posted = await http.PostAsync(post.GetProperty("url").GetString(), form);
+        Assert.True(posted.IsSuccessStatusCode, await posted.Content.ReadAsStringAsync());
+        using var getPosted = await s3.GetObjectAsync(bucket, "posted.txt");
+        Assert.Equal("posted by a form", await new StreamReader(getPosted.ResponseStream).ReadToEndAsync());
     }
 }

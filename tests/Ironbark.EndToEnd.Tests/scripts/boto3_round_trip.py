@@ -2,7 +2,7 @@
 
 Usage: boto3_round_trip.py ENDPOINT BUCKET WORKDIR. Credentials and region come from the usual
 AWS_* variables. Fails with an AssertionError on any wrong answer; on success prints one JSON
-object with presigned URLs for the caller to try with a plain HTTP client.
+object with presigned URLs and a presigned POST form for the caller to try with a plain HTTP client.
 """
 import hashlib
 import json
@@ -11,6 +11,7 @@ import sys
 
 import boto3
 from boto3.s3.transfer import TransferConfig
+from botocore.config import Config
 from botocore.exceptions import ClientError
 
 endpoint, bucket, workdir = sys.argv[1:4]
@@ -40,8 +41,16 @@ s3.download_file(bucket, "big.bin", os.path.join(workdir, "big.out"), Config=con
 with open(os.path.join(workdir, "big.out"), "rb") as f:
     assert f.read() == big
 
+# A managed copy, a ranged read, and a key with characters that need encoding.
+s3.copy({"Bucket": bucket, "Key": "greeting.txt"}, bucket, "copies/grüße + more.txt")
+ranged = s3.get_object(Bucket=bucket, Key="copies/grüße + more.txt", Range="bytes=6-9")
+assert ranged["Body"].read() == b"from", ranged
 keys = [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]]
-assert keys == ["big.bin", "greeting.txt"], keys
+assert keys == ["big.bin", "copies/grüße + more.txt", "greeting.txt"], keys
+
+# Older tools still sign with Signature Version 2.
+v2 = boto3.client("s3", endpoint_url=endpoint, config=Config(signature_version="s3"))
+assert v2.get_object(Bucket=bucket, Key="greeting.txt")["Body"].read() == body
 
 s3.delete_object(Bucket=bucket, Key="big.bin")
 try:
@@ -53,4 +62,6 @@ except ClientError as e:
 print(json.dumps({
     "get_url": s3.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "greeting.txt"}, ExpiresIn=300),
     "put_url": s3.generate_presigned_url("put_object", Params={"Bucket": bucket, "Key": "from-http.bin"}, ExpiresIn=300),
+    "v2_get_url": v2.generate_presigned_url("get_object", Params={"Bucket": bucket, "Key": "greeting.txt"}, ExpiresIn=300),
+    "post": s3.generate_presigned_post(bucket, "posted.txt", ExpiresIn=300),
 }))
