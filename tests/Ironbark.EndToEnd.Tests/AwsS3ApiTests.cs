@@ -1,5 +1,7 @@
 using System.Text;
 using System.Text.Json;
+using Amazon.S3.Model;
+using Ironbark.Testing;
 
 namespace Ironbark.EndToEnd.Tests;
 
@@ -7,7 +9,7 @@ namespace Ironbark.EndToEnd.Tests;
 public sealed class AwsS3ApiTests(CloudFixture f) : IClassFixture<CloudFixture>, IDisposable
 {
     private readonly AwsCli _aws = f.Cloud.AdminCli;
-    private readonly Testing.TempDir _work = new();
+    private readonly TempDir _work = new();
 
     [Fact]
     public async Task Put_object_with_metadata_then_head_and_get_it()
@@ -39,9 +41,7 @@ public sealed class AwsS3ApiTests(CloudFixture f) : IClassFixture<CloudFixture>,
     public async Task List_objects_v2_with_prefix_and_delimiter()
     {
         var bucket = await NewBucketAsync("list");
-        await File.WriteAllTextAsync(_work.Combine("x"), "x");
-        foreach (var key in new[] { "photos/2024/a.jpg", "photos/2024/b.jpg", "photos/2025/c.jpg", "photos/readme.txt", "docs/x.txt" })
-            await _aws.OkAsync("s3api", "put-object", "--bucket", bucket, "--key", key, "--body", _work.Combine("x"));
+        await PutAsync(bucket, "photos/2024/a.jpg", "photos/2024/b.jpg", "photos/2025/c.jpg", "photos/readme.txt", "docs/x.txt");
 
         var listing = await _aws.JsonAsync("s3api", "list-objects-v2", "--bucket", bucket, "--prefix", "photos/", "--delimiter", "/");
         Assert.Equal(["photos/2024/", "photos/2025/"], Strings(listing, "CommonPrefixes", "Prefix"));
@@ -91,8 +91,7 @@ public sealed class AwsS3ApiTests(CloudFixture f) : IClassFixture<CloudFixture>,
         await _aws.OkAsync("s3api", "get-object", "--bucket", bucket, "--key", "doc", "--version-id", v1!, _work.Combine("old"));
         Assert.Equal("first", await File.ReadAllTextAsync(_work.Combine("old")));
 
-        foreach (var key in new[] { "a", "b", "c" })
-            await _aws.OkAsync("s3api", "put-object", "--bucket", bucket, "--key", key, "--body", _work.Combine("v1"));
+        await PutAsync(bucket, "a", "b", "c");
         var deleted = await _aws.JsonAsync("s3api", "delete-objects", "--bucket", bucket, "--delete", """{"Objects":[{"Key":"a"},{"Key":"b"},{"Key":"nope"}]}""");
         Assert.Equal(["a", "b", "nope"], Strings(deleted, "Deleted", "Key").Order());
         Assert.False(deleted.TryGetProperty("Errors", out _));
@@ -105,6 +104,14 @@ public sealed class AwsS3ApiTests(CloudFixture f) : IClassFixture<CloudFixture>,
         var bucket = TestData.BucketName(hint);
         Assert.Equal(bucket, (await _aws.JsonAsync("s3api", "create-bucket", "--bucket", bucket)).GetProperty("Location").GetString()?.Trim('/'));
         return bucket;
+    }
+
+    /// <summary>Set-up only, through the SDK: the CLI is what these tests check, and every CLI start costs a second.</summary>
+    private async Task PutAsync(string bucket, params string[] keys)
+    {
+        using var s3 = f.Cloud.Admin.S3Client();
+        foreach (var key in keys)
+            await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = key, ContentBody = key });
     }
 
     private static string[] Strings(JsonElement json, string array, string property) =>
