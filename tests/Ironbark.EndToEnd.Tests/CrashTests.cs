@@ -112,6 +112,45 @@ public sealed class CrashTests
         AssertNoLeftovers(cloud, 1);
     }
 
+    [Fact]
+    public async Task Multipart_upload_continues_after_kill_9_between_parts()
+    {
+        await using var cloud = await Cloud.StartAsync();
+        var bucket = TestData.BucketName("mpu");
+        const int partSize = 5 * 1024 * 1024;
+        var body = TestData.RandomBytes(3 * partSize - 1234);
+        var parts = new List<PartETag>();
+        string uploadId;
+        using (var s3 = cloud.Admin.S3Client())
+        {
+            await s3.PutBucketAsync(bucket);
+            uploadId = (await s3.InitiateMultipartUploadAsync(bucket, "big")).UploadId;
+            for (var n = 1; n <= 2; n++)
+                parts.Add(new PartETag(n, (await UploadPartAsync(s3, bucket, uploadId, n, body, partSize)).ETag));
+        }
+        await cloud.Process.KillAsync();
+
+        await cloud.StartProcessAsync();
+        using var after = cloud.Admin.S3Client();
+        var uploads = await after.ListMultipartUploadsAsync(bucket);
+        Assert.Equal(uploadId, Assert.Single(uploads.MultipartUploads).UploadId);
+        var listed = await after.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "big", UploadId = uploadId });
+        Assert.Equal(parts.Select(p => p.ETag), listed.Parts.Select(p => p.ETag));
+        parts.Add(new PartETag(3, (await UploadPartAsync(after, bucket, uploadId, 3, body, partSize)).ETag));
+        await after.CompleteMultipartUploadAsync(new CompleteMultipartUploadRequest { BucketName = bucket, Key = "big", UploadId = uploadId, PartETags = parts });
+        Assert.Equal(TestData.Md5Hex(body), await Md5OfAsync(after, bucket, "big"));
+    }
+
+    private static Task<UploadPartResponse> UploadPartAsync(IAmazonS3 s3, string bucket, string uploadId, int number, byte[] body, int partSize)
+    {
+        var offset = (number - 1) * partSize;
+        return s3.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = bucket, Key = "big", UploadId = uploadId, PartNumber = number,
+            InputStream = new MemoryStream(body, offset, Math.Min(partSize, body.Length - offset)),
+        });
+    }
+
     private static void AssertNoLeftovers(Cloud cloud, int objects)
     {
         Assert.Empty(Directory.EnumerateFileSystemEntries(cloud.WalrusTmp));
