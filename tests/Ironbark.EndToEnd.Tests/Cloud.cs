@@ -10,9 +10,10 @@ public sealed class Cloud : IAsyncDisposable
 {
     private readonly TempDir _dir = new();
 
-    private Cloud()
-    {
-    }
+    private Cloud(string? postgres) => Postgres = postgres;
+
+    /// <summary>The PostgreSQL connection string the cloud keeps its state in, or null for SQLite files.</summary>
+    public string? Postgres { get; }
 
     /// <summary>The data directory (a not-yet-existing folder, so `up` creates it as on a fresh host).</summary>
     public string DataDir => _dir.Combine("data");
@@ -22,9 +23,9 @@ public sealed class Cloud : IAsyncDisposable
     public CloudCredentials Admin { get; private set; } = null!;
     public AwsCli AdminCli => new(Admin);
 
-    public static async Task<Cloud> StartAsync()
+    public static async Task<Cloud> StartAsync(string? postgres = null)
     {
-        var cloud = new Cloud();
+        var cloud = new Cloud(postgres);
         try
         {
             await cloud.StartProcessAsync();
@@ -44,13 +45,15 @@ public sealed class Cloud : IAsyncDisposable
             throw new InvalidOperationException("ironbark is still running.");
         if (Process is not null)
             await Process.DisposeAsync();
-        Process = await IronbarkProcess.StartAsync(DataDir);
-        Admin = CloudCredentials.FromEnvOutput(await IronbarkBinary.RunOkAsync("env", "--data-dir", DataDir));
+        Process = await IronbarkProcess.StartAsync(DataDir, Postgres);
+        var (code, env, stderr) = await RunCommandAsync("env");
+        Assert.True(code == 0, $"ironbark env failed: {stderr}");
+        Admin = CloudCredentials.FromEnvOutput(env);
     }
 
     /// <summary>Runs an `ironbark` command against this cloud's data directory.</summary>
     public Task<(int Code, string Stdout, string Stderr)> RunCommandAsync(params string[] args) =>
-        IronbarkBinary.RunAsync([.. args, "--data-dir", DataDir]);
+        IronbarkBinary.RunAsync([.. args, "--data-dir", DataDir, .. Postgres is null ? [] : new[] { "--postgres", Postgres }]);
 
     public async ValueTask DisposeAsync()
     {

@@ -7,16 +7,18 @@ namespace Ironbark.EndToEnd.Tests;
 /// <summary>
 /// kill -9 of `ironbark up` in the middle of uploads, then a start on the same data directory:
 /// nothing acknowledged is lost, nothing partial is visible, and no temp file or orphan blob is left.
-/// Each test has a cloud of its own, since it kills it.
+/// Each test has a cloud of its own, since it kills it; state in SQLite files or in PostgreSQL.
 /// </summary>
-public sealed class CrashTests
+public abstract class CrashTests
 {
     private const int Workers = 16;
+
+    protected abstract Task<Cloud> StartCloudAsync();
 
     [Fact]
     public async Task Kill_9_during_concurrent_uploads_keeps_every_acknowledged_object_whole()
     {
-        await using var cloud = await Cloud.StartAsync();
+        await using var cloud = await StartCloudAsync();
         var bucket = TestData.BucketName("crash");
         using (var s3 = cloud.Admin.S3Client())
             await s3.PutBucketAsync(bucket);
@@ -75,7 +77,7 @@ public sealed class CrashTests
     [Fact]
     public async Task Concurrent_puts_to_one_key_leave_exactly_one_whole_body_also_across_kill_9()
     {
-        await using var cloud = await Cloud.StartAsync();
+        await using var cloud = await StartCloudAsync();
         var bucket = TestData.BucketName("onekey");
         using var s3 = cloud.Admin.S3Client();
         await s3.PutBucketAsync(bucket);
@@ -115,7 +117,7 @@ public sealed class CrashTests
     [Fact]
     public async Task Multipart_upload_continues_after_kill_9_between_parts()
     {
-        await using var cloud = await Cloud.StartAsync();
+        await using var cloud = await StartCloudAsync();
         var bucket = TestData.BucketName("mpu");
         const int partSize = 5 * 1024 * 1024;
         var body = TestData.RandomBytes(3 * partSize - 1234);
@@ -153,6 +155,7 @@ public sealed class CrashTests
 
     private static void AssertNoLeftovers(Cloud cloud, int objects)
     {
+        Assert.Equal(cloud.Postgres is null, File.Exists(Path.Combine(cloud.DataDir, "walrus.db")));
         Assert.Empty(Directory.EnumerateFileSystemEntries(cloud.WalrusTmp));
         // Unversioned bucket, no multipart uploads: exactly one blob per object, none orphaned.
         Assert.Equal(objects, Directory.EnumerateFiles(cloud.WalrusBlobs, "*", SearchOption.AllDirectories).Count());
@@ -186,4 +189,14 @@ public sealed class CrashTests
         while (!condition())
             await Task.Delay(10, timeout.Token);
     }
+}
+
+public sealed class SqliteCrashTests : CrashTests
+{
+    protected override Task<Cloud> StartCloudAsync() => Cloud.StartAsync();
+}
+
+public sealed class PostgresCrashTests(PostgresFixture postgres) : CrashTests, IClassFixture<PostgresFixture>
+{
+    protected override async Task<Cloud> StartCloudAsync() => await Cloud.StartAsync(await postgres.Server.CreateDatabaseAsync());
 }

@@ -33,7 +33,7 @@ public sealed class IronbarkProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<IronbarkProcess> StartAsync(string dataDir)
+    public static async Task<IronbarkProcess> StartAsync(string dataDir, string? postgres = null)
     {
         var info = new ProcessStartInfo(IronbarkBinary.DotnetHost)
         {
@@ -41,7 +41,8 @@ public sealed class IronbarkProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[] { IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--walrus-listen", "http://127.0.0.1:0" })
+        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--walrus-listen", "http://127.0.0.1:0", .. postgres is null ? [] : new[] { "--postgres", postgres }];
+        foreach (var arg in args)
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
         var ironbark = new IronbarkProcess(process);
