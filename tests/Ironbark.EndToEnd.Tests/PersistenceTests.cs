@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Ironbark.Testing;
 
 namespace Ironbark.EndToEnd.Tests;
 
@@ -63,6 +64,30 @@ public sealed class PersistenceTests
         Assert.Equal(HttpStatusCode.Forbidden, privateBig.StatusCode);
 
         Assert.Equal(0, await cloud.Process.StopAsync(TimeSpan.FromSeconds(10)));
+    }
+
+    [Fact]
+    public async Task Second_up_on_the_same_data_dir_refuses_to_start_and_leaves_the_first_alone()
+    {
+        await using var cloud = await Cloud.StartAsync();
+        var bucket = TestData.BucketName("owner");
+        using var s3 = cloud.Admin.S3Client();
+        await s3.PutBucketAsync(bucket);
+        await s3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "first" });
+        // Stands for an upload of the running cloud in flight: a second Walrus recovering the
+        // directory would delete it, and with it blobs renamed into place but not yet committed.
+        var inFlight = Path.Combine(cloud.WalrusTmp, "0123456789abcdef0123456789abcdef");
+        await File.WriteAllTextAsync(inFlight, "partial");
+
+        var (code, stdout, stderr) = await ProcessRunner.RunAsync(IronbarkBinary.DotnetHost,
+            [IronbarkBinary.DllPath, "up", "--data-dir", cloud.DataDir, "--walrus-listen", "http://127.0.0.1:0"], timeout: TimeSpan.FromSeconds(30));
+        Assert.NotEqual(0, code);
+        Assert.Contains("in use", stdout + stderr);
+        Assert.True(File.Exists(inFlight), "The second instance removed the first one's temp file.");
+
+        File.Delete(inFlight);
+        using var get = await s3.GetObjectAsync(bucket, "k");
+        Assert.Equal("first", await new StreamReader(get.ResponseStream).ReadToEndAsync());
     }
 
     private static async Task PutMultipartAsync(IAmazonS3 s3, string bucket, string key, byte[] body)

@@ -7,13 +7,14 @@ namespace Ironbark.Walrus.Backends;
 /// <summary>
 /// Blobs as files: written to <c>tmp/</c>, fsynced, then renamed into <c>blobs/xx/</c> (and the
 /// directory fsynced), so a blob either exists whole or not at all. Memory stays flat: bodies
-/// are streamed through one pooled buffer.
+/// are streamed through one pooled buffer. One process at a time owns the directory (<c>lock</c>).
 /// </summary>
-public sealed class FileObjectStore : IObjectStore
+public sealed class FileObjectStore : IObjectStore, IDisposable
 {
     private const int BufferSize = 1024 * 1024;
     private readonly string _blobs;
     private readonly string _tmp;
+    private readonly FileStream _lock;
 
     public FileObjectStore(string root)
     {
@@ -21,7 +22,25 @@ public sealed class FileObjectStore : IObjectStore
         _tmp = Path.Combine(root, "tmp");
         Directory.CreateDirectory(_blobs);
         Directory.CreateDirectory(_tmp);
+        _lock = LockDirectory(root);
     }
+
+    // A second process on the directory would take the first one's temp files, and its blobs renamed
+    // into place but not yet committed, for crash leftovers and delete them in RecoverAsync.
+    private static FileStream LockDirectory(string root)
+    {
+        try
+        {
+            // FileShare.None is an exclusive flock(2) on Linux, which the kernel drops when the process dies (kill -9 too).
+            return new FileStream(Path.Combine(root, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new ObjectStoreInUseException(Path.GetFullPath(root), e);
+        }
+    }
+
+    public void Dispose() => _lock.Dispose();
 
     public async Task<StoredBlob> WriteAsync(Stream body, long maxBytes, CancellationToken ct) =>
         await WriteNewAsync(async (output, md5) =>
