@@ -49,6 +49,8 @@ public sealed class Cloud : IAsyncDisposable
         var (code, env, stderr) = await RunCommandAsync("env");
         Assert.True(code == 0, $"ironbark env failed: {stderr}");
         Admin = CloudCredentials.FromEnvOutput(env);
+        // `up` records where it listens; `env` must hand out that address, not the default port.
+        Assert.Equal(Process.S3Url.ToString().TrimEnd('/'), Admin.S3Url);
     }
 
     /// <summary>Runs an `ironbark` command against this cloud's data directory.</summary>

@@ -19,7 +19,7 @@ public sealed class IronbarkProcess : IAsyncDisposable
 
     private IronbarkProcess(Process process) => _process = process;
 
-    public int Pid => _process.Id;
+    /// <summary>The S3 endpoint `up` printed.</summary>
     public Uri S3Url { get; private set; } = null!;
     public bool HasExited => _process.HasExited;
 
