@@ -76,11 +76,14 @@ public sealed class IronbarkProcess : IAsyncDisposable
             _endpoint.TrySetResult(new Uri(line[(at + S3Line.Length)..].Trim()));
     }
 
-    /// <summary>Sends SIGTERM and waits for the exit; returns the exit code, or throws if it takes longer than <paramref name="timeout"/>.</summary>
-    public async Task<int> StopAsync(TimeSpan timeout)
+    /// <summary>
+    /// Sends SIGTERM (as systemd does), or SIGINT (Ctrl-C) when <paramref name="interrupt"/>, and waits
+    /// for the exit; returns the exit code, or throws if it takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan timeout, bool interrupt = false)
     {
-        if (kill(_process.Id, SIGTERM) != 0)
-            throw new InvalidOperationException($"kill -TERM {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        if (kill(_process.Id, interrupt ? SIGINT : SIGTERM) != 0)
+            throw new InvalidOperationException($"kill {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
         using var cts = new CancellationTokenSource(timeout);
         try
         {
@@ -110,6 +113,7 @@ public sealed class IronbarkProcess : IAsyncDisposable
         _process.Dispose();
     }
 
+    private const int SIGINT = 2;
     private const int SIGTERM = 15;
 
     [DllImport("libc", SetLastError = true)]

@@ -63,7 +63,9 @@ public sealed class PersistenceTests
         using var privateBig = await http.GetAsync($"{cloud.Admin.S3Url}/{bucket}/big.bin");
         Assert.Equal(HttpStatusCode.Forbidden, privateBig.StatusCode);
 
-        Assert.Equal(0, await cloud.Process.StopAsync(TimeSpan.FromSeconds(10)));
+        // Ctrl-C in the foreground is as graceful as SIGTERM.
+        Assert.Equal(0, await cloud.Process.StopAsync(TimeSpan.FromSeconds(10), interrupt: true));
+        Assert.Contains("Stopping", cloud.Process.Output);
     }
 
     [Fact]
