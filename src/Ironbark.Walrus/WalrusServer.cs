@@ -22,11 +22,13 @@ public sealed class WalrusServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly Database _db;
+    private readonly FileObjectStore _blobs;
 
-    private WalrusServer(WebApplication app, Database db)
+    private WalrusServer(WebApplication app, Database db, FileObjectStore blobs)
     {
         _app = app;
         _db = db;
+        _blobs = blobs;
     }
 
     /// <summary>The address Walrus listens on (with the real port when 0 was asked for).</summary>
@@ -37,10 +39,25 @@ public sealed class WalrusServer : IAsyncDisposable
     public static async Task<WalrusServer> StartAsync(WalrusOptions options, AccountStore accounts, CancellationToken ct = default,
         Action<ILoggingBuilder>? logging = null)
     {
+        // Owning the object directory comes first: a second Walrus on the same data must touch nothing.
+        var blobs = new FileObjectStore(Path.Combine(options.DataDir, "walrus"));
+        try
+        {
+            return await StartAsync(options, accounts, blobs, ct, logging);
+        }
+        catch
+        {
+            blobs.Dispose();
+            throw;
+        }
+    }
+
+    private static async Task<WalrusServer> StartAsync(WalrusOptions options, AccountStore accounts, FileObjectStore blobs, CancellationToken ct,
+        Action<ILoggingBuilder>? logging)
+    {
         var db = new Database(DatabaseOptions.For(options.DataDir, "walrus.db", options.PostgresConnectionString));
         var store = new WalrusStore(db);
         await store.MigrateAsync(ct);
-        var blobs = new FileObjectStore(Path.Combine(options.DataDir, "walrus"));
         var referenced = await store.ReferencedBlobsAsync(ct);
         await blobs.RecoverAsync(referenced.Contains, ct);
 
@@ -87,7 +104,7 @@ public sealed class WalrusServer : IAsyncDisposable
         var endpoint = app.Services.GetRequiredService<S3Endpoint>();
         app.Run(endpoint.HandleAsync);
         await app.StartAsync(ct);
-        return new WalrusServer(app, db);
+        return new WalrusServer(app, db, blobs);
     }
 
     public async Task StopAsync(CancellationToken ct = default) => await _app.StopAsync(ct);
@@ -96,5 +113,6 @@ public sealed class WalrusServer : IAsyncDisposable
     {
         await _app.DisposeAsync();
         await _db.DisposeAsync();
+        _blobs.Dispose();
     }
 }

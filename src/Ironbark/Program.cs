@@ -9,4 +9,6 @@ var root = new RootCommand("Ironbark: an open private cloud with the EC2 and S3 
     EnvCommand.Create(),
     AdminCommand.Create(),
 };
-return await root.Parse(args).InvokeAsync();
+// The serve commands stop gracefully on SIGTERM and Ctrl-C by themselves (ShutdownSignal). System.CommandLine's
+// own handler would hold the signal for its 2 s timeout, then end the invocation with 143 mid-stop.
+return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });

@@ -8,9 +8,10 @@ namespace Ironbark.Walrus.Backends;
 /// Blobs as files: written to <c>tmp/</c>, fsynced, then renamed into <c>blobs/xx/</c> (and the
 /// directory fsynced), so a blob either exists whole under its name or not at all; only then may
 /// metadata name it. Whatever a crash leaves (tmp files, unreferenced blobs) is removed at start.
-/// Memory stays flat: bodies are streamed through a bounded pool of buffers.
+/// Memory stays flat: bodies are streamed through a bounded pool of buffers. One process at a
+/// time owns the directory (<c>lock</c>).
 /// </summary>
-public sealed class FileObjectStore : IObjectStore
+public sealed class FileObjectStore : IObjectStore, IDisposable
 {
     private const int BufferSize = 512 * 1024;
 
@@ -19,6 +20,7 @@ public sealed class FileObjectStore : IObjectStore
 
     private readonly string _blobs;
     private readonly string _tmp;
+    private readonly FileStream _lock;
 
     public FileObjectStore(string root)
     {
@@ -27,7 +29,25 @@ public sealed class FileObjectStore : IObjectStore
         Directory.CreateDirectory(_tmp);
         for (var i = 0; i < 256; i++)
             Directory.CreateDirectory(Path.Combine(_blobs, i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        _lock = LockDirectory(root);
     }
+
+    // A second process on the directory would take the first one's temp files, and its blobs renamed
+    // into place but not yet committed, for crash leftovers and delete them in RecoverAsync.
+    private static FileStream LockDirectory(string root)
+    {
+        try
+        {
+            // FileShare.None is an exclusive flock(2) on Linux, which the kernel drops when the process dies (kill -9 too).
+            return new FileStream(Path.Combine(root, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new ObjectStoreInUseException(Path.GetFullPath(root), e);
+        }
+    }
+
+    public void Dispose() => _lock.Dispose();
 
     public async Task<StoredBlob> WriteAsync(Stream body, long maxBytes, CancellationToken ct) =>
         await WriteNewAsync(async (output, md5) =>

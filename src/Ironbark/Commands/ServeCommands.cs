@@ -1,6 +1,7 @@
 using System.CommandLine;
 using Ironbark.Common.Accounts;
 using Ironbark.Walrus;
+using Ironbark.Walrus.Backends;
 
 namespace Ironbark.Commands;
 
@@ -36,13 +37,15 @@ public static class ServeCommands
             var (accounts, identityDb) = await home.OpenAccountsAsync(ct);
             await using var _ = identityDb;
             var newAdminKey = await accounts.EnsureAdminAsync(ct);
-            await using var walrus = await WalrusServer.StartAsync(new WalrusOptions
+            await using var walrus = await TryStartWalrusAsync(new WalrusOptions
             {
                 DataDir = home.DataDir,
                 Url = parse.GetValue(listen)!,
                 Domain = parse.GetValue(domain)!,
                 PostgresConnectionString = home.Postgres,
             }, accounts, ct);
+            if (walrus is null)
+                return 1;
             var endpoints = new Endpoints(walrus.Endpoint.ToString().TrimEnd('/'), Endpoints.Default.Region);
             home.WriteEndpoints(endpoints);
             Console.WriteLine(allInOne ? "Ironbark is up." : "Walrus is up.");
@@ -57,5 +60,19 @@ public static class ServeCommands
             return 0;
         });
         return command;
+    }
+
+    /// <summary>Starts Walrus, or says why not and returns null when another process owns its data.</summary>
+    private static async Task<WalrusServer?> TryStartWalrusAsync(WalrusOptions options, AccountStore accounts, CancellationToken ct)
+    {
+        try
+        {
+            return await WalrusServer.StartAsync(options, accounts, ct);
+        }
+        catch (ObjectStoreInUseException e)
+        {
+            Console.Error.WriteLine($"Cannot start: {e.Message}");
+            return null;
+        }
     }
 }

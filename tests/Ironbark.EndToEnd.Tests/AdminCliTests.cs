@@ -1,0 +1,106 @@
+using System.Diagnostics;
+using Ironbark.Testing;
+
+namespace Ironbark.EndToEnd.Tests;
+
+/// <summary>`ironbark admin …` and `ironbark env` against a running cloud, checked with the aws CLI.</summary>
+public sealed class AdminCliTests(CloudFixture f) : IClassFixture<CloudFixture>, IDisposable
+{
+    private readonly Cloud _cloud = f.Cloud;
+    private readonly TempDir _work = new();
+
+    [Fact]
+    public async Task New_account_is_isolated_listed_and_its_key_can_be_revoked()
+    {
+        var admin = _cloud.AdminCli;
+        var bucket = TestData.BucketName("admins");
+        await admin.OkAsync("s3", "mb", $"s3://{bucket}");
+        await File.WriteAllTextAsync(_work.Combine("secret.txt"), "for the admin only");
+        await admin.OkAsync("s3", "cp", _work.Combine("secret.txt"), $"s3://{bucket}/secret.txt");
+
+        var (code, created, stderr) = await _cloud.RunCommandAsync("admin", "create-account", "carol");
+        Assert.True(code == 0, stderr);
+        Assert.Contains("Account carol (", created);
+        var carolKey = _cloud.Admin.WithKeyFrom(created);
+        var carol = new AwsCli(carolKey);
+
+        Assert.DoesNotContain(bucket, await carol.OkAsync("s3", "ls"));
+        Assert.Contains("AccessDenied", await carol.FailsAsync("s3api", "get-object", "--bucket", bucket, "--key", "secret.txt", _work.Combine("stolen")));
+        Assert.Contains("AccessDenied", await carol.FailsAsync("s3", "ls", $"s3://{bucket}"));
+        var own = TestData.BucketName("carols");
+        await carol.OkAsync("s3", "mb", $"s3://{own}");
+        Assert.DoesNotContain(own, await admin.OkAsync("s3", "ls"));
+
+        var listed = await IronbarkBinary.RunOkAsync("admin", "list-accounts", "--data-dir", _cloud.DataDir);
+        var carolLine = Assert.Single(listed.Split('\n'), l => l.StartsWith("carol\t", StringComparison.Ordinal));
+        Assert.Contains(carolKey.AccessKeyId, carolLine);
+        Assert.Contains(listed.Split('\n'), l => l.StartsWith("admin\t", StringComparison.Ordinal));
+        Assert.DoesNotContain(carolKey.SecretAccessKey, listed);
+
+        Assert.Equal(0, (await _cloud.RunCommandAsync("admin", "delete-access-key", carolKey.AccessKeyId)).Code);
+        // Walrus caches a resolved key for up to 5 s; after that the key must be refused.
+        var clock = Stopwatch.StartNew();
+        string refusal;
+        while (true)
+        {
+            var (status, _, error) = await carol.RunAsync("s3", "ls");
+            if (status != 0)
+            {
+                refusal = error;
+                break;
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), "The deleted key still works after 15 s.");
+            await Task.Delay(500);
+        }
+        Assert.Contains("InvalidAccessKeyId", refusal);
+
+        var again = await _cloud.RunCommandAsync("admin", "delete-access-key", carolKey.AccessKeyId);
+        Assert.Equal(1, again.Code);
+        Assert.Contains("No access key", again.Stderr);
+    }
+
+    [Fact]
+    public async Task Second_access_key_works_beside_the_first()
+    {
+        Assert.Equal(0, (await _cloud.RunCommandAsync("admin", "create-account", "dave")).Code);
+        var (code, output, stderr) = await _cloud.RunCommandAsync("admin", "create-access-key", "--account", "dave");
+        Assert.True(code == 0, stderr);
+        var dave = new AwsCli(_cloud.Admin.WithKeyFrom(output));
+        var bucket = TestData.BucketName("daves");
+        await dave.OkAsync("s3", "mb", $"s3://{bucket}");
+        Assert.Contains(bucket, await dave.OkAsync("s3", "ls"));
+
+        var duplicate = await _cloud.RunCommandAsync("admin", "create-account", "dave");
+        Assert.NotEqual(0, duplicate.Code);
+        Assert.NotEqual("", duplicate.Stderr.Trim());
+    }
+
+    [Fact]
+    public async Task Env_output_evaluates_in_bash_and_drives_the_cli()
+    {
+        var bucket = TestData.BucketName("env");
+        var env = $"\"{IronbarkBinary.DotnetHost}\" \"{IronbarkBinary.DllPath}\" env --data-dir \"{_cloud.DataDir}\"";
+        // As the README has users do: with an explicit endpoint, and through the `aws` function env defines.
+        var script = $"""
+            set -e
+            eval "$({env})"
+            /usr/bin/aws --endpoint-url $S3_URL s3 mb s3://{bucket}
+            /usr/bin/aws --endpoint-url $S3_URL s3 ls
+            aws s3 ls s3://{bucket}
+            echo "region=$AWS_DEFAULT_REGION"
+            """;
+        var (code, stdout, stderr) = await ProcessRunner.RunAsync("/bin/bash", ["-c", script], new Dictionary<string, string>
+        {
+            // The `aws` function runs whatever `aws` is first on PATH: make that Debian's.
+            ["PATH"] = "/usr/bin:/bin:" + Environment.GetEnvironmentVariable("PATH"),
+            ["AWS_CONFIG_FILE"] = "/dev/null",
+            ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+        });
+        Assert.True(code == 0, $"bash exited {code}:\n{stdout}\n{stderr}");
+        Assert.Contains($"make_bucket: {bucket}", stdout);
+        Assert.Contains(bucket, stdout);
+        Assert.Contains("region=ironbark", stdout);
+    }
+
+    public void Dispose() => _work.Dispose();
+}

@@ -1,0 +1,80 @@
+using Ironbark.Testing;
+
+namespace Ironbark.EndToEnd.Tests;
+
+/// <summary>
+/// A cloud of one's own: `ironbark up` on a fresh temporary data directory, with the admin's
+/// credentials read from `ironbark env`. Can be stopped, killed and started again on the same data.
+/// </summary>
+public sealed class Cloud : IAsyncDisposable
+{
+    private readonly TempDir _dir = new();
+
+    private Cloud(string? postgres) => Postgres = postgres;
+
+    /// <summary>The PostgreSQL connection string the cloud keeps its state in, or null for SQLite files.</summary>
+    public string? Postgres { get; }
+
+    /// <summary>The data directory (a not-yet-existing folder, so `up` creates it as on a fresh host).</summary>
+    public string DataDir => _dir.Combine("data");
+    public string WalrusTmp => Path.Combine(DataDir, "walrus", "tmp");
+    public string WalrusBlobs => Path.Combine(DataDir, "walrus", "blobs");
+    public IronbarkProcess Process { get; private set; } = null!;
+    public CloudCredentials Admin { get; private set; } = null!;
+    public AwsCli AdminCli => new(Admin);
+
+    public static async Task<Cloud> StartAsync(string? postgres = null)
+    {
+        var cloud = new Cloud(postgres);
+        try
+        {
+            await cloud.StartProcessAsync();
+        }
+        catch
+        {
+            await cloud.DisposeAsync();
+            throw;
+        }
+        return cloud;
+    }
+
+    /// <summary>Starts `ironbark up` again on the same data directory (after a stop or a kill).</summary>
+    public async Task StartProcessAsync()
+    {
+        if (Process is { HasExited: false })
+            throw new InvalidOperationException("ironbark is still running.");
+        if (Process is not null)
+            await Process.DisposeAsync();
+        Process = await IronbarkProcess.StartAsync(DataDir, Postgres);
+        var (code, env, stderr) = await RunCommandAsync("env");
+        Assert.True(code == 0, $"ironbark env failed: {stderr}");
+        Admin = CloudCredentials.FromEnvOutput(env);
+        // `up` records where it listens; `env` must hand out that address, not the default port.
+        Assert.Equal(Process.S3Url.ToString().TrimEnd('/'), Admin.S3Url);
+    }
+
+    /// <summary>Runs an `ironbark` command against this cloud's data directory.</summary>
+    public Task<(int Code, string Stdout, string Stderr)> RunCommandAsync(params string[] args) =>
+        IronbarkBinary.RunAsync([.. args, "--data-dir", DataDir, .. Postgres is null ? [] : new[] { "--postgres", Postgres }]);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Process is not null)
+            await Process.DisposeAsync();
+        _dir.Dispose();
+    }
+}
+
+/// <summary>One cloud for all tests of a class.</summary>
+public sealed class CloudFixture : IAsyncLifetime
+{
+    public Cloud Cloud { get; private set; } = null!;
+
+    public async Task InitializeAsync() => Cloud = await Cloud.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        if (Cloud is not null)
+            await Cloud.DisposeAsync();
+    }
+}

@@ -1,0 +1,121 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using System.Text;
+
+namespace Ironbark.EndToEnd.Tests;
+
+/// <summary>
+/// `ironbark up` running as a child process on a data directory and a loopback port the kernel
+/// picks (port 0, read back from what the binary prints), so parallel test runs never collide.
+/// Stopped gracefully with SIGTERM, or killed with SIGKILL; killed on dispose whatever happened.
+/// </summary>
+public sealed class IronbarkProcess : IAsyncDisposable
+{
+    private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
+    private const string S3Line = "S3 (Walrus):";
+    private readonly Process _process;
+    private readonly StringBuilder _output = new();
+    private readonly TaskCompletionSource<Uri> _endpoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private IronbarkProcess(Process process) => _process = process;
+
+    /// <summary>The S3 endpoint `up` printed.</summary>
+    public Uri S3Url { get; private set; } = null!;
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>Everything the process wrote to stdout and stderr so far (for failure messages).</summary>
+    public string Output
+    {
+        get
+        {
+            lock (_output)
+                return _output.ToString();
+        }
+    }
+
+    public static async Task<IronbarkProcess> StartAsync(string dataDir, string? postgres = null)
+    {
+        var info = new ProcessStartInfo(IronbarkBinary.DotnetHost)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--walrus-listen", "http://127.0.0.1:0", .. postgres is null ? [] : new[] { "--postgres", postgres }];
+        foreach (var arg in args)
+            info.ArgumentList.Add(arg);
+        var process = new Process { StartInfo = info, EnableRaisingEvents = true };
+        var ironbark = new IronbarkProcess(process);
+        process.OutputDataReceived += (_, e) => ironbark.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) => ironbark.OnLine(e.Data);
+        process.Exited += (_, _) => ironbark._endpoint.TrySetException(new InvalidOperationException($"ironbark up exited early:\n{ironbark.Output}"));
+        process.Start();
+        ChildProcesses.Track(process);
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        try
+        {
+            ironbark.S3Url = await ironbark._endpoint.Task.WaitAsync(StartTimeout);
+        }
+        catch
+        {
+            await ironbark.DisposeAsync();
+            throw;
+        }
+        return ironbark;
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is null)
+            return;
+        lock (_output)
+            _output.AppendLine(line);
+        var at = line.IndexOf(S3Line, StringComparison.Ordinal);
+        if (at >= 0)
+            _endpoint.TrySetResult(new Uri(line[(at + S3Line.Length)..].Trim()));
+    }
+
+    /// <summary>
+    /// Sends SIGTERM (as systemd does), or SIGINT (Ctrl-C) when <paramref name="interrupt"/>, and waits
+    /// for the exit; returns the exit code, or throws if it takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<int> StopAsync(TimeSpan timeout, bool interrupt = false)
+    {
+        if (kill(_process.Id, interrupt ? SIGINT : SIGTERM) != 0)
+            throw new InvalidOperationException($"kill {_process.Id} failed: errno {Marshal.GetLastPInvokeError()}");
+        using var cts = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(cts.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"ironbark did not exit within {timeout} of SIGTERM:\n{Output}");
+        }
+        ChildProcesses.Forget(_process);
+        return _process.ExitCode;
+    }
+
+    /// <summary>kill -9: no chance to flush, close or clean up anything.</summary>
+    public async Task KillAsync()
+    {
+        _process.Kill();
+        await _process.WaitForExitAsync();
+        ChildProcesses.Forget(_process);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        ChildProcesses.KillQuietly(_process);
+        await _process.WaitForExitAsync();
+        ChildProcesses.Forget(_process);
+        _process.Dispose();
+    }
+
+    private const int SIGINT = 2;
+    private const int SIGTERM = 15;
+
+    [DllImport("libc", SetLastError = true)]
+    private static extern int kill(int pid, int sig);
+}
