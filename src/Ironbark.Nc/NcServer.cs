@@ -99,7 +99,11 @@ public sealed class NcServer : IAsyncDisposable
     }
 
     /// <summary>Stops serving; running VMs are left running, to be found again at the next start.</summary>
-    public Task StopAsync(CancellationToken ct = default) => _app.StopAsync(ct);
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        await _app.StopAsync(ct);
+        await Instances.DetachAsync();
+    }
 
     public ValueTask DisposeAsync() => _app.DisposeAsync();
 }

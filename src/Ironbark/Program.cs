@@ -5,6 +5,7 @@ var root = new RootCommand("Ironbark: an open private cloud with the EC2 and S3 
 {
     ServeCommands.Up(),
     ServeCommands.Walrus(),
+    ServeCommands.Nc(),
     InitCommand.Create(),
     EnvCommand.Create(),
     AdminCommand.Create(),

@@ -61,6 +61,14 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         }
     }
 
+    /// <summary>Lets go of every VM (closes the QMP connections) without stopping any: for a stop of the NC.</summary>
+    public async Task DetachAsync()
+    {
+        foreach (var instance in _instances.Values)
+            if (instance.Vm is { } vm)
+                await vm.DisposeAsync();
+    }
+
     public async Task<Instance> RunAsync(RunInstanceRequest request, CancellationToken ct)
     {
         Validate(request);

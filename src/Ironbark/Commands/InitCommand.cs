@@ -9,7 +9,7 @@ public static class InitCommand
     {
         var dataDir = CommonOptions.DataDir();
         var postgres = CommonOptions.Postgres();
-        var command = new Command("init", "Create the cloud's data directory, keys and admin account (up does this on first start)");
+        var command = new Command("init", "Create the cloud's data directory, CA and component certificates, keys and admin account (up does this on first start)");
         command.Options.Add(dataDir);
         command.Options.Add(postgres);
         command.SetAction(async (parse, ct) =>
@@ -18,7 +18,12 @@ public static class InitCommand
             var (accounts, db) = await home.OpenAccountsAsync(ct);
             await using var _ = db;
             var key = await accounts.EnsureAdminAsync(ct);
-            Console.WriteLine(key is null ? $"The cloud in {home.DataDir} is already initialised." : $"Initialised {home.DataDir}; admin access key {key.AccessKeyId}.");
+            var pkiCreated = home.Pki.EnsureCreated();
+            await home.EnsureSystemCredentialsAsync(accounts, ct);
+            Console.WriteLine(key is null && !pkiCreated
+                ? $"The cloud in {home.DataDir} is already initialised."
+                : $"Initialised {home.DataDir}: cloud CA and component certificates in {home.Pki.Directory}"
+                  + (key is null ? "." : $"; admin access key {key.AccessKeyId}."));
             return 0;
         });
         return command;

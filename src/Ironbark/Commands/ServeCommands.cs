@@ -1,35 +1,41 @@
 using System.CommandLine;
 using Ironbark.Common.Accounts;
+using Ironbark.Nc;
 using Ironbark.Walrus;
 using Ironbark.Walrus.Backends;
 
 namespace Ironbark.Commands;
 
-/// <summary>`ironbark up` (the all-in-one cloud) and `ironbark walrus` (Walrus alone), both in the foreground until a signal.</summary>
+/// <summary>
+/// `ironbark up` (every component this host runs, all-in-one), `ironbark walrus` and `ironbark nc`
+/// (one component each), all in the foreground until Ctrl-C or SIGTERM. Components talk to each
+/// other over the network exactly as when they run on different hosts.
+/// </summary>
 public static class ServeCommands
 {
-    public static Command Up()
-    {
-        var command = new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM");
-        return WithServe(command, allInOne: true);
-    }
+    private static readonly Option<string> WalrusListen = new("--walrus-listen") { Description = "Walrus listen address", DefaultValueFactory = _ => "http://127.0.0.1:8779" };
+    private static readonly Option<string> S3Domain = new("--s3-domain") { Description = "Domain for virtual-hosted-style bucket addressing", DefaultValueFactory = _ => "s3.ironbark.localhost" };
+    private static readonly Option<string> NcListen = new("--nc-listen") { Description = "Node Controller gRPC address (mutual TLS)", DefaultValueFactory = _ => "https://127.0.0.1:8775" };
+    private static readonly Option<string> Accel = new("--accel") { Description = "Hypervisor acceleration: auto (KVM only if a probe boot works), kvm or tcg", DefaultValueFactory = _ => "auto" };
+    private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to fetch images from (default: the one this data directory announced)" };
 
-    public static Command Walrus()
-    {
-        var command = new Command("walrus", "Run Walrus, the S3-compatible object store, in the foreground");
-        return WithServe(command, allInOne: false);
-    }
+    public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
+        [WalrusListen, S3Domain, NcListen, Accel], runWalrus: true, runNc: true);
 
-    private static Command WithServe(Command command, bool allInOne)
+    public static Command Walrus() => Serve(new Command("walrus", "Run Walrus, the S3-compatible object store, in the foreground"),
+        [WalrusListen, S3Domain], runWalrus: true, runNc: false);
+
+    public static Command Nc() => Serve(new Command("nc", "Run a Node Controller (VMs under QEMU) in the foreground"),
+        [NcListen, Accel, WalrusUrl], runWalrus: false, runNc: true);
+
+    private static Command Serve(Command command, Option[] options, bool runWalrus, bool runNc)
     {
         var dataDir = CommonOptions.DataDir();
         var postgres = CommonOptions.Postgres();
-        var listen = new Option<string>("--walrus-listen") { Description = "Walrus listen address", DefaultValueFactory = _ => "http://127.0.0.1:8779" };
-        var domain = new Option<string>("--s3-domain") { Description = "Domain for virtual-hosted-style bucket addressing", DefaultValueFactory = _ => "s3.ironbark.localhost" };
         command.Options.Add(dataDir);
         command.Options.Add(postgres);
-        command.Options.Add(listen);
-        command.Options.Add(domain);
+        foreach (var option in options)
+            command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
             var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
@@ -37,27 +43,68 @@ public static class ServeCommands
             var (accounts, identityDb) = await home.OpenAccountsAsync(ct);
             await using var _ = identityDb;
             var newAdminKey = await accounts.EnsureAdminAsync(ct);
-            await using var walrus = await TryStartWalrusAsync(new WalrusOptions
+            home.Pki.EnsureCreated();
+            var system = await home.EnsureSystemCredentialsAsync(accounts, ct);
+
+            WalrusServer? walrus = null;
+            NcServer? nc = null;
+            try
             {
-                DataDir = home.DataDir,
-                Url = parse.GetValue(listen)!,
-                Domain = parse.GetValue(domain)!,
-                PostgresConnectionString = home.Postgres,
-            }, accounts, ct);
-            if (walrus is null)
-                return 1;
-            var endpoints = new Endpoints(walrus.Endpoint.ToString().TrimEnd('/'), Endpoints.Default.Region);
-            home.WriteEndpoints(endpoints);
-            Console.WriteLine(allInOne ? "Ironbark is up." : "Walrus is up.");
-            Console.WriteLine($"  S3 (Walrus):  {endpoints.S3Url}");
-            Console.WriteLine($"  Data:         {home.DataDir}");
-            if (newAdminKey is not null)
-                Console.WriteLine($"  Created the cloud admin account '{Account.AdminName}' (access key {newAdminKey.AccessKeyId}).");
-            Console.WriteLine($"  Credentials:  eval \"$(ironbark env --data-dir {home.DataDir})\"");
-            await shutdown.WaitAsync();
-            Console.WriteLine("Stopping…");
-            await walrus.StopAsync(CancellationToken.None);
-            return 0;
+                var endpoints = home.ReadEndpoints();
+                if (runWalrus)
+                {
+                    walrus = await TryStartWalrusAsync(new WalrusOptions
+                    {
+                        DataDir = home.DataDir,
+                        Url = parse.GetValue(WalrusListen)!,
+                        Domain = parse.GetValue(S3Domain)!,
+                        PostgresConnectionString = home.Postgres,
+                    }, accounts, ct);
+                    if (walrus is null)
+                        return 1;
+                    endpoints = endpoints with { S3Url = walrus.Endpoint.ToString().TrimEnd('/') };
+                }
+                if (runNc)
+                {
+                    nc = await NcServer.StartAsync(new NcOptions
+                    {
+                        DataDir = home.DataDir,
+                        Url = parse.GetValue(NcListen)!,
+                        WalrusUrl = runWalrus ? endpoints.S3Url : parse.GetValue(WalrusUrl) ?? endpoints.S3Url,
+                        AccessKeyId = system.AccessKeyId,
+                        SecretAccessKey = system.SecretAccessKey,
+                        Acceleration = parse.GetValue(Accel)!,
+                    }, ct);
+                    endpoints = endpoints with { NcUrl = nc.Endpoint.ToString().TrimEnd('/') };
+                }
+                home.WriteEndpoints(endpoints);
+                Console.WriteLine(runWalrus && runNc ? "Ironbark is up." : runWalrus ? "Walrus is up." : "The Node Controller is up.");
+                if (walrus is not null)
+                    Console.WriteLine($"  S3 (Walrus):      {endpoints.S3Url}");
+                if (nc is not null)
+                    Console.WriteLine($"  Node Controller:  {endpoints.NcUrl} (gRPC, mutual TLS; {nc.Instances.Hypervisor.Acceleration})");
+                Console.WriteLine($"  Data:             {home.DataDir}");
+                if (newAdminKey is not null)
+                    Console.WriteLine($"  Created the cloud admin account '{Account.AdminName}' (access key {newAdminKey.AccessKeyId}).");
+                Console.WriteLine($"  Credentials:      eval \"$(ironbark env --data-dir {home.DataDir})\"");
+                await shutdown.WaitAsync();
+                Console.WriteLine("Stopping…");
+                return 0;
+            }
+            finally
+            {
+                // Running VMs are left running: the next start of the NC finds them again.
+                if (nc is not null)
+                {
+                    await nc.StopAsync(CancellationToken.None);
+                    await nc.DisposeAsync();
+                }
+                if (walrus is not null)
+                {
+                    await walrus.StopAsync(CancellationToken.None);
+                    await walrus.DisposeAsync();
+                }
+            }
         });
         return command;
     }

@@ -7,6 +7,7 @@ public sealed class QemuVirtualMachine : IVirtualMachine
 {
     private readonly QmpClient _qmp;
     private readonly TaskCompletionSource _exited = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _detached;
 
     public string InstanceId { get; }
     public int Pid { get; }
@@ -23,10 +24,11 @@ public sealed class QemuVirtualMachine : IVirtualMachine
     private async Task WatchAsync()
     {
         await _qmp.Closed;
-        // The socket closes as QEMU exits; wait (briefly) for the process itself to be gone.
-        for (var i = 0; i < 100 && IsAlive(Pid); i++)
+        // The socket closes as QEMU exits (or when this handle lets go of it, and the VM runs on).
+        while (!_detached && IsAlive(Pid))
             await Task.Delay(50);
-        _exited.TrySetResult();
+        if (!_detached)
+            _exited.TrySetResult();
     }
 
     public async Task<string> PowerStateAsync(CancellationToken ct)
@@ -108,5 +110,10 @@ public sealed class QemuVirtualMachine : IVirtualMachine
         }
     }
 
-    public ValueTask DisposeAsync() => _qmp.DisposeAsync();
+    /// <summary>Lets go of the VM: closes the QMP connection and stops watching; the VM keeps running.</summary>
+    public ValueTask DisposeAsync()
+    {
+        _detached = !Exited.IsCompleted;
+        return _qmp.DisposeAsync();
+    }
 }

@@ -41,7 +41,18 @@ public sealed class QmpClient : IAsyncDisposable
             {
                 await socket.ConnectAsync(new UnixDomainSocketEndPoint(socketPath), ct);
                 var client = new QmpClient(socket);
-                await client.HandshakeAsync(ct);
+                // QEMU serves one QMP client at a time: while another holds the socket, no greeting comes.
+                using var handshake = CancellationTokenSource.CreateLinkedTokenSource(ct);
+                handshake.CancelAfter(TimeSpan.FromSeconds(5));
+                try
+                {
+                    await client.HandshakeAsync(handshake.Token);
+                }
+                catch (OperationCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    await client.DisposeAsync();
+                    throw new IOException($"QEMU did not greet on {socketPath}: another client may hold its QMP socket.");
+                }
                 return client;
             }
             catch (SocketException) when (DateTime.UtcNow < deadline)
