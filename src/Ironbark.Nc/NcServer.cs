@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Amazon.Runtime;
 using Amazon.S3;
+using Ironbark.Common.Hosting;
 using Ironbark.Common.Pki;
 using Ironbark.Nc.Api;
 using Ironbark.Nc.Domain;
@@ -29,8 +30,13 @@ namespace Ironbark.Nc;
 public sealed class NcServer : IAsyncDisposable
 {
     private readonly WebApplication _app;
+    private readonly FileStream _stateLock;
 
-    private NcServer(WebApplication app) => _app = app;
+    private NcServer(WebApplication app, FileStream stateLock)
+    {
+        _app = app;
+        _stateLock = stateLock;
+    }
 
     public InstanceManager Instances => _app.Services.GetRequiredService<InstanceManager>();
 
@@ -45,7 +51,7 @@ public sealed class NcServer : IAsyncDisposable
             throw new InvalidOperationException($"No cloud CA in {pki.Directory}: run `ironbark init` first.");
         var ca = pki.LoadCa();
         var certificate = pki.Load("nc");
-        Directory.CreateDirectory(options.StateDir);
+        var stateLock = DirectoryLock.Acquire(options.StateDir, "Node Controller");
         File.Delete(options.MetadataSocket);
 
         var builder = WebApplication.CreateSlimBuilder();
@@ -95,7 +101,7 @@ public sealed class NcServer : IAsyncDisposable
         app.MapGrpcService<NodeControllerApi>();
         await app.Services.GetRequiredService<InstanceManager>().RecoverAsync(ct);
         await app.StartAsync(ct);
-        return new NcServer(app);
+        return new NcServer(app, stateLock);
     }
 
     /// <summary>Stops serving; running VMs are left running, to be found again at the next start.</summary>
@@ -105,5 +111,9 @@ public sealed class NcServer : IAsyncDisposable
         await Instances.DetachAsync();
     }
 
-    public ValueTask DisposeAsync() => _app.DisposeAsync();
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _stateLock.DisposeAsync();
+    }
 }

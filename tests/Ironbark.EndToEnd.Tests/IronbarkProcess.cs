@@ -41,7 +41,7 @@ public sealed class IronbarkProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--walrus-listen", "http://127.0.0.1:0", .. postgres is null ? [] : new[] { "--postgres", postgres }];
+        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--walrus-listen", "http://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg", .. postgres is null ? [] : new[] { "--postgres", postgres }];
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };

@@ -29,22 +29,7 @@ public sealed class FileObjectStore : IObjectStore, IDisposable
         Directory.CreateDirectory(_tmp);
         for (var i = 0; i < 256; i++)
             Directory.CreateDirectory(Path.Combine(_blobs, i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
-        _lock = LockDirectory(root);
-    }
-
-    // A second process on the directory would take the first one's temp files, and its blobs renamed
-    // into place but not yet committed, for crash leftovers and delete them in RecoverAsync.
-    private static FileStream LockDirectory(string root)
-    {
-        try
-        {
-            // FileShare.None is an exclusive flock(2) on Linux, which the kernel drops when the process dies (kill -9 too).
-            return new FileStream(Path.Combine(root, "lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
-        }
-        catch (IOException e)
-        {
-            throw new ObjectStoreInUseException(Path.GetFullPath(root), e);
-        }
+        _lock = Ironbark.Common.Hosting.DirectoryLock.Acquire(root, "Walrus");
     }
 
     public void Dispose() => _lock.Dispose();

@@ -2,7 +2,7 @@ using System.CommandLine;
 using Ironbark.Common.Accounts;
 using Ironbark.Nc;
 using Ironbark.Walrus;
-using Ironbark.Walrus.Backends;
+using Ironbark.Common.Hosting;
 
 namespace Ironbark.Commands;
 
@@ -66,7 +66,7 @@ public static class ServeCommands
                 }
                 if (runNc)
                 {
-                    nc = await NcServer.StartAsync(new NcOptions
+                    nc = await TryStartNcAsync(new NcOptions
                     {
                         DataDir = home.DataDir,
                         Url = parse.GetValue(NcListen)!,
@@ -75,6 +75,8 @@ public static class ServeCommands
                         SecretAccessKey = system.SecretAccessKey,
                         Acceleration = parse.GetValue(Accel)!,
                     }, ct);
+                    if (nc is null)
+                        return 1;
                     endpoints = endpoints with { NcUrl = nc.Endpoint.ToString().TrimEnd('/') };
                 }
                 home.WriteEndpoints(endpoints);
@@ -109,6 +111,20 @@ public static class ServeCommands
         return command;
     }
 
+    /// <summary>Starts the NC, or says why not and returns null when another process owns its state.</summary>
+    private static async Task<NcServer?> TryStartNcAsync(NcOptions options, CancellationToken ct)
+    {
+        try
+        {
+            return await NcServer.StartAsync(options, ct);
+        }
+        catch (DirectoryInUseException e)
+        {
+            Console.Error.WriteLine($"Cannot start: {e.Message}");
+            return null;
+        }
+    }
+
     /// <summary>Starts Walrus, or says why not and returns null when another process owns its data.</summary>
     private static async Task<WalrusServer?> TryStartWalrusAsync(WalrusOptions options, AccountStore accounts, CancellationToken ct)
     {
@@ -116,7 +132,7 @@ public static class ServeCommands
         {
             return await WalrusServer.StartAsync(options, accounts, ct);
         }
-        catch (ObjectStoreInUseException e)
+        catch (DirectoryInUseException e)
         {
             Console.Error.WriteLine($"Cannot start: {e.Message}");
             return null;
