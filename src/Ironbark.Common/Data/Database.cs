@@ -1,4 +1,6 @@
+using System.Data;
 using System.Data.Common;
+using System.Runtime.CompilerServices;
 using Dapper;
 using Microsoft.Data.Sqlite;
 using Npgsql;
@@ -13,6 +15,16 @@ public sealed class Database : IAsyncDisposable
 {
     private readonly NpgsqlDataSource? _npgsql;
     private readonly string _connectionString;
+
+    /// <summary>Physical SQLite connections (pooled across opens) whose per-connection PRAGMAs have run.</summary>
+    private readonly ConditionalWeakTable<object, object> _configured = new();
+
+    /// <summary>
+    /// SQLite has one writer at a time. Writers queue here, asynchronously, instead of in SQLite's busy
+    /// handler, which sleeps on (and so starves) a thread-pool thread for milliseconds per retry.
+    /// </summary>
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly ConditionalWeakTable<DbConnection, object> _gateHolders = new();
 
     public DatabaseProvider Provider { get; }
 
@@ -37,19 +49,41 @@ public sealed class Database : IAsyncDisposable
             return await _npgsql.OpenConnectionAsync(ct);
         var connection = new SqliteConnection(_connectionString);
         await connection.OpenAsync(ct);
-        await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON;");
+        // A pooled physical connection keeps its settings: configure each one once, not on every open.
+        var handle = connection.Handle!;
+        if (!_configured.TryGetValue(handle, out _))
+        {
+            await connection.ExecuteAsync("PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=30000; PRAGMA foreign_keys=ON; PRAGMA cache_size=-256;");
+            _configured.AddOrUpdate(handle, handle);
+        }
         return connection;
     }
 
     /// <summary>
     /// Starts a transaction that takes the write lock at once (SQLite IMMEDIATE), so two writers
-    /// never deadlock upgrading a read lock.
+    /// never deadlock upgrading a read lock. With SQLite the connection holds this database's write
+    /// gate from here until it is closed.
     /// </summary>
     public async Task<DbTransaction> BeginWriteAsync(DbConnection connection, CancellationToken ct = default)
     {
-        if (connection is SqliteConnection sqlite)
-            return sqlite.BeginTransaction(deferred: false);
-        return await connection.BeginTransactionAsync(ct);
+        if (connection is not SqliteConnection sqlite)
+            return await connection.BeginTransactionAsync(ct);
+        if (!_gateHolders.TryGetValue(sqlite, out _))
+        {
+            await _writeGate.WaitAsync(ct);
+            _gateHolders.AddOrUpdate(sqlite, sqlite);
+            sqlite.StateChange += ReleaseGateOnClose;
+        }
+        return sqlite.BeginTransaction(deferred: false);
+    }
+
+    private void ReleaseGateOnClose(object? sender, StateChangeEventArgs e)
+    {
+        if (e.CurrentState != ConnectionState.Closed || sender is not SqliteConnection sqlite)
+            return;
+        sqlite.StateChange -= ReleaseGateOnClose;
+        if (_gateHolders.Remove(sqlite))
+            _writeGate.Release();
     }
 
     /// <summary>Serialises writers of one logical key inside a transaction (PostgreSQL only; SQLite's write lock already does).</summary>

@@ -80,7 +80,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
             return;
         await using var stream = objects.OpenRead(row);
         stream.Seek(offset, SeekOrigin.Begin);
-        await StreamCopy.CopyAsync(stream, response.Body, length, r.Aborted);
+        await StreamCopy.CopyAsync(stream, response.BodyWriter, length, r.Aborted);
     }
 
     private static ByteRange? PartRange(string partNumber, ObjectRow row)

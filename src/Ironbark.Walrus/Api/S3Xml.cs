@@ -17,7 +17,7 @@ public static class S3Xml
 
     public static async Task WriteAsync(HttpResponse response, string root, Action<XmlWriter> body, int status = 200, string ns = Namespace)
     {
-        using var buffer = new MemoryStream();
+        await using var buffer = new PooledBufferStream();
         using (var writer = XmlWriter.Create(buffer, Settings))
         {
             writer.WriteStartDocument();
@@ -29,7 +29,7 @@ public static class S3Xml
         response.StatusCode = status;
         response.ContentType = "application/xml";
         response.ContentLength = buffer.Length;
-        await response.Body.WriteAsync(buffer.GetBuffer().AsMemory(0, (int)buffer.Length));
+        await buffer.WriteToAsync(response.Body, response.HttpContext.RequestAborted);
     }
 
     public static void Element(this XmlWriter writer, string name, string? value)

@@ -139,20 +139,23 @@ public sealed class WalrusStore(Database db)
         await db.LockAsync(c, tx, $"object:{row.Bucket}/{row.Key}");
         var freed = new List<string>();
         row.VersionId = versioningEnabled ? NewVersionId() : ObjectRow.NullVersion;
+        // Every statement here runs under the database's single write lock, so a PUT uses as few as it can.
         if (!versioningEnabled)
         {
             var old = await c.QuerySingleOrDefaultAsync<string>(
-                "SELECT blob_id FROM objects WHERE bucket = @Bucket AND key = @Key AND version_id = 'null'", row, tx);
+                "DELETE FROM objects WHERE bucket = @Bucket AND key = @Key AND version_id = 'null' RETURNING blob_id", row, tx);
             if (old is not null)
                 freed.Add(old);
-            await c.ExecuteAsync("DELETE FROM objects WHERE bucket = @Bucket AND key = @Key AND version_id = 'null'", row, tx);
         }
-        row.Seq = await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = @Bucket AND key = @Key", row, tx);
         await c.ExecuteAsync("UPDATE objects SET is_latest = FALSE WHERE bucket = @Bucket AND key = @Key AND is_latest", row, tx);
         row.IsLatest = true;
-        await c.ExecuteAsync(
-            $"INSERT INTO objects ({ObjectColumns}) VALUES (@Bucket, @Key, @VersionId, @Seq, @IsLatest, @DeleteMarker, @BlobId, @Size, @Etag, @LastModifiedMs, @OwnerCanonical, @Headers, @Acl, @Tags)",
-            row, tx);
+        row.Seq = await c.ExecuteScalarAsync<long>(
+            $"""
+            INSERT INTO objects ({ObjectColumns}) VALUES (@Bucket, @Key, @VersionId,
+                (SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = @Bucket AND key = @Key),
+                @IsLatest, @DeleteMarker, @BlobId, @Size, @Etag, @LastModifiedMs, @OwnerCanonical, @Headers, @Acl, @Tags)
+            RETURNING seq
+            """, row, tx);
         return freed;
     }
 
