@@ -22,6 +22,8 @@ public sealed class KeyPairApi(KeyPairService keyPairs) : IEc2Actions
         var p = request.Parameters;
         var name = p.Required("KeyName");
         var type = p["KeyType"] ?? "rsa";
+        if (type is not ("rsa" or "ed25519"))
+            throw Ec2Exception.InvalidParameterValue($"Value ({type}) for parameter KeyType is invalid. Expected 'rsa' or 'ed25519'.");
         if (p["KeyFormat"] is { } format && format != "pem")
             throw Ec2Exception.InvalidParameterValue($"Value ({format}) for parameter KeyFormat is invalid. Only 'pem' is supported.");
         var tags = p.TagsFor(ResourceType);

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
@@ -65,8 +66,15 @@ public sealed record IpPermission(string IpProtocol, int? FromPort, int? ToPort,
 
     private static string NormalizeCidr(string cidr)
     {
-        if (!IPNetwork.TryParse(cidr.Trim(), out var network) || network.BaseAddress.AddressFamily != AddressFamily.InterNetwork)
+        // Strict: an IPv4 address, a prefix length, and no host bits set beyond the prefix.
+        var parts = cidr.Trim().Split('/');
+        if (parts.Length != 2 || !IPAddress.TryParse(parts[0], out var address) || address.AddressFamily != AddressFamily.InterNetwork
+            || parts[0].Count(c => c == '.') != 3 || !int.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var prefix) || prefix > 32)
             throw Ec2Exception.InvalidParameterValue($"CIDR block {cidr} is malformed");
-        return network.ToString();
+        var bits = BinaryPrimitives.ReadUInt32BigEndian(address.GetAddressBytes());
+        var hostMask = prefix == 0 ? uint.MaxValue : (1u << (32 - prefix)) - 1;
+        if ((bits & hostMask) != 0)
+            throw Ec2Exception.InvalidParameterValue($"CIDR block {cidr} is malformed: host bits are set beyond /{prefix}");
+        return $"{address}/{prefix}";
     }
 }
