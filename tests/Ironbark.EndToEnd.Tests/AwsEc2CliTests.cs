@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Ironbark.Testing;
 
 namespace Ironbark.EndToEnd.Tests;

@@ -21,10 +21,7 @@ public sealed class Ec2Request(string action, Ec2Parameters parameters, Caller c
     /// </summary>
     public void CheckDryRun()
     {
-        if (!Parameters.Bool("DryRun"))
-            return;
-        if (Caller.IsAnonymous)
-            throw new Ec2Exception("UnauthorizedOperation", "You are not authorized to perform this operation.", 403);
-        throw new Ec2Exception("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
+        if (Parameters.Bool("DryRun"))
+            throw new Ec2Exception("DryRunOperation", "Request would have succeeded, but DryRun flag is set.", 412);
     }
 }

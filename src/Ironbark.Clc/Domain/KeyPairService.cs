@@ -58,12 +58,8 @@ public sealed class KeyPairService(KeyPairStore store, TimeProvider time)
     }
 
     /// <summary>Deletes by name or id; a key pair that does not exist is not an error, as on AWS. Returns the deleted id.</summary>
-    public Task<string?> DeleteAsync(string accountId, string? keyName, string? keyPairId, CancellationToken ct)
-    {
-        if (keyName is null && keyPairId is null)
-            throw Ec2Exception.MissingParameter("KeyName or KeyPairId");
-        return store.DeleteAsync(accountId, keyName, keyPairId, ct);
-    }
+    public Task<string?> DeleteAsync(string accountId, string? keyName, string? keyPairId, CancellationToken ct) =>
+        store.DeleteAsync(accountId, keyName, keyPairId, ct);
 
     private async Task<KeyPair> InsertAsync(string accountId, string keyName, SshPublicKey key, string fingerprint, IReadOnlyList<Tag> tags, CancellationToken ct)
     {
