@@ -4,6 +4,7 @@ using Ironbark.Commands;
 var root = new RootCommand("Ironbark: an open private cloud with the EC2 and S3 APIs")
 {
     ServeCommands.Up(),
+    ServeCommands.Clc(),
     ServeCommands.Walrus(),
     ServeCommands.Nc(),
     InitCommand.Create(),

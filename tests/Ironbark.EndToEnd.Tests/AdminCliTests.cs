@@ -87,6 +87,7 @@ public sealed class AdminCliTests(CloudFixture f) : IClassFixture<CloudFixture>,
             /usr/bin/aws --endpoint-url $S3_URL s3 mb s3://{bucket}
             /usr/bin/aws --endpoint-url $S3_URL s3 ls
             aws s3 ls s3://{bucket}
+            aws ec2 describe-availability-zones --query 'AvailabilityZones[0].ZoneName' --output text
             echo "region=$AWS_DEFAULT_REGION"
             """;
         var (code, stdout, stderr) = await ProcessRunner.RunAsync("/bin/bash", ["-c", script], new Dictionary<string, string>
@@ -98,6 +99,7 @@ public sealed class AdminCliTests(CloudFixture f) : IClassFixture<CloudFixture>,
         });
         Assert.True(code == 0, $"bash exited {code}:\n{stdout}\n{stderr}");
         Assert.Contains($"make_bucket: {bucket}", stdout);
+        Assert.Contains("ironbark-a", stdout);
         Assert.Contains(bucket, stdout);
         Assert.Contains("region=ironbark", stdout);
     }

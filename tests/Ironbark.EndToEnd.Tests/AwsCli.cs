@@ -5,14 +5,16 @@ namespace Ironbark.EndToEnd.Tests;
 
 /// <summary>
 /// The Debian aws CLI (v2.9) with one set of credentials. Always /usr/bin/aws, whatever is first on
-/// PATH; the endpoint is passed with --endpoint-url because this version ignores AWS_ENDPOINT_URL_S3.
+/// PATH; the endpoint is passed with --endpoint-url because this version ignores AWS_ENDPOINT_URL_*: the
+/// CLC's for `ec2`, Walrus' for everything else.
 /// </summary>
 public sealed class AwsCli(CloudCredentials credentials)
 {
     public const string Executable = "/usr/bin/aws";
 
     public Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) =>
-        ProcessRunner.RunAsync(Executable, ["--endpoint-url", credentials.S3Url, .. args], credentials.ClientEnvironment());
+        ProcessRunner.RunAsync(Executable, ["--endpoint-url", args.FirstOrDefault() == "ec2" ? credentials.Ec2Url : credentials.S3Url, .. args],
+            credentials.ClientEnvironment());
 
     /// <summary>Runs a command that must succeed; returns its standard output.</summary>
     public async Task<string> OkAsync(params string[] args)

@@ -51,6 +51,7 @@ public sealed class Cloud : IAsyncDisposable
         Admin = CloudCredentials.FromEnvOutput(env);
         // `up` records where it listens; `env` must hand out that address, not the default port.
         Assert.Equal(Process.S3Url.ToString().TrimEnd('/'), Admin.S3Url);
+        Assert.Equal(Process.Ec2Url?.ToString().TrimEnd('/'), Admin.Ec2Url);
     }
 
     /// <summary>Runs an `ironbark` command against this cloud's data directory.</summary>

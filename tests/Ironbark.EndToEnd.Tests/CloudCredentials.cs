@@ -5,7 +5,7 @@ using Amazon.S3;
 namespace Ironbark.EndToEnd.Tests;
 
 /// <summary>An access key of a running cloud and where its S3 endpoint answers, as a user gets them from the CLI.</summary>
-public sealed partial record CloudCredentials(string AccessKeyId, string SecretAccessKey, string Region, string S3Url)
+public sealed partial record CloudCredentials(string AccessKeyId, string SecretAccessKey, string Region, string S3Url, string Ec2Url)
 {
     /// <summary>Reads the <c>export NAME=value</c> lines `ironbark env` prints.</summary>
     public static IReadOnlyDictionary<string, string> ParseExports(string envOutput) =>
@@ -14,7 +14,7 @@ public sealed partial record CloudCredentials(string AccessKeyId, string SecretA
     public static CloudCredentials FromEnvOutput(string envOutput)
     {
         var exports = ParseExports(envOutput);
-        return new CloudCredentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_DEFAULT_REGION"], exports["S3_URL"]);
+        return new CloudCredentials(exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_DEFAULT_REGION"], exports["S3_URL"], exports["EC2_URL"]);
     }
 
     /// <summary>The key `ironbark admin create-account` or `create-access-key` printed, on this cloud.</summary>
@@ -31,6 +31,7 @@ public sealed partial record CloudCredentials(string AccessKeyId, string SecretA
         ["AWS_SECRET_ACCESS_KEY"] = SecretAccessKey,
         ["AWS_DEFAULT_REGION"] = Region,
         ["S3_URL"] = S3Url,
+        ["EC2_URL"] = Ec2Url,
         ["AWS_CONFIG_FILE"] = "/dev/null",
         ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
         ["AWS_EC2_METADATA_DISABLED"] = "true",

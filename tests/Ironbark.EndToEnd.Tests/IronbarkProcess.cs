@@ -13,11 +13,15 @@ public sealed class IronbarkProcess : IAsyncDisposable
 {
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(60);
     private const string S3Line = "S3 (Walrus):";
+    private const string Ec2Line = "EC2 (CLC):";
     private readonly Process _process;
     private readonly StringBuilder _output = new();
     private readonly TaskCompletionSource<Uri> _endpoint = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private IronbarkProcess(Process process) => _process = process;
+
+    /// <summary>The EC2 endpoint `up` printed (before the S3 one).</summary>
+    public Uri? Ec2Url { get; private set; }
 
     /// <summary>The S3 endpoint `up` printed.</summary>
     public Uri S3Url { get; private set; } = null!;
@@ -41,7 +45,7 @@ public sealed class IronbarkProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--walrus-listen", "http://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg", .. postgres is null ? [] : new[] { "--postgres", postgres }];
+        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--clc-listen", "http://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg", .. postgres is null ? [] : new[] { "--postgres", postgres }];
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
@@ -71,6 +75,9 @@ public sealed class IronbarkProcess : IAsyncDisposable
             return;
         lock (_output)
             _output.AppendLine(line);
+        var ec2 = line.IndexOf(Ec2Line, StringComparison.Ordinal);
+        if (ec2 >= 0)
+            Ec2Url = new Uri(line[(ec2 + Ec2Line.Length)..].Trim());
         var at = line.IndexOf(S3Line, StringComparison.Ordinal);
         if (at >= 0)
             _endpoint.TrySetResult(new Uri(line[(at + S3Line.Length)..].Trim()));

@@ -39,7 +39,7 @@ public sealed class PersistenceTests
         Assert.Contains("Stopping", cloud.Process.Output);
 
         await cloud.StartProcessAsync();
-        Assert.Equal(before with { S3Url = cloud.Admin.S3Url }, cloud.Admin);
+        Assert.Equal(before with { S3Url = cloud.Admin.S3Url, Ec2Url = cloud.Admin.Ec2Url }, cloud.Admin);
         Assert.DoesNotContain("Created the cloud admin", cloud.Process.Output);
         using var after = cloud.Admin.S3Client();
         var versioning = await after.GetBucketVersioningAsync(new GetBucketVersioningRequest { BucketName = bucket });
@@ -82,7 +82,7 @@ public sealed class PersistenceTests
         await File.WriteAllTextAsync(inFlight, "partial");
 
         var (code, stdout, stderr) = await ProcessRunner.RunAsync(IronbarkBinary.DotnetHost,
-            [IronbarkBinary.DllPath, "up", "--data-dir", cloud.DataDir, "--walrus-listen", "http://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg"], timeout: TimeSpan.FromSeconds(30));
+            [IronbarkBinary.DllPath, "up", "--data-dir", cloud.DataDir, "--clc-listen", "http://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg"], timeout: TimeSpan.FromSeconds(30));
         Assert.NotEqual(0, code);
         Assert.Contains("in use", stdout + stderr);
         Assert.True(File.Exists(inFlight), "The second instance removed the first one's temp file.");

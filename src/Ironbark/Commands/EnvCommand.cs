@@ -37,7 +37,9 @@ public static class EnvCommand
             Console.WriteLine($"export AWS_DEFAULT_REGION={endpoints.Region}");
             Console.WriteLine($"export S3_URL={endpoints.S3Url}");
             Console.WriteLine($"export AWS_ENDPOINT_URL_S3={endpoints.S3Url}");
-            Console.WriteLine("aws() { case \"$1\" in s3|s3api) command aws --endpoint-url \"$S3_URL\" \"$@\";; *) command aws \"$@\";; esac; }");
+            Console.WriteLine($"export EC2_URL={endpoints.Ec2Url}");
+            Console.WriteLine($"export AWS_ENDPOINT_URL_EC2={endpoints.Ec2Url}");
+            Console.WriteLine("aws() { case \"$1\" in s3|s3api) command aws --endpoint-url \"$S3_URL\" \"$@\";; ec2) command aws --endpoint-url \"$EC2_URL\" \"$@\";; *) command aws \"$@\";; esac; }");
             return 0;
         });
         return command;

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using Ironbark.Clc;
 using Ironbark.Common.Accounts;
 using Ironbark.Nc;
 using Ironbark.Walrus;
@@ -13,6 +14,7 @@ namespace Ironbark.Commands;
 /// </summary>
 public static class ServeCommands
 {
+    private static readonly Option<string> ClcListen = new("--clc-listen") { Description = "Cloud Controller (EC2 API) listen address", DefaultValueFactory = _ => "http://127.0.0.1:8773" };
     private static readonly Option<string> WalrusListen = new("--walrus-listen") { Description = "Walrus listen address", DefaultValueFactory = _ => "http://127.0.0.1:8779" };
     private static readonly Option<string> S3Domain = new("--s3-domain") { Description = "Domain for virtual-hosted-style bucket addressing", DefaultValueFactory = _ => "s3.ironbark.localhost" };
     private static readonly Option<string> NcListen = new("--nc-listen") { Description = "Node Controller gRPC address (mutual TLS)", DefaultValueFactory = _ => "https://127.0.0.1:8775" };
@@ -20,15 +22,18 @@ public static class ServeCommands
     private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to fetch images from (default: the one this data directory announced)" };
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [WalrusListen, S3Domain, NcListen, Accel], runWalrus: true, runNc: true);
+        [ClcListen, WalrusListen, S3Domain, NcListen, Accel], runClc: true, runWalrus: true, runNc: true);
+
+    public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
+        [ClcListen], runClc: true, runWalrus: false, runNc: false);
 
     public static Command Walrus() => Serve(new Command("walrus", "Run Walrus, the S3-compatible object store, in the foreground"),
-        [WalrusListen, S3Domain], runWalrus: true, runNc: false);
+        [WalrusListen, S3Domain], runClc: false, runWalrus: true, runNc: false);
 
     public static Command Nc() => Serve(new Command("nc", "Run a Node Controller (VMs under QEMU) in the foreground"),
-        [NcListen, Accel, WalrusUrl], runWalrus: false, runNc: true);
+        [NcListen, Accel, WalrusUrl], runClc: false, runWalrus: false, runNc: true);
 
-    private static Command Serve(Command command, Option[] options, bool runWalrus, bool runNc)
+    private static Command Serve(Command command, Option[] options, bool runClc, bool runWalrus, bool runNc)
     {
         var dataDir = CommonOptions.DataDir();
         var postgres = CommonOptions.Postgres();
@@ -46,27 +51,41 @@ public static class ServeCommands
             home.Pki.EnsureCreated();
             var system = await home.EnsureSystemCredentialsAsync(accounts, ct);
 
+            ClcServer? clc = null;
             WalrusServer? walrus = null;
             NcServer? nc = null;
             try
             {
                 var endpoints = home.ReadEndpoints();
+                if (runClc)
+                {
+                    clc = await TryStartAsync(() => ClcServer.StartAsync(new ClcOptions
+                    {
+                        DataDir = home.DataDir,
+                        Url = parse.GetValue(ClcListen)!,
+                        Region = endpoints.Region,
+                        PostgresConnectionString = home.Postgres,
+                    }, accounts, ct));
+                    if (clc is null)
+                        return 1;
+                    endpoints = endpoints with { Ec2Url = clc.Endpoint.ToString().TrimEnd('/') };
+                }
                 if (runWalrus)
                 {
-                    walrus = await TryStartWalrusAsync(new WalrusOptions
+                    walrus = await TryStartAsync(() => WalrusServer.StartAsync(new WalrusOptions
                     {
                         DataDir = home.DataDir,
                         Url = parse.GetValue(WalrusListen)!,
                         Domain = parse.GetValue(S3Domain)!,
                         PostgresConnectionString = home.Postgres,
-                    }, accounts, ct);
+                    }, accounts, ct));
                     if (walrus is null)
                         return 1;
                     endpoints = endpoints with { S3Url = walrus.Endpoint.ToString().TrimEnd('/') };
                 }
                 if (runNc)
                 {
-                    nc = await TryStartNcAsync(new NcOptions
+                    nc = await TryStartAsync(() => NcServer.StartAsync(new NcOptions
                     {
                         DataDir = home.DataDir,
                         Url = parse.GetValue(NcListen)!,
@@ -74,13 +93,16 @@ public static class ServeCommands
                         AccessKeyId = system.AccessKeyId,
                         SecretAccessKey = system.SecretAccessKey,
                         Acceleration = parse.GetValue(Accel)!,
-                    }, ct);
+                    }, ct));
                     if (nc is null)
                         return 1;
                     endpoints = endpoints with { NcUrl = nc.Endpoint.ToString().TrimEnd('/') };
                 }
                 home.WriteEndpoints(endpoints);
-                Console.WriteLine(runWalrus && runNc ? "Ironbark is up." : runWalrus ? "Walrus is up." : "The Node Controller is up.");
+                Console.WriteLine(runClc && runWalrus && runNc ? "Ironbark is up."
+                    : runClc ? "The Cloud Controller is up." : runWalrus ? "Walrus is up." : "The Node Controller is up.");
+                if (clc is not null)
+                    Console.WriteLine($"  EC2 (CLC):        {endpoints.Ec2Url}");
                 if (walrus is not null)
                     Console.WriteLine($"  S3 (Walrus):      {endpoints.S3Url}");
                 if (nc is not null)
@@ -106,31 +128,22 @@ public static class ServeCommands
                     await walrus.StopAsync(CancellationToken.None);
                     await walrus.DisposeAsync();
                 }
+                if (clc is not null)
+                {
+                    await clc.StopAsync(CancellationToken.None);
+                    await clc.DisposeAsync();
+                }
             }
         });
         return command;
     }
 
-    /// <summary>Starts the NC, or says why not and returns null when another process owns its state.</summary>
-    private static async Task<NcServer?> TryStartNcAsync(NcOptions options, CancellationToken ct)
+    /// <summary>Starts a component, or says why not and returns null when another process owns its state.</summary>
+    private static async Task<T?> TryStartAsync<T>(Func<Task<T>> start) where T : class
     {
         try
         {
-            return await NcServer.StartAsync(options, ct);
-        }
-        catch (DirectoryInUseException e)
-        {
-            Console.Error.WriteLine($"Cannot start: {e.Message}");
-            return null;
-        }
-    }
-
-    /// <summary>Starts Walrus, or says why not and returns null when another process owns its data.</summary>
-    private static async Task<WalrusServer?> TryStartWalrusAsync(WalrusOptions options, AccountStore accounts, CancellationToken ct)
-    {
-        try
-        {
-            return await WalrusServer.StartAsync(options, accounts, ct);
+            return await start();
         }
         catch (DirectoryInUseException e)
         {

@@ -1,0 +1,40 @@
+using System.Globalization;
+using System.Text;
+using System.Xml.Linq;
+using Microsoft.AspNetCore.Http;
+
+namespace Ironbark.Clc.Api;
+
+/// <summary>EC2 response XML: elements in the 2016-11-15 namespace, item lists, and writing a response.</summary>
+public static class Ec2Xml
+{
+    public const string Version = "2016-11-15";
+    public static readonly XNamespace Ns = $"http://ec2.amazonaws.com/doc/{Version}/";
+
+    /// <summary>An element in the EC2 namespace; null content is left out, so optional fields vanish.</summary>
+    public static XElement E(string name, params object?[] content) => new(Ns + name, content.Where(c => c is not null));
+
+    /// <summary>An element only when its value is there (fields EC2 omits when empty).</summary>
+    public static XElement? Optional(string name, object? value) => value is null ? null : E(name, value);
+
+    /// <summary>A list the EC2 way: &lt;name&gt;&lt;item&gt;…&lt;/item&gt;…&lt;/name&gt;.</summary>
+    public static XElement Items<T>(string name, IEnumerable<T> items, Func<T, IEnumerable<object?>> item) =>
+        E(name, items.Select(i => E("item", item(i).ToArray())).ToArray<object?>());
+
+    public static XElement TagSet(IEnumerable<Domain.Tag> tags) =>
+        Items("tagSet", tags, t => [E("key", t.Key), E("value", t.Value)]);
+
+    public static string Time(long unixMs) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(unixMs).UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture);
+
+    public static string Bool(bool value) => value ? "true" : "false";
+
+    public static Task WriteAsync(HttpResponse response, XElement root, int status)
+    {
+        response.StatusCode = status;
+        response.ContentType = "text/xml;charset=UTF-8";
+        var body = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + root.ToString(SaveOptions.DisableFormatting));
+        response.ContentLength = body.Length;
+        return response.Body.WriteAsync(body).AsTask();
+    }
+}

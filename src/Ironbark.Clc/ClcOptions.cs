@@ -1,0 +1,36 @@
+namespace Ironbark.Clc;
+
+/// <summary>What an operator sets for the Cloud Controller (see docs/clc.md).</summary>
+public sealed class ClcOptions
+{
+    /// <summary>Where the CLC's SQLite database (clc.db) and its state directory (clc/) live.</summary>
+    public required string DataDir { get; init; }
+
+    /// <summary>The address the EC2 Query API listens on (port 0 picks a free one).</summary>
+    public string Url { get; init; } = "http://127.0.0.1:8773";
+
+    /// <summary>The URL DescribeRegions gives clients (e.g. behind a proxy or when listening on 0.0.0.0); default: where the CLC listens.</summary>
+    public string? AdvertisedUrl { get; init; }
+
+    /// <summary>The cloud's one region.</summary>
+    public string Region { get; init; } = "ironbark";
+
+    /// <summary>The availability zones (one per cluster) DescribeAvailabilityZones lists.</summary>
+    public IReadOnlyList<string> AvailabilityZones { get; init; } = ["ironbark-a"];
+
+    /// <summary>PostgreSQL connection string for the CLC's state; empty for SQLite in the data directory.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>Refuses options the CLC cannot run with, before anything starts.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(Region))
+            throw new ArgumentException("The region must not be empty.");
+        if (AvailabilityZones.Count == 0 || AvailabilityZones.Any(string.IsNullOrWhiteSpace))
+            throw new ArgumentException("At least one availability zone, with a non-empty name, is needed.");
+        if (AvailabilityZones.Distinct(StringComparer.Ordinal).Count() != AvailabilityZones.Count)
+            throw new ArgumentException("Availability zone names must be unique.");
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"'{Url}' is not an http(s) URL to listen on.");
+    }
+}

@@ -1,0 +1,106 @@
+using Ironbark.Clc.Api;
+using Ironbark.Clc.Domain;
+using Ironbark.Clc.Store;
+using Ironbark.Common.Accounts;
+using Ironbark.Common.Auth;
+using Ironbark.Common.Data;
+using Ironbark.Common.Hosting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Ironbark.Clc;
+
+/// <summary>
+/// The Cloud Controller as a running web service: the EC2 Query API on its own port, over its own
+/// database, until stopped. The host (`ironbark clc` or `ironbark up`) owns its lifetime.
+/// </summary>
+public sealed class ClcServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly Database _db;
+    private readonly FileStream _lock;
+
+    private ClcServer(WebApplication app, Database db, FileStream directoryLock)
+    {
+        _app = app;
+        _db = db;
+        _lock = directoryLock;
+    }
+
+    /// <summary>The address the EC2 API listens on (with the real port when 0 was asked for).</summary>
+    public Uri Endpoint => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+
+    public IServiceProvider Services => _app.Services;
+
+    public static async Task<ClcServer> StartAsync(ClcOptions options, AccountStore accounts, CancellationToken ct = default,
+        Action<ILoggingBuilder>? logging = null)
+    {
+        options.Validate();
+        // One CLC per state: a second one on the same data directory must touch nothing.
+        var directoryLock = DirectoryLock.Acquire(Path.Combine(options.DataDir, "clc"), "CLC");
+        var db = new Database(DatabaseOptions.For(options.DataDir, "clc.db", options.PostgresConnectionString));
+        try
+        {
+            await ClcSchema.MigrateAsync(db, ct);
+            var app = Build(options, accounts, db, logging);
+            await app.StartAsync(ct);
+            return new ClcServer(app, db, directoryLock);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            await directoryLock.DisposeAsync();
+            throw;
+        }
+    }
+
+    private static WebApplication Build(ClcOptions options, AccountStore accounts, Database db, Action<ILoggingBuilder>? logging)
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseUrls(options.Url);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            // Query requests are small; the largest is user data (16 KiB) base64-encoded among other parameters.
+            k.Limits.MaxRequestBodySize = 1024 * 1024;
+            k.AddServerHeader = false;
+        });
+        builder.Logging.ClearProviders();
+        if (logging is not null)
+            logging(builder.Logging);
+        else
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+        var services = builder.Services;
+        services.AddSingleton(options);
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(accounts);
+        services.AddSingleton(db);
+        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton<QuerySignatureV2>();
+        services.AddSingleton<KeyPairStore>();
+        services.AddSingleton<SecurityGroupStore>();
+        services.AddSingleton<KeyPairService>();
+        services.AddSingleton<SecurityGroupService>();
+        services.AddSingleton<IEc2Actions, RegionApi>();
+        services.AddSingleton<IEc2Actions, KeyPairApi>();
+        services.AddSingleton<IEc2Actions, SecurityGroupApi>();
+        services.AddSingleton<Ec2Router>();
+        services.AddSingleton<Ec2Endpoint>();
+
+        var app = builder.Build();
+        app.Run(app.Services.GetRequiredService<Ec2Endpoint>().HandleAsync);
+        return app;
+    }
+
+    public async Task StopAsync(CancellationToken ct = default) => await _app.StopAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _db.DisposeAsync();
+        await _lock.DisposeAsync();
+    }
+}

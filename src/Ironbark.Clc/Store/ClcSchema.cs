@@ -1,0 +1,35 @@
+using Dapper;
+using Ironbark.Common.Data;
+
+namespace Ironbark.Clc.Store;
+
+/// <summary>The CLC's tables and their numbered migrations (portable between SQLite and PostgreSQL).</summary>
+public static class ClcSchema
+{
+    static ClcSchema() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+
+    private static readonly string[] Migrations =
+    [
+        """
+        CREATE TABLE key_pairs (
+            key_pair_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, key_name TEXT NOT NULL, key_type TEXT NOT NULL,
+            fingerprint TEXT NOT NULL, public_key TEXT NOT NULL, created_ms BIGINT NOT NULL,
+            UNIQUE (account_id, key_name));
+        CREATE TABLE security_groups (
+            group_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, group_name TEXT NOT NULL, description TEXT NOT NULL,
+            created_ms BIGINT NOT NULL, UNIQUE (account_id, group_name));
+        CREATE TABLE security_group_rules (
+            rule_id TEXT PRIMARY KEY, group_id TEXT NOT NULL REFERENCES security_groups(group_id) ON DELETE CASCADE,
+            is_egress BOOLEAN NOT NULL, ip_protocol TEXT NOT NULL, from_port INTEGER, to_port INTEGER,
+            cidr_ipv4 TEXT, referenced_group_id TEXT, referenced_user_id TEXT, description TEXT, seq BIGINT NOT NULL);
+        CREATE INDEX security_group_rules_group ON security_group_rules (group_id, seq);
+        CREATE INDEX security_group_rules_referenced ON security_group_rules (referenced_group_id);
+        CREATE TABLE resource_tags (
+            resource_id TEXT NOT NULL, account_id TEXT NOT NULL, tag_key TEXT NOT NULL, tag_value TEXT NOT NULL,
+            PRIMARY KEY (resource_id, tag_key));
+        CREATE INDEX resource_tags_account ON resource_tags (account_id);
+        """,
+    ];
+
+    public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations, ct);
+}
