@@ -37,7 +37,7 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
                 if (kind != LaunchKind.Baseline)
                     await TerminateAsync(timing.InstanceId, ct);
                 results.Launches.Add(timing);
-                log.WriteLine(Inv($"  round {round + 1,2} {kind,-8} {timing.InstanceId}: call {Ms(timing.Call),6} ms, BOOT {Ms(timing.Boot),6} ms, READY {Ms(timing.Ready),6} ms"));
+                log.WriteLine(Inv($"  round {round + 1,2} {kind,-8} {timing.InstanceId}: call {Ms(timing.Call),6} ms, BOOT {Ms(timing.Boot),6} ms, READY {Ms(timing.Ready),6} ms, NC CPU {Ms(timing.NcCpu),4} ms"));
             }
 
         await MeasureMemoryAsync(results, ct);
@@ -46,8 +46,8 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
     /// <summary>NC RSS with no VM, then after each of N launches (to READY), then with all N running and settled.</summary>
     private async Task MeasureMemoryAsync(NcResults results, CancellationToken ct)
     {
-        results.RssIdle = await SettledRssAsync(cloud.NcPid, ct);
-        log.WriteLine(Inv($"NC RSS with 0 VMs: {results.RssIdle / NcReport.MiB:F1} MiB; launching {options.MemoryVms} VMs one after another."));
+        results.RssIdle.AddRange(await SettledRssAsync(cloud.NcPid, ct));
+        log.WriteLine(Inv($"NC RSS with 0 VMs: {NcResults.Median(results.RssIdle) / NcReport.MiB:F1} MiB; launching {options.MemoryVms} VMs one after another."));
         var running = new List<(string Id, int Pid)>();
         try
         {
@@ -59,10 +59,10 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
                 await ConsoleMarkers.WaitAsync(cloud.ConsolePath(id), Stopwatch.StartNew(), BootTimeout, null, ct);
                 results.RssAfterEach.Add(ProcessMemory.Read(cloud.NcPid).Rss);
             }
-            results.RssWithVms = await SettledRssAsync(cloud.NcPid, ct);
+            results.RssWithVms.AddRange(await SettledRssAsync(cloud.NcPid, ct));
             results.QemuRssMean = (long)running.Average(r => ProcessMemory.Read(r.Pid).Rss);
             results.NcPeakRss = ProcessMemory.Read(cloud.NcPid).Peak;
-            log.WriteLine(Inv($"NC RSS with {running.Count} VMs: {results.RssWithVms / NcReport.MiB:F1} MiB (QEMU itself: {results.QemuRssMean / NcReport.MiB:F0} MiB each, not counted)."));
+            log.WriteLine(Inv($"NC RSS with {running.Count} VMs: {NcResults.Median(results.RssWithVms) / NcReport.MiB:F1} MiB (QEMU itself: {results.QemuRssMean / NcReport.MiB:F0} MiB each, not counted)."));
         }
         finally
         {
@@ -70,17 +70,17 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
         }
     }
 
-    /// <summary>The median of a few RSS samples taken after a pause, so a launch's transient allocations have settled.</summary>
-    private static async Task<long> SettledRssAsync(int pid, CancellationToken ct)
+    /// <summary>RSS samples over 3 s, taken after a 3 s pause so a launch's transient allocations have settled.</summary>
+    private static async Task<List<long>> SettledRssAsync(int pid, CancellationToken ct)
     {
         await Task.Delay(TimeSpan.FromSeconds(3), ct);
         var samples = new List<long>();
-        for (var i = 0; i < 9; i++)
+        for (var i = 0; i < 16; i++)
         {
             samples.Add(ProcessMemory.Read(pid).Rss);
             await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
         }
-        return samples.Order().ElementAt(samples.Count / 2);
+        return samples;
     }
 
     private async Task<LaunchTiming> LaunchAsync(LaunchKind kind, CancellationToken ct)
@@ -88,15 +88,17 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
         var id = NewInstanceId();
         if (kind == LaunchKind.NcCold)
             cloud.ClearImageCache();
+        var cpu = ProcessCpu.Used(cloud.NcPid);
         var clock = Stopwatch.StartNew();
         await RunInstanceAsync(id, ct);
         var call = clock.Elapsed;
         var (boot, ready, line) = await ConsoleMarkers.WaitAsync(cloud.ConsolePath(id), clock, BootTimeout, null, ct);
+        cpu = ProcessCpu.Used(cloud.NcPid) - cpu;
         // The same marker through the API the CC uses, with the id the NC's metadata service answered.
         var console = await cloud.Client.GetConsoleOutputAsync(new InstanceRef { InstanceId = id }, deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct);
         if (!console.Output.ToStringUtf8().Contains($"{ConsoleMarkers.Ready} instance-id={id} ", StringComparison.Ordinal))
             throw new InvalidOperationException($"GetConsoleOutput of {id} has no READY line with its instance id: {line}");
-        return new LaunchTiming(kind, id, call, boot, ready, line);
+        return new LaunchTiming(kind, id, call, boot, ready, line, cpu);
     }
 
     private async Task<InstanceStatus> RunInstanceAsync(string id, CancellationToken ct)

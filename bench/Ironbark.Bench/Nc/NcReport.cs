@@ -40,15 +40,16 @@ public static class NcReport
         }
         md.AppendLine();
         md.AppendLine("Where the time goes, p50 of each step (ms from the start):").AppendLine();
-        md.AppendLine("| launch | `RunInstance` returned (QEMU runs, QMP connected) | `IRONBARK-BOOT` | `IRONBARK-READY` | READY − BOOT (modules, DHCP, metadata) |");
-        md.AppendLine("|---|---:|---:|---:|---:|");
+        md.AppendLine("| launch | `RunInstance` returned (QEMU runs, QMP connected) | `IRONBARK-BOOT` | `IRONBARK-READY` | READY − BOOT (modules, DHCP, metadata) | CPU of the NC process, call → READY |");
+        md.AppendLine("|---|---:|---:|---:|---:|---:|");
         foreach (var (kind, name) in Rows)
         {
             var launches = r.Of(kind).ToList();
             if (launches.Count == 0)
                 continue;
             var call = Ms(launches.Where(l => l.Call is not null).Select(l => l.Call!.Value));
-            md.AppendLine(Inv($"| {name} | {(call.Count == 0 ? "—" : Percentile(call, 50).ToString("F0", CultureInfo.InvariantCulture))} | {Percentile(Ms(launches.Select(l => l.Boot)), 50):F0} | {Percentile(Ms(launches.Select(l => l.Ready)), 50):F0} | {Percentile(Ms(launches.Select(l => l.Ready - l.Boot)), 50):F0} |"));
+            var cpu = Ms(launches.Where(l => l.NcCpu is not null).Select(l => l.NcCpu!.Value));
+            md.AppendLine(Inv($"| {name} | {P50(call)} | {Percentile(Ms(launches.Select(l => l.Boot)), 50):F0} | {Percentile(Ms(launches.Select(l => l.Ready)), 50):F0} | {Percentile(Ms(launches.Select(l => l.Ready - l.Boot)), 50):F0} | {P50(cpu)} |"));
         }
         md.AppendLine();
 
@@ -60,15 +61,16 @@ public static class NcReport
         md.AppendLine();
 
         md.AppendLine("## Memory of the NC process").AppendLine();
-        md.AppendLine("RSS (`VmRSS`) of the `ironbark nc` process only; each QEMU is its own process and not counted. \"Settled\" is the median of 9 samples over 2 s, taken 3 s after the last launch.").AppendLine();
+        md.AppendLine("RSS (`VmRSS`) of the `ironbark nc` process only; each QEMU is its own process and not counted. \"Settled\": 16 samples over 3 s, taken 3 s after the last launch; median (lowest–highest).").AppendLine();
         md.AppendLine("| when | NC RSS (MiB) |");
         md.AppendLine("|---|---:|");
         md.AppendLine(Inv($"| just started, before any launch | {r.RssFresh / MiB:F1} |"));
-        md.AppendLine(Inv($"| 0 VMs, after the {r.Launches.Count(l => l.Kind != LaunchKind.Baseline) + 1} timed and warm-up launches (settled) | {r.RssIdle / MiB:F1} |"));
+        md.AppendLine(Inv($"| 0 VMs, after the {r.Launches.Count(l => l.Kind != LaunchKind.Baseline) + 1} timed and warm-up launches (settled) | {Samples(r.RssIdle)} |"));
         for (var i = 0; i < r.RssAfterEach.Count; i++)
             md.AppendLine(Inv($"| right after VM {i + 1} printed READY | {r.RssAfterEach[i] / MiB:F1} |"));
-        md.AppendLine(Inv($"| {r.MemoryVms} VMs running (settled) | {r.RssWithVms / MiB:F1} |"));
-        md.AppendLine(Inv($"| **per running VM: (RSS with {r.MemoryVms} − RSS with 0) / {r.MemoryVms}** | **{PerVmMib(r):F2}** |"));
+        md.AppendLine(Inv($"| {r.MemoryVms} VMs running (settled) | {Samples(r.RssWithVms)} |"));
+        md.AppendLine(Inv($"| **per running VM: (RSS with {r.MemoryVms} − RSS with 0) / {r.MemoryVms}**, medians | **{r.PerVm / MiB:F2}** |"));
+        md.AppendLine(Inv($"| per running VM, upper bound: (highest sample with {r.MemoryVms} − lowest with 0) / {r.MemoryVms} | {r.PerVmBound / MiB:F2} |"));
         md.AppendLine(Inv($"| peak (`VmHWM`) over the whole run | {r.NcPeakRss / MiB:F1} |"));
         md.AppendLine();
         md.AppendLine(Inv($"For scale: each guest's QEMU held {r.QemuRssMean / MiB:F0} MiB RSS on average ({NcBenchmark.MemoryMib} MiB guests)."));
@@ -100,13 +102,13 @@ public static class NcReport
             double? limit = baseline.Count > 0 ? OverheadFactor * Percentile(baseline, p) + OverheadMs : null;
             yield return (Inv($"NC warm launch p{p} ≤ 1.10 × baseline p{p} + 300 ms (ms)"), measured, limit);
         }
-        yield return ("NC memory per running VM < 10 MiB (MiB)", r.RssAfterEach.Count > 0 ? PerVmMib(r) : null, MemoryPerVmLimitMib);
+        yield return ("NC memory per running VM < 10 MiB (MiB)", r.RssWithVms.Count > 0 ? r.PerVm / MiB : null, MemoryPerVmLimitMib);
     }
 
     public static IEnumerable<string> Missed(NcResults r) =>
         Targets(r).Where(t => t.Measured is not { } m || t.Limit is not { } l || m > l).Select(t => t.Name);
 
-    private static double PerVmMib(NcResults r) => (r.RssWithVms - r.RssIdle) / MiB / r.MemoryVms;
+    private static string Samples(IReadOnlyCollection<long> rss) => Inv($"{NcResults.Median(rss) / MiB:F1} ({rss.Min() / MiB:F1}–{rss.Max() / MiB:F1})");
 
     /// <summary>The p-th percentile with linear interpolation between the closest ranks (p95 of 10 values lies between the 9th and 10th).</summary>
     public static double Percentile(IReadOnlyList<double> values, double p)
@@ -117,6 +119,8 @@ public static class NcReport
         var high = Math.Min(low + 1, sorted.Count - 1);
         return sorted[low] + (rank - low) * (sorted[high] - sorted[low]);
     }
+
+    private static string P50(IReadOnlyList<double> values) => values.Count == 0 ? "—" : Percentile(values, 50).ToString("F0", CultureInfo.InvariantCulture);
 
     private static List<double> Ms(IEnumerable<TimeSpan> times) => times.Select(t => t.TotalMilliseconds).ToList();
 
