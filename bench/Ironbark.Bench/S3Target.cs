@@ -25,6 +25,7 @@ public sealed class S3Target(string name, int? pid, Uri endpoint, string accessK
 
     public string Name => name;
     public int? Pid => pid;
+    public Uri Endpoint => endpoint;
     public bool CanList => true;
 
     public async Task CreateBucketAsync(string bucket, CancellationToken ct)
@@ -35,6 +36,13 @@ public sealed class S3Target(string name, int? pid, Uri endpoint, string accessK
     public async Task PutAsync(string bucket, string key, long size, CancellationToken ct)
     {
         using var response = await SendAsync(HttpMethod.Put, $"{bucket}/{key}", new GeneratedContent(size), ct);
+    }
+
+    /// <summary>Uploads a local file as one object.</summary>
+    public async Task PutFileAsync(string bucket, string key, string path, CancellationToken ct)
+    {
+        await using var file = File.OpenRead(path);
+        using var response = await SendAsync(HttpMethod.Put, $"{bucket}/{key}", new StreamContent(file) { Headers = { ContentLength = file.Length } }, ct);
     }
 
     public async Task<long> GetAsync(string bucket, string key, byte[] buffer, CancellationToken ct)

@@ -24,6 +24,7 @@ public sealed class ServerProcess : IDisposable
 
     public string Name { get; }
     public int Pid => _process.Id;
+    public bool HasExited => _process.HasExited;
 
     /// <summary>Starts <paramref name="file"/> and records its id in <paramref name="pidFile"/> so `bench/run` can clean up after a crash.</summary>
     public static ServerProcess Start(string name, string file, IEnumerable<string> args, string pidFile)

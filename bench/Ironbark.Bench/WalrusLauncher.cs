@@ -1,5 +1,3 @@
-using System.Diagnostics;
-
 namespace Ironbark.Bench;
 
 /// <summary>
@@ -34,31 +32,12 @@ public static class WalrusLauncher
     }
 
     /// <summary>The apphost runs as is; a .dll runs under `dotnet` (in-process, so the id is still Walrus's).</summary>
-    private static (string File, string[] Prefix) Command(string ironbark) =>
+    internal static (string File, string[] Prefix) Command(string ironbark) =>
         ironbark.EndsWith(".dll", StringComparison.Ordinal) ? ("dotnet", [ironbark]) : (ironbark, []);
 
-    private static async Task<string> RunAsync(string ironbark, string[] args, CancellationToken ct)
+    internal static Task<string> RunAsync(string ironbark, string[] args, CancellationToken ct)
     {
         var (file, prefix) = Command(ironbark);
-        var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in prefix.Concat(args))
-            info.ArgumentList.Add(a);
-        using var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}");
-        var stdout = process.StandardOutput.ReadToEndAsync(ct);
-        var stderr = process.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(60));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-        if (process.ExitCode != 0)
-            throw new InvalidOperationException($"ironbark {string.Join(' ', args)} failed ({process.ExitCode}): {await stderr}");
-        return await stdout;
+        return CommandLine.RunAsync(file, [.. prefix, .. args], ct);
     }
 }
