@@ -66,28 +66,10 @@ public static class AdminCommand
         Console.WriteLine("The secret is shown only now; keep it safe.");
     }
 
-    private static Command WithHome(Command command, Func<ParseResult, AccountStore, CancellationToken, Task<int>> action)
-    {
-        var dataDir = CommonOptions.DataDir();
-        var postgres = CommonOptions.Postgres();
-        command.Options.Add(dataDir);
-        command.Options.Add(postgres);
-        command.SetAction(async (parse, ct) =>
+    private static Command WithHome(Command command, Func<ParseResult, AccountStore, CancellationToken, Task<int>> action) =>
+        HomeCommand.Bind(command, async (parse, _, accounts, ct) =>
         {
-            var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
-            var (accounts, db) = await home.OpenAccountsAsync(ct);
-            await using var _ = db;
             await accounts.EnsureAdminAsync(ct);
-            try
-            {
-                return await action(parse, accounts, ct);
-            }
-            catch (AccountException e)
-            {
-                Console.Error.WriteLine($"{e.Code}: {e.Message}");
-                return 1;
-            }
+            return await action(parse, accounts, ct);
         });
-        return command;
-    }
 }

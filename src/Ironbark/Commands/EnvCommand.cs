@@ -10,18 +10,10 @@ namespace Ironbark.Commands;
 /// </summary>
 public static class EnvCommand
 {
-    public static Command Create()
-    {
-        var dataDir = CommonOptions.DataDir();
-        var postgres = CommonOptions.Postgres();
-        var command = new Command("env", "Print shell exports of the cloud admin's credentials and endpoints (eval \"$(ironbark env)\")");
-        command.Options.Add(dataDir);
-        command.Options.Add(postgres);
-        command.SetAction(async (parse, ct) =>
+    public static Command Create() =>
+        HomeCommand.Bind(new Command("env", "Print shell exports of the cloud admin's credentials and endpoints (eval \"$(ironbark env)\")"),
+            async (_, home, accounts, ct) =>
         {
-            var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
-            var (accounts, db) = await home.OpenAccountsAsync(ct);
-            await using var _ = db;
             await accounts.EnsureAdminAsync(ct);
             var admin = await accounts.FindAccountAsync(Account.AdminName, ct);
             var keyId = (await accounts.ListAccessKeyIdsAsync(admin!.Id, ct)).FirstOrDefault();
@@ -42,6 +34,4 @@ public static class EnvCommand
             Console.WriteLine("aws() { case \"$1\" in s3|s3api) command aws --endpoint-url \"$S3_URL\" \"$@\";; ec2) command aws --endpoint-url \"$EC2_URL\" \"$@\";; *) command aws \"$@\";; esac; }");
             return 0;
         });
-        return command;
-    }
 }

@@ -5,18 +5,10 @@ namespace Ironbark.Commands;
 /// <summary>`ironbark init`: creates the data directory, the secret key and the cloud admin account.</summary>
 public static class InitCommand
 {
-    public static Command Create()
-    {
-        var dataDir = CommonOptions.DataDir();
-        var postgres = CommonOptions.Postgres();
-        var command = new Command("init", "Create the cloud's data directory, CA and component certificates, keys and admin account (up does this on first start)");
-        command.Options.Add(dataDir);
-        command.Options.Add(postgres);
-        command.SetAction(async (parse, ct) =>
+    public static Command Create() =>
+        HomeCommand.Bind(new Command("init", "Create the cloud's data directory, CA and component certificates, keys and admin account (up does this on first start)"),
+            async (_, home, accounts, ct) =>
         {
-            var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
-            var (accounts, db) = await home.OpenAccountsAsync(ct);
-            await using var _ = db;
             var key = await accounts.EnsureAdminAsync(ct);
             var pkiCreated = home.Pki.EnsureCreated();
             await home.EnsureSystemCredentialsAsync(accounts, ct);
@@ -26,6 +18,4 @@ public static class InitCommand
                   + (key is null ? "." : $"; admin access key {key.AccessKeyId}."));
             return 0;
         });
-        return command;
-    }
 }

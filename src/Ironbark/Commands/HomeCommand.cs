@@ -1,0 +1,35 @@
+using System.CommandLine;
+using Ironbark.Common.Accounts;
+
+namespace Ironbark.Commands;
+
+/// <summary>
+/// The shape of every command that works on a cloud's data directory: --data-dir and --postgres,
+/// the account store opened for the action, and account errors printed as CODE: message.
+/// </summary>
+public static class HomeCommand
+{
+    public static Command Bind(Command command, Func<ParseResult, CloudHome, AccountStore, CancellationToken, Task<int>> action)
+    {
+        var dataDir = CommonOptions.DataDir();
+        var postgres = CommonOptions.Postgres();
+        command.Options.Add(dataDir);
+        command.Options.Add(postgres);
+        command.SetAction(async (parse, ct) =>
+        {
+            var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
+            var (accounts, db) = await home.OpenAccountsAsync(ct);
+            await using var _ = db;
+            try
+            {
+                return await action(parse, home, accounts, ct);
+            }
+            catch (AccountException e)
+            {
+                Console.Error.WriteLine($"{e.Code}: {e.Message}");
+                return 1;
+            }
+        });
+        return command;
+    }
+}
