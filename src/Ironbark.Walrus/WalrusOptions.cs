@@ -27,6 +27,12 @@ public sealed class WalrusOptions
     /// <summary>The length of a lifecycle "day" (shortened only by tests, to see expiry happen).</summary>
     public TimeSpan LifecycleDay { get; init; } = TimeSpan.FromDays(1);
 
+    /// <summary>
+    /// How long a stop waits for requests in flight (an upload still arriving) before closing their connections;
+    /// those clients see the connection drop and nothing of their request is stored.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
     /// <summary>The smallest part other than the last of a multipart upload, as on AWS (5 MiB).</summary>
     public long MinPartBytes { get; init; } = 5L * 1024 * 1024;
 }

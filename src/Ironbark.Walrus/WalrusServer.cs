@@ -1,3 +1,4 @@
+using System.Text;
 using Ironbark.Common.Accounts;
 using Ironbark.Common.Auth;
 using Ironbark.Common.Data;
@@ -10,6 +11,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Walrus;
@@ -71,7 +73,11 @@ public sealed class WalrusServer : IAsyncDisposable
             // Kestrel's 1 MiB keeps a burst of concurrent uploads from leaving its pinned buffers resident.
             k.Limits.MaxRequestBufferSize = 256 * 1024;
             k.AddServerHeader = false;
+            // S3 takes UTF-8 in header values (x-amz-meta-*: café); Kestrel would refuse non-ASCII bytes with a bare 400.
+            k.RequestHeaderEncodingSelector = _ => Encoding.UTF8;
+            k.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
         });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
         builder.Logging.ClearProviders();
         if (logging is not null)
             logging(builder.Logging);

@@ -3,6 +3,7 @@ using Amazon.S3;
 using Ironbark.Common.Accounts;
 using Ironbark.Common.Data;
 using Ironbark.Walrus;
+using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Testing;
 
@@ -14,6 +15,7 @@ public sealed class WalrusHost : IAsyncDisposable
 {
     private readonly TempDir _dir;
     private readonly Database _identityDb;
+    private readonly Action<ILoggingBuilder>? _logging;
 
     public WalrusServer Server { get; private set; }
     public AccountStore Accounts { get; }
@@ -21,8 +23,9 @@ public sealed class WalrusHost : IAsyncDisposable
     public string DataDir => _dir.Path;
     public Uri Endpoint => Server.Endpoint;
 
-    private WalrusHost(TempDir dir, Database identityDb, AccountStore accounts, WalrusServer server, WalrusOptions options)
+    private WalrusHost(TempDir dir, Database identityDb, AccountStore accounts, WalrusServer server, WalrusOptions options, Action<ILoggingBuilder>? logging)
     {
+        _logging = logging;
         _dir = dir;
         _identityDb = identityDb;
         Accounts = accounts;
@@ -30,7 +33,9 @@ public sealed class WalrusHost : IAsyncDisposable
         Options = options;
     }
 
-    public static async Task<WalrusHost> StartAsync(string? postgres = null, Func<WalrusOptions, WalrusOptions>? configure = null)
+    /// <param name="logging">Where Walrus logs go (its own console logging at Warning when null).</param>
+    public static async Task<WalrusHost> StartAsync(string? postgres = null, Func<WalrusOptions, WalrusOptions>? configure = null,
+        Action<ILoggingBuilder>? logging = null)
     {
         var dir = new TempDir();
         var identityDb = new Database(DatabaseOptions.For(dir.Path, "identity.db", postgres));
@@ -40,8 +45,8 @@ public sealed class WalrusHost : IAsyncDisposable
         var options = new WalrusOptions { DataDir = dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = postgres };
         if (configure is not null)
             options = configure(options);
-        var server = await WalrusServer.StartAsync(options, accounts);
-        return new WalrusHost(dir, identityDb, accounts, server, options);
+        var server = await WalrusServer.StartAsync(options, accounts, logging: logging);
+        return new WalrusHost(dir, identityDb, accounts, server, options, logging);
     }
 
     /// <summary>Stops Walrus and starts it again on the same data (and a new port), as after a restart.</summary>
@@ -54,8 +59,9 @@ public sealed class WalrusHost : IAsyncDisposable
             DataDir = Options.DataDir, Url = "http://127.0.0.1:0", Domain = Options.Domain, Region = Options.Region,
             PostgresConnectionString = Options.PostgresConnectionString, MaxPutBytes = Options.MaxPutBytes,
             MinPartBytes = Options.MinPartBytes, LifecycleDay = Options.LifecycleDay, LifecycleInterval = Options.LifecycleInterval,
+            ShutdownTimeout = Options.ShutdownTimeout,
         };
-        Server = await WalrusServer.StartAsync(Options, Accounts);
+        Server = await WalrusServer.StartAsync(Options, Accounts, logging: _logging);
     }
 
     /// <summary>Creates an account with a key and returns the key.</summary>

@@ -166,6 +166,24 @@ public abstract class CorsTests(WalrusFixture f)
         Assert.Equal(HttpStatusCode.NoContent, delete.StatusCode);
         Assert.False(delete.Headers.Contains("Access-Control-Allow-Origin"));
     }
+
+    [Fact]
+    public async Task Errors_to_an_allowed_origin_keep_the_cors_headers()
+    {
+        var bucket = await BucketWithCorsAsync();
+        using var anonymous = new RawS3Client(f.Host.Endpoint, null);
+        using var missing = await anonymous.SendAsync(HttpMethod.Get, $"/{bucket}/missing.html", headers: new Dictionary<string, string> { ["Origin"] = App });
+        Assert.Equal(App, missing.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.Equal("ETag, x-amz-version-id", missing.Headers.GetValues("Access-Control-Expose-Headers").Single());
+        Assert.Contains("Origin", missing.Headers.Vary);
+        await S3Expect.RawErrorAsync(missing, HttpStatusCode.NotFound, "NoSuchKey");
+
+        // A refused request too: the browser sees the 403, not an opaque network error.
+        using var denied = await anonymous.SendAsync(HttpMethod.Put, $"/{bucket}/upload.txt", body: "x"u8.ToArray(),
+            headers: new Dictionary<string, string> { ["Origin"] = App });
+        Assert.Equal(App, denied.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        await S3Expect.RawErrorAsync(denied, HttpStatusCode.Forbidden, "AccessDenied");
+    }
 }
 
 public sealed class SqliteCorsTests(SqliteWalrusFixture f) : CorsTests(f), IClassFixture<SqliteWalrusFixture>;

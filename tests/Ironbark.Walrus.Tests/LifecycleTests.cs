@@ -151,6 +151,66 @@ public abstract class LifecycleTests(WalrusFixture f)
         await S3Expect.ErrorAsync("NoSuchKey", HttpStatusCode.NotFound, () => f.AliceS3.GetObjectAsync(bucket, "k"));
     }
 
+    [Fact]
+    public async Task Expiry_is_not_stopped_by_a_policy_that_denies_deletes_to_everyone()
+    {
+        var bucket = await BucketAsync("tmp/a", "keep");
+        await f.AliceS3.PutBucketPolicyAsync(new PutBucketPolicyRequest
+        {
+            BucketName = bucket,
+            Policy = $$"""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Deny","Principal":"*",
+                  "Action":["s3:DeleteObject","s3:DeleteObjectVersion","s3:ListBucket"],
+                  "Resource":["arn:aws:s3:::{{bucket}}","arn:aws:s3:::{{bucket}}/*"]}]}
+                """,
+        });
+        await S3Expect.DeniedAsync(() => f.AliceS3.DeleteObjectAsync(bucket, "tmp/a"));
+        await PutRulesAsync(bucket, new LifecycleRule
+        {
+            Id = "tmp", Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter { Prefix = "tmp/" },
+            Expiration = new LifecycleRuleExpiration { Date = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc) },
+        });
+        // ListBucket is denied too, so a missing key answers AccessDenied rather than NoSuchKey; GetObject still reads what is left.
+        await S3Expect.EventuallyAsync(async () =>
+        {
+            try
+            {
+                await f.AliceS3.GetObjectMetadataAsync(bucket, "tmp/a");
+                return false;
+            }
+            catch (AmazonS3Exception e) when (e.StatusCode == HttpStatusCode.Forbidden)
+            {
+                return true;
+            }
+        }, "tmp/a expired despite the Deny", seconds: 5);
+        Assert.Equal("keep", await S3Expect.ReadAsync(f.AliceS3, bucket, "keep"));
+    }
+
+    [Fact]
+    public async Task Noncurrent_days_count_from_when_a_version_became_noncurrent()
+    {
+        var bucket = await BucketAsync();
+        await f.AliceS3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+            { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        var v1 = (await f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "1" })).VersionId;
+        // v1 is older than the rule's 4 "days" (seconds) but becomes non-current only now.
+        await Task.Delay(TimeSpan.FromSeconds(5));
+        await S3Expect.PutTextAsync(f.AliceS3, bucket, "k", "2");
+        await PutRulesAsync(bucket, new LifecycleRule
+        {
+            Id = "old-versions", Status = LifecycleRuleStatus.Enabled, Filter = new LifecycleFilter { Prefix = "" },
+            NoncurrentVersionExpiration = new LifecycleRuleNoncurrentVersionExpiration { NoncurrentDays = 4 },
+        });
+        async Task<bool> V1Exists() =>
+            ((await f.AliceS3.ListVersionsAsync(new ListVersionsRequest { BucketName = bucket })).Versions ?? []).Any(v => v.VersionId == v1);
+
+        // Sweeps (every 0.5 s) pass while v1 has been non-current for well under 4 s.
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        Assert.True(await V1Exists(), "v1 expired counting from its own LastModified");
+        await S3Expect.EventuallyAsync(async () => !await V1Exists(), "v1 expired 4 s after it became non-current", seconds: 8);
+        Assert.Equal("2", await S3Expect.ReadAsync(f.AliceS3, bucket, "k"));
+    }
+
     [Theory]
     [InlineData("<LifecycleConfiguration><Rule><ID>x</ID><Filter><Prefix></Prefix></Filter><Status>Maybe</Status><Expiration><Days>1</Days></Expiration></Rule></LifecycleConfiguration>", "MalformedXML")]
     [InlineData("<LifecycleConfiguration></LifecycleConfiguration>", "MalformedXML")]

@@ -13,7 +13,12 @@ namespace Ironbark.Walrus.Tests;
 public sealed class RawS3(Uri endpoint, string accessKeyId, string secret, string region = "ironbark") : IDisposable
 {
     public const string StreamingPayload = "STREAMING-AWS4-HMAC-SHA256-PAYLOAD";
-    private readonly HttpClient _http = new() { BaseAddress = endpoint };
+    // S3 header values are UTF-8 (x-amz-meta-*), both ways.
+    private readonly HttpClient _http = new(new SocketsHttpHandler
+    {
+        RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+        ResponseHeaderEncodingSelector = (_, _) => Encoding.UTF8,
+    }) { BaseAddress = endpoint };
 
     public Uri Endpoint => endpoint;
 

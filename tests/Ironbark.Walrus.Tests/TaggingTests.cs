@@ -87,6 +87,62 @@ public abstract class TaggingTests(WalrusFixture f)
     }
 
     [Fact]
+    public async Task Object_acl_grants_do_not_grant_tagging_but_owners_and_policies_do()
+    {
+        var bucket = await BucketAsync();
+        var bob = await f.AccountAsync("bob");
+        var alice = await f.AccountAsync("alice");
+        await f.AliceS3.PutObjectAsync(new PutObjectRequest
+        {
+            BucketName = bucket, Key = "shared", ContentBody = "x", TagSet = Tags(("owner", "alice")),
+            Headers = { ["x-amz-grant-full-control"] = $"id=\"{bob.CanonicalId}\"" },
+        });
+        // FULL_CONTROL lets bob read the object and its ACL, but READ and WRITE_ACP are not tagging permissions.
+        Assert.Equal("x", await S3Expect.ReadAsync(f.BobS3, bucket, "shared"));
+        await f.BobS3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "shared" });
+        await S3Expect.DeniedAsync(() => f.BobS3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "shared" }));
+        await S3Expect.DeniedAsync(() => f.BobS3.PutObjectTaggingAsync(new PutObjectTaggingRequest
+            { BucketName = bucket, Key = "shared", Tagging = new Tagging { TagSet = Tags(("owner", "bob")) } }));
+        await S3Expect.DeniedAsync(() => f.BobS3.DeleteObjectTaggingAsync(new DeleteObjectTaggingRequest { BucketName = bucket, Key = "shared" }));
+        Assert.Equal([("owner", "alice")], await ObjectTagsAsync(bucket, "shared"));
+
+        // A bucket policy grants exactly the tagging action it names.
+        await f.AliceS3.PutBucketPolicyAsync(new PutBucketPolicyRequest
+        {
+            BucketName = bucket,
+            Policy = $$"""
+                {"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"{{bob.Id}}"},
+                  "Action":"s3:GetObjectTagging","Resource":"arn:aws:s3:::{{bucket}}/*"}]}
+                """,
+        });
+        var read = await f.BobS3.GetObjectTaggingAsync(new GetObjectTaggingRequest { BucketName = bucket, Key = "shared" });
+        Assert.Equal([("owner", "alice")], read.Tagging.Select(t => (t.Key, t.Value)));
+        await S3Expect.DeniedAsync(() => f.BobS3.DeleteObjectTaggingAsync(new DeleteObjectTaggingRequest { BucketName = bucket, Key = "shared" }));
+        await f.AliceS3.DeleteBucketPolicyAsync(bucket);
+
+        // An object bob owns in alice's bucket: bob tags it, and alice, the bucket owner, may read and change its tags.
+        await f.AliceS3.PutBucketAclAsync(new PutBucketAclRequest
+        {
+            BucketName = bucket,
+            AccessControlPolicy = new S3AccessControlList
+            {
+                Owner = new Owner { Id = alice.CanonicalId },
+                Grants =
+                [
+                    new S3Grant { Grantee = new S3Grantee { CanonicalUser = alice.CanonicalId }, Permission = S3Permission.FULL_CONTROL },
+                    new S3Grant { Grantee = new S3Grantee { CanonicalUser = bob.CanonicalId }, Permission = S3Permission.WRITE },
+                ],
+            },
+        });
+        await f.BobS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "bobs", ContentBody = "b" });
+        await f.BobS3.PutObjectTaggingAsync(new PutObjectTaggingRequest
+            { BucketName = bucket, Key = "bobs", Tagging = new Tagging { TagSet = Tags(("owner", "bob")) } });
+        Assert.Equal([("owner", "bob")], await ObjectTagsAsync(bucket, "bobs"));
+        await f.AliceS3.DeleteObjectTaggingAsync(new DeleteObjectTaggingRequest { BucketName = bucket, Key = "bobs" });
+        Assert.Empty(await ObjectTagsAsync(bucket, "bobs"));
+    }
+
+    [Fact]
     public async Task Copy_keeps_tags_unless_told_to_replace_them()
     {
         var bucket = await BucketAsync();
@@ -110,7 +166,8 @@ public abstract class TaggingTests(WalrusFixture f)
             { BucketName = bucket, Key = "k", Tagging = new Tagging { TagSet = tags } });
 
         var eleven = Enumerable.Range(0, 11).Select(i => new Tag { Key = $"k{i}", Value = "v" }).ToList();
-        await S3Expect.ErrorAsync("BadRequest", HttpStatusCode.BadRequest, () => PutTags(eleven));
+        var tooMany = await S3Expect.ErrorAsync("BadRequest", HttpStatusCode.BadRequest, () => PutTags(eleven));
+        Assert.Equal("Object tags cannot be greater than 10", tooMany.Message);
         await S3Expect.ErrorAsync("InvalidTag", HttpStatusCode.BadRequest, () => PutTags(Tags(("dup", "1"), ("dup", "2"))));
         await S3Expect.ErrorAsync("InvalidTag", HttpStatusCode.BadRequest, () => PutTags(Tags(("aws:reserved", "1"))));
         await S3Expect.ErrorAsync("InvalidTag", HttpStatusCode.BadRequest, () => PutTags(Tags((new string('k', 129), "1"))));
@@ -145,8 +202,9 @@ public abstract class TaggingTests(WalrusFixture f)
         var fifty = Enumerable.Range(0, 50).Select(i => new Tag { Key = $"k{i}", Value = "v" }).ToList();
         await f.AliceS3.PutBucketTaggingAsync(new PutBucketTaggingRequest { BucketName = bucket, TagSet = fifty });
         Assert.Equal(50, (await f.AliceS3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket })).TagSet.Count);
-        await S3Expect.ErrorAsync("BadRequest", HttpStatusCode.BadRequest, () => f.AliceS3.PutBucketTaggingAsync(new PutBucketTaggingRequest
+        var tooMany = await S3Expect.ErrorAsync("InvalidTag", HttpStatusCode.BadRequest, () => f.AliceS3.PutBucketTaggingAsync(new PutBucketTaggingRequest
             { BucketName = bucket, TagSet = [.. fifty, new Tag { Key = "one-more", Value = "v" }] }));
+        Assert.Equal("Bucket tag count cannot be greater than 50", tooMany.Message);
         await S3Expect.ErrorAsync("InvalidTag", HttpStatusCode.BadRequest, () => f.AliceS3.PutBucketTaggingAsync(new PutBucketTaggingRequest
             { BucketName = bucket, TagSet = Tags(("dup", "1"), ("dup", "2")) }));
         await S3Expect.DeniedAsync(() => f.BobS3.GetBucketTaggingAsync(new GetBucketTaggingRequest { BucketName = bucket }));

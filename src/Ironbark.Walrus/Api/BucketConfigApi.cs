@@ -169,7 +169,7 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
     public async Task PutBucketTaggingAsync(S3Request r)
     {
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:PutBucketTagging"), r.Aborted);
-        var tags = TagSet.Validate(await ReadTagsAsync(r), TagSet.MaxBucketTags);
+        var tags = TagSet.ValidateBucketTags(await ReadTagsAsync(r));
         await store.SetBucketFieldAsync(bucket.Name, BucketField.Tagging, tags, r.Aborted);
         r.Response.StatusCode = 204;
     }
@@ -178,7 +178,9 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
 
     public async Task GetObjectTaggingAsync(S3Request r)
     {
-        var (_, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, r.Query("versionId"), S3Action.GetObjectTagging, r.Aborted);
+        var versionId = r.Query("versionId");
+        var (_, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, versionId,
+            versionId is null ? S3Action.GetObjectTagging : S3Action.GetObjectVersionTagging, r.Aborted);
         if (row.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-version-id"] = row.VersionId;
         await WriteTagsAsync(r, TagSet.Read(row.Tags));
@@ -186,8 +188,10 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
 
     public async Task PutObjectTaggingAsync(S3Request r)
     {
-        var (_, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, r.Query("versionId"), S3Action.PutObjectTagging, r.Aborted);
-        var tags = TagSet.Validate(await ReadTagsAsync(r), TagSet.MaxObjectTags);
+        var versionId = r.Query("versionId");
+        var (_, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, versionId,
+            versionId is null ? S3Action.PutObjectTagging : S3Action.PutObjectVersionTagging, r.Aborted);
+        var tags = TagSet.ValidateObjectTags(await ReadTagsAsync(r));
         await store.SetObjectFieldAsync(row.Bucket, row.Key, row.VersionId, ObjectField.Tags, tags, r.Aborted);
         if (row.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-version-id"] = row.VersionId;
@@ -195,7 +199,9 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
 
     public async Task DeleteObjectTaggingAsync(S3Request r)
     {
-        var (_, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, r.Query("versionId"), S3Action.PutObjectTagging, r.Aborted);
+        var versionId = r.Query("versionId");
+        var (_, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, versionId,
+            versionId is null ? S3Action.DeleteObjectTagging : S3Action.DeleteObjectVersionTagging, r.Aborted);
         await store.SetObjectFieldAsync(row.Bucket, row.Key, row.VersionId, ObjectField.Tags, null, r.Aborted);
         r.Response.StatusCode = 204;
     }

@@ -44,6 +44,7 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
 
     public async Task CompleteAsync(S3Request r)
     {
+        var condition = Preconditions.ForWrite(r.Header("If-Match"), r.Header("If-None-Match"));
         var xml = await S3Xml.ReadAsync(r.Body, r.Aborted);
         if (xml.Name.LocalName != "CompleteMultipartUpload")
             throw S3Errors.MalformedXml();
@@ -54,7 +55,7 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
                 throw S3Errors.MalformedXml();
             parts.Add((n, etag));
         }
-        var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, r.Aborted);
+        var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, condition, r.Aborted);
         if (row.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-version-id"] = row.VersionId;
         await S3Xml.WriteAsync(r.Response, "CompleteMultipartUploadResult", w =>

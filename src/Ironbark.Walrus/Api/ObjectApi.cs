@@ -30,7 +30,8 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
             await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical),
             TagSet.FromHeader(r.Header("x-amz-tagging")),
             ObjectService.ParseContentMd5(r.Header("Content-MD5")),
-            r.ContentLength);
+            r.ContentLength,
+            Preconditions.ForWrite(r.Header("If-Match"), r.Header("If-None-Match")));
     }
 
     public async Task GetObjectAsync(S3Request r, bool head)

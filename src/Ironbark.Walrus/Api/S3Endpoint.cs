@@ -1,6 +1,7 @@
 using Ironbark.Common.Auth;
 using Ironbark.Walrus.Domain;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Walrus.Api;
@@ -9,7 +10,8 @@ namespace Ironbark.Walrus.Api;
 /// The S3 REST edge: resolves the addressed bucket and key, authenticates, dispatches, and is the
 /// one place where errors become S3 error responses.
 /// </summary>
-public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router router, WalrusOptions options, ILogger<S3Endpoint> log)
+public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router router, WalrusOptions options, IHostApplicationLifetime lifetime,
+    ILogger<S3Endpoint> log)
 {
     public async Task HandleAsync(HttpContext http)
     {
@@ -41,9 +43,9 @@ public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router rout
         {
             await S3ErrorWriter.WriteAsync(http, e.Code, e.StatusCode, e.Message);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (Exception e) when (ClientWentAway(http, e))
         {
-            // The client went away; nothing was committed.
+            // The client went away (or a stop closed its connection); nothing was committed.
         }
         catch (BadHttpRequestException e)
         {
@@ -55,4 +57,12 @@ public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router rout
             await S3ErrorWriter.WriteAsync(http, "InternalError", 500, "We encountered an internal error. Please try again.");
         }
     }
+
+    /// <summary>
+    /// A cancelled request, or a connection Kestrel aborted while stopping (ConnectionAbortedException is an
+    /// OperationCanceledException) or that broke under it then: the client is gone, not a fault of Walrus.
+    /// </summary>
+    private bool ClientWentAway(HttpContext http, Exception e) =>
+        (e is OperationCanceledException && http.RequestAborted.IsCancellationRequested)
+        || (e is OperationCanceledException or IOException && lifetime.ApplicationStopping.IsCancellationRequested);
 }

@@ -15,7 +15,11 @@ public static class S3ErrorWriter
             http.Abort();
             return;
         }
+        // CORS headers stay, so a browser script can read a cross-origin error (AWS keeps them too).
+        var cors = response.Headers.Where(h => IsCorsHeader(h.Key)).ToList();
         response.Clear();
+        foreach (var (name, value) in cors)
+            response.Headers[name] = value;
         response.Headers["x-amz-request-id"] = http.TraceIdentifier;
         foreach (var (name, value) in headers ?? [])
             response.Headers[name] = value;
@@ -37,4 +41,7 @@ public static class S3ErrorWriter
             w.WriteElementString("RequestId", http.TraceIdentifier);
         }, status, ns: "");
     }
+
+    private static bool IsCorsHeader(string name) =>
+        name.StartsWith("Access-Control-", StringComparison.OrdinalIgnoreCase) || name.Equals("Vary", StringComparison.OrdinalIgnoreCase);
 }

@@ -23,10 +23,15 @@ public static class AccessEvaluator
         if (policy == PolicyDecision.Allow)
             return true;
         var canonical = caller.Account?.CanonicalId;
-        if (action.ObjectPermission is not null && target is not null)
-            return canonical == target.OwnerCanonical || AccessControlList.FromJson(target.Acl).Allows(canonical, action.ObjectPermission);
-        if (canonical == bucket.OwnerCanonical)
-            return true;
+        if (action.OnObject && target is not null)
+            return canonical == target.OwnerCanonical || (action.BucketOwnerMay && canonical == bucket.OwnerCanonical) || AllowedByAcl(canonical, bucket, action, target);
+        return canonical == bucket.OwnerCanonical || AllowedByAcl(canonical, bucket, action, target);
+    }
+
+    private static bool AllowedByAcl(string? canonical, BucketRow bucket, S3Action action, ObjectRow? target)
+    {
+        if (action.OnObject && target is not null)
+            return action.ObjectPermission is { } permission && AccessControlList.FromJson(target.Acl).Allows(canonical, permission);
         return action.BucketPermission is not null && AccessControlList.FromJson(bucket.Acl).Allows(canonical, action.BucketPermission);
     }
 }

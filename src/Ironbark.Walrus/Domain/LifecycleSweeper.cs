@@ -1,4 +1,3 @@
-using Ironbark.Common.Auth;
 using Ironbark.Walrus.Store;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -37,11 +36,10 @@ public sealed class LifecycleSweeper(WalrusStore store, ObjectService objects, B
         var now = time.GetUtcNow();
         foreach (var bucket in await store.BucketsWithLifecycleAsync(ct))
         {
-            var owner = new Caller(new Ironbark.Common.Accounts.Account(bucket.OwnerId, "", bucket.OwnerCanonical, 0), null);
             foreach (var rule in LifecycleConfiguration.FromJson(bucket.Lifecycle!).Rules.Where(r => r.Enabled))
             {
                 if (rule.ExpirationDays is not null || rule.ExpirationDate is not null)
-                    removed += await ExpireCurrentAsync(owner, bucket, rule, now, ct);
+                    removed += await ExpireCurrentAsync(bucket, rule, now, ct);
                 if (rule.NoncurrentDays is { } days)
                     removed += await ExpireNoncurrentAsync(bucket, rule, now - days * options.LifecycleDay, ct);
                 if (rule.AbortDays is { } abortDays)
@@ -51,7 +49,8 @@ public sealed class LifecycleSweeper(WalrusStore store, ObjectService objects, B
         return removed;
     }
 
-    private async Task<int> ExpireCurrentAsync(Caller owner, BucketRow bucket, LifecycleRule rule, DateTimeOffset now, CancellationToken ct)
+    /// <summary>Expiry is Walrus applying the owner's configuration, not a request: it lists and deletes without access checks.</summary>
+    private async Task<int> ExpireCurrentAsync(BucketRow bucket, LifecycleRule rule, DateTimeOffset now, CancellationToken ct)
     {
         if (rule.ExpirationDate is { } date && now < date)
             return 0;
@@ -59,13 +58,13 @@ public sealed class LifecycleSweeper(WalrusStore store, ObjectService objects, B
         var after = "";
         while (true)
         {
-            var page = await objects.ListAsync(owner, bucket.Name, rule.Prefix, null, after, 1000, ct);
+            var page = await objects.ScanAsync(bucket.Name, rule.Prefix, null, after, 1000, ct);
             foreach (var row in page.Objects)
             {
                 var due = rule.ExpirationDate is not null || row.LastModified + rule.ExpirationDays!.Value * options.LifecycleDay <= now;
                 if (due && rule.Selects(row.Key, TagSet.Read(row.Tags)))
                 {
-                    await objects.DeleteAsync(owner, bucket.Name, row.Key, null, ct);
+                    await objects.ExpireAsync(bucket, row.Key, ct);
                     count++;
                 }
             }
@@ -75,12 +74,13 @@ public sealed class LifecycleSweeper(WalrusStore store, ObjectService objects, B
         }
     }
 
+    /// <summary>A version's non-current days count from when it stopped being current (a newer version was written), as on AWS.</summary>
     private async Task<int> ExpireNoncurrentAsync(BucketRow bucket, LifecycleRule rule, DateTimeOffset cutoff, CancellationToken ct)
     {
         var count = 0;
-        foreach (var row in await store.ListNoncurrentAsync(bucket.Name, rule.Prefix, 10000, ct))
+        foreach (var (row, noncurrentSince) in await store.ListNoncurrentAsync(bucket.Name, rule.Prefix, 10000, ct))
         {
-            if (row.LastModified > cutoff || !rule.Selects(row.Key, TagSet.Read(row.Tags)))
+            if (noncurrentSince > cutoff || !rule.Selects(row.Key, TagSet.Read(row.Tags)))
                 continue;
             var (_, freed) = await store.DeleteVersionAsync(bucket.Name, row.Key, row.VersionId, ct);
             buckets.Release(freed);

@@ -107,7 +107,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     /// ascending order, and all but the last be at least the minimum part size.
     /// </summary>
     public async Task<ObjectRow> CompleteAsync(Caller caller, string bucketName, string key, string uploadId,
-        IReadOnlyList<(int PartNumber, string Etag)> requested, CancellationToken ct)
+        IReadOnlyList<(int PartNumber, string Etag)> requested, WriteCondition? condition, CancellationToken ct)
     {
         var upload = await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
         var bucket = await buckets.GetAsync(bucketName, ct);
@@ -129,6 +129,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
             if (chosen[i].Size < options.MinPartBytes)
                 throw S3Errors.EntityTooSmall().With("ProposedSize", chosen[i].Size.ToString()).With("MinSizeAllowed", options.MinPartBytes.ToString())
                     .With("PartNumber", chosen[i].PartNumber.ToString()).With("ETag", chosen[i].Etag.Trim('"'));
+        await objects.CheckConditionAsync(bucketName, key, condition, ct);
 
         var blob = await blobs.ConcatAsync(chosen.Select(p => p.BlobId).ToList(), ct);
         try
@@ -147,11 +148,16 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
                 Acl = upload.Acl,
                 Tags = upload.Tags,
             };
-            var (completed, freed) = await store.CompleteUploadAsync(uploadId, row, bucket.Versioning == "Enabled", ct);
+            var (completed, freed) = await store.CompleteUploadAsync(uploadId, row, bucket.Versioning == "Enabled", condition, ct);
             if (!completed)
                 throw S3Errors.NoSuchUpload(uploadId);
             buckets.Release(freed);
             return row;
+        }
+        catch (WriteConditionFailedException e)
+        {
+            blobs.Delete(blob.Id);
+            throw S3Errors.WriteConditionFailed(e.Failure, key);
         }
         catch
         {

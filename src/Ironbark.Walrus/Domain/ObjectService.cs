@@ -12,7 +12,8 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
     public const int MaxKeyBytes = 1024;
 
     /// <summary>What a new object is stored with besides its bytes.</summary>
-    public sealed record PutSpec(Dictionary<string, string> Headers, AccessControlList? Acl, string? Tags, byte[]? ContentMd5, long? ContentLength);
+    public sealed record PutSpec(Dictionary<string, string> Headers, AccessControlList? Acl, string? Tags, byte[]? ContentMd5, long? ContentLength,
+        WriteCondition? Condition = null);
 
     /// <param name="checkLength">For uploads without a declared length (browser POST): a check of the received length.</param>
     public async Task<ObjectRow> PutAsync(Caller caller, string bucketName, string key, Stream body, PutSpec spec, CancellationToken ct,
@@ -25,6 +26,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         var limit = Math.Min(maxBytes ?? long.MaxValue, options.MaxPutBytes);
         if (spec.ContentLength > limit)
             throw S3Errors.EntityTooLarge(limit);
+        await CheckConditionAsync(bucketName, key, spec.Condition, ct);
         var blob = await WriteBlobAsync(body, limit, ct);
         try
         {
@@ -37,14 +39,29 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             row.BlobId = blob.Id;
             row.Size = blob.Size;
             row.Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"";
-            buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct));
+            buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct, spec.Condition));
             return row;
+        }
+        catch (WriteConditionFailedException e)
+        {
+            blobs.Delete(blob.Id);
+            throw S3Errors.WriteConditionFailed(e.Failure, key);
         }
         catch
         {
             blobs.Delete(blob.Id);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Fails a conditional write early, before any bytes are stored. Only an early answer: the store checks the
+    /// condition again in the transaction that writes, where it counts.
+    /// </summary>
+    internal async Task CheckConditionAsync(string bucketName, string key, WriteCondition? condition, CancellationToken ct)
+    {
+        if (condition?.Check(await store.GetObjectAsync(bucketName, key, null, ct)) is { } failure and not WriteCondition.Failure.None)
+            throw S3Errors.WriteConditionFailed(failure, key);
     }
 
     /// <summary>Streams a body into a blob, turning an oversized body into EntityTooLarge.</summary>
@@ -99,9 +116,21 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             buckets.Release(freed);
             return (versionId, removed?.DeleteMarker ?? false);
         }
+        return await DeleteCurrentAsync(caller, bucket, key, ct);
+    }
+
+    /// <summary>
+    /// Expires the current object of a key as a lifecycle rule does. This is Walrus acting on the bucket owner's
+    /// configuration, not a request, so no access check applies: a policy denying s3:DeleteObject does not stop it.
+    /// </summary>
+    public Task ExpireAsync(BucketRow bucket, string key, CancellationToken ct) => DeleteCurrentAsync(Caller.Anonymous, bucket, key, ct);
+
+    /// <summary>Removes the current object: the "null" version in an unversioned bucket, else a new delete marker (owned by the caller, or by the bucket owner).</summary>
+    private async Task<(string? VersionId, bool DeleteMarker)> DeleteCurrentAsync(Caller caller, BucketRow bucket, string key, CancellationToken ct)
+    {
         if (bucket.Versioning == "")
         {
-            var (_, freed) = await store.DeleteNullVersionAsync(bucketName, key, ct);
+            var (_, freed) = await store.DeleteNullVersionAsync(bucket.Name, key, ct);
             buckets.Release(freed);
             return (null, false);
         }
@@ -142,6 +171,12 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
     public async Task<ObjectListing> ListAsync(Caller caller, string bucketName, string prefix, string? delimiter, string after, int maxKeys, CancellationToken ct)
     {
         await buckets.AuthorizeAsync(caller, bucketName, S3Action.ListBucket, ct);
+        return await ScanAsync(bucketName, prefix, delimiter, after, maxKeys, ct);
+    }
+
+    /// <summary>Lists as <see cref="ListAsync"/> does, without an access check: for Walrus's own work (lifecycle).</summary>
+    public async Task<ObjectListing> ScanAsync(string bucketName, string prefix, string? delimiter, string after, int maxKeys, CancellationToken ct)
+    {
         var objects = new List<ObjectRow>();
         var prefixes = new List<string>();
         if (maxKeys <= 0)

@@ -27,6 +27,21 @@ public static class Preconditions
         return Outcome.Proceed;
     }
 
+    /// <summary>
+    /// The condition of a conditional write (PutObject, CompleteMultipartUpload) from its If-Match and If-None-Match
+    /// headers; null when there is none. As on AWS, If-None-Match takes only "*".
+    /// </summary>
+    public static Store.WriteCondition? ForWrite(string? ifMatch, string? ifNoneMatch)
+    {
+        if (ifMatch is null && ifNoneMatch is null)
+            return null;
+        if (ifNoneMatch is not null && ifNoneMatch.Trim() != "*")
+            throw S3Errors.NotImplemented("If-None-Match with a value other than *").With("Header", "If-None-Match");
+        if (ifMatch is not null && (ifMatch.Trim().Length == 0 || ifMatch.Contains(',') || ifMatch.Trim() == "*"))
+            throw S3Errors.NotImplemented("If-Match with a value other than one ETag").With("Header", "If-Match");
+        return new Store.WriteCondition(ifNoneMatch is not null, ifMatch?.Trim());
+    }
+
     public static bool EtagMatches(string etag, string condition) =>
         condition.Split(',', StringSplitOptions.TrimEntries).Any(c => c == "*" || c.Trim('"') == etag.Trim('"'));
 

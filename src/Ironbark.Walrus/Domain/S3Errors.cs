@@ -31,6 +31,13 @@ public static class S3Errors
         new WalrusException("InvalidRange", 416, "The requested range is not satisfiable").With("ActualObjectSize", size.ToString());
     public static WalrusException PreconditionFailed(string condition) =>
         new WalrusException("PreconditionFailed", 412, "At least one of the pre-conditions you specified did not hold").With("Condition", condition);
+    /// <summary>A conditional write (If-None-Match: * / If-Match) that did not hold, as AWS answers it.</summary>
+    public static WalrusException WriteConditionFailed(Store.WriteCondition.Failure failure, string key) => failure switch
+    {
+        Store.WriteCondition.Failure.Exists => PreconditionFailed("If-None-Match"),
+        Store.WriteCondition.Failure.Missing => NoSuchKey(key),
+        _ => PreconditionFailed("If-Match"),
+    };
     public static WalrusException EntityTooSmall() =>
         new("EntityTooSmall", 400, "Your proposed upload is smaller than the minimum allowed object size.");
     public static WalrusException EntityTooLarge(long max) =>

@@ -8,12 +8,18 @@ public static class TagSet
     public const int MaxObjectTags = 10;
     public const int MaxBucketTags = 50;
 
-    public static string? Validate(IReadOnlyList<KeyValuePair<string, string>> tags, int max)
+    /// <summary>Checks an object's tag set (AWS: BadRequest past 10 tags); returns its JSON, null for no tags.</summary>
+    public static string? ValidateObjectTags(IReadOnlyList<KeyValuePair<string, string>> tags) =>
+        tags.Count > MaxObjectTags ? throw new WalrusException("BadRequest", 400, $"Object tags cannot be greater than {MaxObjectTags}") : Validate(tags);
+
+    /// <summary>Checks a bucket's tag set (AWS: InvalidTag past 50 tags); returns its JSON, null for no tags.</summary>
+    public static string? ValidateBucketTags(IReadOnlyList<KeyValuePair<string, string>> tags) =>
+        tags.Count > MaxBucketTags ? throw new WalrusException("InvalidTag", 400, $"Bucket tag count cannot be greater than {MaxBucketTags}") : Validate(tags);
+
+    private static string? Validate(IReadOnlyList<KeyValuePair<string, string>> tags)
     {
         if (tags.Count == 0)
             return null;
-        if (tags.Count > max)
-            throw new WalrusException("BadRequest", 400, $"Object tags cannot be greater than {max}");
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in tags)
         {
@@ -31,7 +37,7 @@ public static class TagSet
 
     /// <summary>Parses the x-amz-tagging header (URL query form: k1=v1&amp;k2=v2).</summary>
     public static string? FromHeader(string? header) =>
-        header is null ? null : Validate(Ironbark.Common.Auth.SigV4.ParseQuery(header), MaxObjectTags);
+        header is null ? null : ValidateObjectTags(Ironbark.Common.Auth.SigV4.ParseQuery(header));
 
     public static IReadOnlyList<KeyValuePair<string, string>> Read(string? json) =>
         json is null ? [] : (JsonSerializer.Deserialize<string[][]>(json) ?? []).Select(t => new KeyValuePair<string, string>(t[0], t[1])).ToList();

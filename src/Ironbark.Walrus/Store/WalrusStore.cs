@@ -123,20 +123,28 @@ public sealed class WalrusStore(Database db)
     /// <summary>
     /// Makes <paramref name="row"/> the latest version of its key. With versioning enabled the row
     /// gets a new version id and older versions stay; otherwise it replaces the "null" version.
-    /// Returns the blobs no longer referenced.
+    /// Returns the blobs no longer referenced; throws <see cref="WriteConditionFailedException"/> (writing nothing)
+    /// when <paramref name="condition"/> does not hold.
     /// </summary>
-    public async Task<List<string>> PutObjectAsync(ObjectRow row, bool versioningEnabled, CancellationToken ct)
+    public async Task<List<string>> PutObjectAsync(ObjectRow row, bool versioningEnabled, CancellationToken ct, WriteCondition? condition = null)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
-        var freed = await PutObjectInTxAsync(c, tx, row, versioningEnabled);
+        var freed = await PutObjectInTxAsync(c, tx, row, versioningEnabled, condition);
         await tx.CommitAsync(ct);
         return freed;
     }
 
-    private async Task<List<string>> PutObjectInTxAsync(DbConnection c, DbTransaction tx, ObjectRow row, bool versioningEnabled)
+    private async Task<List<string>> PutObjectInTxAsync(DbConnection c, DbTransaction tx, ObjectRow row, bool versioningEnabled, WriteCondition? condition)
     {
         await db.LockAsync(c, tx, $"object:{row.Bucket}/{row.Key}");
+        if (condition is not null)
+        {
+            var current = await c.QuerySingleOrDefaultAsync<ObjectRow>(
+                $"SELECT {ObjectColumns} FROM objects WHERE bucket = @Bucket AND key = @Key AND is_latest", row, tx);
+            if (condition.Check(current) is not WriteCondition.Failure.None and var failure)
+                throw new WriteConditionFailedException(failure);
+        }
         var freed = new List<string>();
         row.VersionId = versioningEnabled ? NewVersionId() : ObjectRow.NullVersion;
         // Every statement here runs under the database's single write lock, so a PUT uses as few as it can.
@@ -235,13 +243,23 @@ public sealed class WalrusStore(Database db)
         return (await c.QueryAsync<BucketRow>("SELECT * FROM buckets WHERE lifecycle IS NOT NULL")).ToList();
     }
 
-    /// <summary>Non-current versions (not latest) of a bucket under a prefix, for lifecycle expiry.</summary>
-    public async Task<IReadOnlyList<ObjectRow>> ListNoncurrentAsync(string bucket, string prefix, int limit, CancellationToken ct)
+    /// <summary>
+    /// Non-current versions (not latest) of a bucket under a prefix, for lifecycle expiry, each with the time it
+    /// became non-current: when the next newer version of its key was written.
+    /// </summary>
+    public async Task<IReadOnlyList<(ObjectRow Row, DateTimeOffset NoncurrentSince)>> ListNoncurrentAsync(string bucket, string prefix, int limit, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<ObjectRow>(
-            $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND NOT is_latest AND key >= @prefix ORDER BY key, seq LIMIT @limit",
-            new { bucket, prefix, limit })).Where(r => r.Key.StartsWith(prefix, StringComparison.Ordinal)).ToList();
+        var columns = string.Join(", ", ObjectColumns.Split(", ").Select(column => "o." + column));
+        var rows = await c.QueryAsync<ObjectRow, long, (ObjectRow, long)>(
+            $"""
+            SELECT {columns}, COALESCE((SELECT n.last_modified_ms FROM objects n WHERE n.bucket = o.bucket AND n.key = o.key AND n.seq > o.seq
+                                        ORDER BY n.seq LIMIT 1), o.last_modified_ms) AS noncurrent_since_ms
+            FROM objects o WHERE o.bucket = @bucket AND NOT o.is_latest AND o.key >= @prefix ORDER BY o.key, o.seq LIMIT @limit
+            """,
+            (row, since) => (row, since), new { bucket, prefix, limit }, splitOn: "noncurrent_since_ms");
+        return rows.Where(r => r.Item1.Key.StartsWith(prefix, StringComparison.Ordinal))
+            .Select(r => (r.Item1, DateTimeOffset.FromUnixTimeMilliseconds(r.Item2))).ToList();
     }
 
     // ---- multipart -----------------------------------------------------------------------
@@ -308,9 +326,11 @@ public sealed class WalrusStore(Database db)
 
     /// <summary>
     /// Completes an upload in one transaction: the object row is written and the upload and its
-    /// parts are removed. False when the upload vanished meanwhile (aborted or completed).
+    /// parts are removed. False when the upload vanished meanwhile (aborted or completed). When
+    /// <paramref name="condition"/> does not hold, throws <see cref="WriteConditionFailedException"/> and the upload stays.
     /// </summary>
-    public async Task<(bool Completed, List<string> Freed)> CompleteUploadAsync(string uploadId, ObjectRow row, bool versioningEnabled, CancellationToken ct)
+    public async Task<(bool Completed, List<string> Freed)> CompleteUploadAsync(string uploadId, ObjectRow row, bool versioningEnabled,
+        WriteCondition? condition, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
@@ -320,7 +340,7 @@ public sealed class WalrusStore(Database db)
         var parts = (await c.QueryAsync<string>("SELECT blob_id FROM parts WHERE upload_id = @uploadId", new { uploadId }, tx)).ToList();
         await c.ExecuteAsync("DELETE FROM parts WHERE upload_id = @uploadId", new { uploadId }, tx);
         await c.ExecuteAsync("DELETE FROM uploads WHERE upload_id = @uploadId", new { uploadId }, tx);
-        var freed = await PutObjectInTxAsync(c, tx, row, versioningEnabled);
+        var freed = await PutObjectInTxAsync(c, tx, row, versioningEnabled, condition);
         await tx.CommitAsync(ct);
         freed.AddRange(parts);
         return (true, freed);
