@@ -13,8 +13,6 @@ using Ironbark.Nc.Metadata;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections.Features;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.AspNetCore.Server.Kestrel.Https;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,8 +39,7 @@ public sealed class NcServer : IAsyncDisposable
     public InstanceManager Instances => _app.Services.GetRequiredService<InstanceManager>();
 
     /// <summary>The gRPC address (with the real port when 0 was asked for).</summary>
-    public Uri Endpoint => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses
-        .First(a => a.StartsWith("https://", StringComparison.Ordinal)));
+    public Uri Endpoint => ServiceHost.BoundAddress(_app, "https");
 
     public static async Task<NcServer> StartAsync(NcOptions options, CancellationToken ct = default, Action<ILoggingBuilder>? logging = null)
     {
@@ -54,12 +51,7 @@ public sealed class NcServer : IAsyncDisposable
         var stateLock = DirectoryLock.Acquire(options.StateDir, "Node Controller");
         File.Delete(options.MetadataSocket);
 
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        if (logging is not null)
-            logging(builder.Logging);
-        else
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Information);
+        var builder = ServiceHost.CreateBuilder(logging, LogLevel.Information);
         var url = new Uri(options.Url);
         builder.WebHost.ConfigureKestrel(k =>
         {

@@ -2,14 +2,13 @@ using System.Text;
 using Ironbark.Common.Accounts;
 using Ironbark.Common.Auth;
 using Ironbark.Common.Data;
+using Ironbark.Common.Hosting;
 using Ironbark.Walrus.Api;
 using Ironbark.Walrus.Backends;
 using Ironbark.Walrus.Domain;
 using Ironbark.Walrus.Store;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -34,7 +33,7 @@ public sealed class WalrusServer : IAsyncDisposable
     }
 
     /// <summary>The address Walrus listens on (with the real port when 0 was asked for).</summary>
-    public Uri Endpoint => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri Endpoint => ServiceHost.BoundAddress(_app);
 
     public IServiceProvider Services => _app.Services;
 
@@ -63,7 +62,7 @@ public sealed class WalrusServer : IAsyncDisposable
         var referenced = await store.ReferencedBlobsAsync(ct);
         await blobs.RecoverAsync(referenced.Contains, ct);
 
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = ServiceHost.CreateBuilder(logging);
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -78,11 +77,6 @@ public sealed class WalrusServer : IAsyncDisposable
             k.ResponseHeaderEncodingSelector = _ => Encoding.UTF8;
         });
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = options.ShutdownTimeout);
-        builder.Logging.ClearProviders();
-        if (logging is not null)
-            logging(builder.Logging);
-        else
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
