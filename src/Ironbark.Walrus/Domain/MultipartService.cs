@@ -51,19 +51,14 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         if (contentLength > MaxPartBytes)
             throw S3Errors.EntityTooLarge(MaxPartBytes);
         var blob = await objects.WriteBlobAsync(body, MaxPartBytes, ct);
-        try
+        return await objects.CommitOrDiscardAsync(blob, key, () =>
         {
             if (blob.Size != contentLength)
                 throw S3Errors.IncompleteBody();
             if (contentMd5 is not null && !contentMd5.AsSpan().SequenceEqual(blob.Md5))
                 throw S3Errors.BadDigest();
-            return await RecordPartAsync(uploadId, partNumber, blob, ct);
-        }
-        catch
-        {
-            blobs.Delete(blob.Id);
-            throw;
-        }
+            return RecordPartAsync(uploadId, partNumber, blob, ct);
+        });
     }
 
     public async Task<PartRow> UploadPartCopyAsync(Caller caller, string bucketName, string key, string uploadId, int partNumber,
@@ -73,15 +68,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
         var (offset, length) = range is { } r ? (r.Start, r.Length) : (0L, source.Size);
         var blob = await blobs.CopyAsync(source.BlobId!, offset, length, ct);
-        try
-        {
-            return await RecordPartAsync(uploadId, partNumber, blob, ct);
-        }
-        catch
-        {
-            blobs.Delete(blob.Id);
-            throw;
-        }
+        return await objects.CommitOrDiscardAsync(blob, key, () => RecordPartAsync(uploadId, partNumber, blob, ct));
     }
 
     private async Task<PartRow> RecordPartAsync(string uploadId, int partNumber, Backends.StoredBlob blob, CancellationToken ct)
@@ -132,7 +119,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         await objects.CheckConditionAsync(bucketName, key, condition, ct);
 
         var blob = await blobs.ConcatAsync(chosen.Select(p => p.BlobId).ToList(), ct);
-        try
+        return await objects.CommitOrDiscardAsync(blob, key, async () =>
         {
             var md5OfMd5s = MD5.HashData(chosen.SelectMany(p => Convert.FromHexString(p.Etag.Trim('"'))).ToArray());
             var row = new ObjectRow
@@ -153,17 +140,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
                 throw S3Errors.NoSuchUpload(uploadId);
             buckets.Release(freed);
             return row;
-        }
-        catch (WriteConditionFailedException e)
-        {
-            blobs.Delete(blob.Id);
-            throw S3Errors.WriteConditionFailed(e.Failure, key);
-        }
-        catch
-        {
-            blobs.Delete(blob.Id);
-            throw;
-        }
+        });
     }
 
     public async Task AbortAsync(Caller caller, string bucketName, string key, string uploadId, CancellationToken ct)

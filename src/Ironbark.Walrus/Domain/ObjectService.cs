@@ -28,7 +28,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             throw S3Errors.EntityTooLarge(limit);
         await CheckConditionAsync(bucketName, key, spec.Condition, ct);
         var blob = await WriteBlobAsync(body, limit, ct);
-        try
+        return await CommitOrDiscardAsync(blob, key, async () =>
         {
             if (spec.ContentLength is not null && blob.Size != spec.ContentLength)
                 throw S3Errors.IncompleteBody();
@@ -41,6 +41,18 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             row.Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"";
             buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct, spec.Condition));
             return row;
+        });
+    }
+
+    /// <summary>
+    /// Runs <paramref name="commit"/>, the metadata change that makes a new blob reachable. If it fails,
+    /// the blob is deleted, so nothing half-written stays; a failed write condition becomes its S3 error.
+    /// </summary>
+    internal async Task<T> CommitOrDiscardAsync<T>(StoredBlob blob, string key, Func<Task<T>> commit)
+    {
+        try
+        {
+            return await commit();
         }
         catch (WriteConditionFailedException e)
         {
@@ -148,7 +160,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         if (source.Bucket == bucketName && source.Key == key && newHeaders is null && source.VersionId == ObjectRow.NullVersion)
             throw S3Errors.InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         var blob = await blobs.CopyAsync(source.BlobId!, 0, source.Size, ct);
-        try
+        return await CommitOrDiscardAsync(blob, key, async () =>
         {
             var row = NewRow(caller, bucket, key, newHeaders ?? ObjectHeaders.FromJson(source.Headers), acl, copyTags ? source.Tags : tags);
             row.BlobId = blob.Id;
@@ -156,12 +168,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             row.Etag = source.Etag;
             buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct));
             return (row, source);
-        }
-        catch
-        {
-            blobs.Delete(blob.Id);
-            throw;
-        }
+        });
     }
 
     /// <summary>
