@@ -84,9 +84,12 @@ public sealed class ClcServer : IAsyncDisposable
         services.AddSingleton<SecurityGroupStore>();
         services.AddSingleton<KeyPairService>();
         services.AddSingleton<SecurityGroupService>();
+        services.AddSingleton<TagStore>();
+        services.AddSingleton<TagService>();
         services.AddSingleton<IEc2Actions, RegionApi>();
         services.AddSingleton<IEc2Actions, KeyPairApi>();
         services.AddSingleton<IEc2Actions, SecurityGroupApi>();
+        services.AddSingleton<IEc2Actions, TagApi>();
         services.AddSingleton<Ec2Router>();
         services.AddSingleton<Ec2Endpoint>();
 
