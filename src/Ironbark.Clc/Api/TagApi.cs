@@ -42,7 +42,9 @@ public sealed class TagApi(TagService tags) : IEc2Actions
         var p = request.Parameters;
         var filters = p.Filters();
         request.CheckDryRun();
-        var found = await tags.DescribeAsync(request.AccountId, filters, ct);
-        return [Items("tagSet", found, t => [E("resourceId", t.ResourceId), E("resourceType", t.ResourceType), E("key", t.Key), E("value", t.Value)])];
+        var found = Page<ResourceTag>.Of(await tags.DescribeAsync(request.AccountId, filters, ct), t => t.ResourceId + "\n" + t.Key,
+            p.Int("MaxResults"), p["NextToken"]);
+        return [Items("tagSet", found.Items, t => [E("resourceId", t.ResourceId), E("resourceType", t.ResourceType), E("key", t.Key), E("value", t.Value)]),
+            Optional("nextToken", found.NextToken)];
     }
 }
