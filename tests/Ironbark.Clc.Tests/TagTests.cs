@@ -19,10 +19,10 @@ public abstract class TagTests(ClcFixture f)
         var key = (await f.AliceEc2.CreateKeyAsync(new CreateKeyPairRequest { KeyName = ClcFixture.Unique("tagkey") })).KeyPairId;
         var env = ClcFixture.Unique("env");
         await f.AliceEc2.CreateTagsAsync(new CreateTagsRequest { Resources = [group, key], Tags = [new Tag("env", env), new Tag("Name", "web")] });
-        await f.AliceEc2.CreateTagsAsync(new CreateTagsRequest { Resources = [group], Tags = [new Tag("Name", "frontend"), new Tag("empty", "")] });
+        await f.AliceEc2.CreateTagsAsync(new CreateTagsRequest { Resources = [group], Tags = [new Tag("Name", "tagged-front"), new Tag("empty", "")] });
 
         var tags = await TagsOfAsync(group);
-        Assert.Equal(["Name=frontend", "empty=", $"env={env}"], tags.Select(t => $"{t.Key}={t.Value}"));
+        Assert.Equal(["Name=tagged-front", "empty=", $"env={env}"], tags.Select(t => $"{t.Key}={t.Value}"));
         Assert.All(tags, t => Assert.Equal(ResourceType.SecurityGroup, t.ResourceType));
         var keyTag = Assert.Single(await f.AliceEc2.DescribeTagsAsync(new DescribeTagsRequest
         {
@@ -36,7 +36,7 @@ public abstract class TagTests(ClcFixture f)
         var keys = await f.AliceEc2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = [new Filter("tag:env", [env]), new Filter("tag-key", ["Name"])] });
         Assert.Equal(key, Assert.Single(keys.KeyPairs).KeyPairId);
         Assert.Contains(Assert.Single((await f.AliceEc2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [group] })).SecurityGroups).Tags,
-            t => t.Key == "Name" && t.Value == "frontend");
+            t => t.Key == "Name" && t.Value == "tagged-front");
     }
 
     [Fact]
