@@ -19,10 +19,14 @@ public static class ServeCommands
     private static readonly Option<string> S3Domain = new("--s3-domain") { Description = "Domain for virtual-hosted-style bucket addressing", DefaultValueFactory = _ => "s3.ironbark.localhost" };
     private static readonly Option<string> NcListen = new("--nc-listen") { Description = "Node Controller gRPC address (mutual TLS)", DefaultValueFactory = _ => "https://127.0.0.1:8775" };
     private static readonly Option<string> Accel = new("--accel") { Description = "Hypervisor acceleration: auto (KVM only if a probe boot works), kvm or tcg", DefaultValueFactory = _ => "auto" };
+    private static readonly Option<string?> DemoGuestDir = new("--demo-guest")
+    {
+        Description = "A build of scripts/build-test-guest (its output directory) to install as the admin's public image 'ironbark-test-guest' on first start; skipped when absent",
+    };
     private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to read images and manifests from (default: the one this data directory announced)" };
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, WalrusListen, S3Domain, NcListen, Accel], runClc: true, runWalrus: true, runNc: true);
+        [ClcListen, WalrusListen, S3Domain, NcListen, Accel, DemoGuestDir], runClc: true, runWalrus: true, runNc: true);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
         [ClcListen, WalrusUrl], runClc: true, runWalrus: false, runNc: false);
@@ -115,6 +119,8 @@ public static class ServeCommands
                 if (newAdminKey is not null)
                     Console.WriteLine($"  Created the cloud admin account '{Account.AdminName}' (access key {newAdminKey.AccessKeyId}).");
                 Console.WriteLine($"  Credentials:      eval \"$(ironbark env --data-dir {home.DataDir})\"");
+                if (clc is not null && walrus is not null)
+                    await Images.DemoGuest.InstallOnceAsync(home, accounts, parse.GetValue(DemoGuestDir), ct);
                 await shutdown.WaitAsync();
                 Console.WriteLine("Stopping…");
                 return 0;
