@@ -52,6 +52,18 @@ public abstract class TagTests(ClcFixture f)
     }
 
     [Fact]
+    public async Task Dry_runs_change_nothing()
+    {
+        var group = await GroupAsync();
+        await Ec2Assert.FailsAsync("DryRunOperation", System.Net.HttpStatusCode.PreconditionFailed, () => f.AliceEc2.CreateTagsAsync(new CreateTagsRequest
+        {
+            Resources = [group], Tags = [new Tag("k", "v")], DryRun = true,
+        }));
+        Assert.Empty(await TagsOfAsync(group));
+        await Ec2Assert.FailsAsync("DryRunOperation", System.Net.HttpStatusCode.PreconditionFailed, () => f.AliceEc2.DescribeImagesAsync(new DescribeImagesRequest { DryRun = true }));
+    }
+
+    [Fact]
     public async Task Deleting_a_resource_deletes_its_tags()
     {
         var group = await GroupAsync();

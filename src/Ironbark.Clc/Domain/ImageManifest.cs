@@ -12,12 +12,13 @@ public sealed record ImageManifest(string ImageType, string Key, long SizeBytes,
     public const string RootName = "imageManifest";
     public const string Version = "1";
 
-    public static ImageManifest Parse(Stream xml, string location)
+    public static async Task<ImageManifest> ParseAsync(Stream xml, string location, CancellationToken ct)
     {
         XElement root;
         try
         {
-            root = XElement.Load(XmlReader.Create(xml, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null }));
+            using var reader = XmlReader.Create(xml, new XmlReaderSettings { DtdProcessing = DtdProcessing.Prohibit, XmlResolver = null, Async = true });
+            root = await XElement.LoadAsync(reader, LoadOptions.None, ct);
         }
         catch (XmlException e)
         {

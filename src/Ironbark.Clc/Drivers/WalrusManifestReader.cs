@@ -36,7 +36,7 @@ public sealed class WalrusManifestReader : IDisposable
             using var response = await s3.GetObjectAsync(new GetObjectRequest { BucketName = bucket, Key = key }, ct);
             if (response.ContentLength > MaxManifestBytes)
                 throw new Ec2Exception("InvalidManifest", $"The manifest {location} is larger than {MaxManifestBytes} bytes.");
-            var manifest = ImageManifest.Parse(response.ResponseStream, location);
+            var manifest = await ImageManifest.ParseAsync(response.ResponseStream, location, ct);
             var image = await s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = bucket, Key = manifest.Key }, ct);
             if (image.ContentLength != manifest.SizeBytes)
                 throw new Ec2Exception("InvalidManifest", $"The image object {bucket}/{manifest.Key} has {image.ContentLength} bytes, the manifest says {manifest.SizeBytes}.");
