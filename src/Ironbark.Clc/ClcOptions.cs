@@ -21,6 +21,14 @@ public sealed class ClcOptions
     /// <summary>PostgreSQL connection string for the CLC's state; empty for SQLite in the data directory.</summary>
     public string? PostgresConnectionString { get; init; }
 
+    /// <summary>Walrus, where image manifests are read (RegisterImage); null when this CLC registers no images.</summary>
+    public string? WalrusUrl { get; init; }
+
+    /// <summary>The cloud's system credentials, with which the CLC reads manifests from Walrus (DATA/pki/system.credentials).</summary>
+    public string? WalrusAccessKeyId { get; init; }
+
+    public string? WalrusSecretAccessKey { get; init; }
+
     /// <summary>Refuses options the CLC cannot run with, before anything starts.</summary>
     public void Validate()
     {
@@ -32,5 +40,7 @@ public sealed class ClcOptions
             throw new ArgumentException("Availability zone names must be unique.");
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new ArgumentException($"'{Url}' is not an http(s) URL to listen on.");
+        if (WalrusUrl is not null && (string.IsNullOrEmpty(WalrusAccessKeyId) || string.IsNullOrEmpty(WalrusSecretAccessKey)))
+            throw new ArgumentException("A Walrus URL needs the system credentials to read manifests with.");
     }
 }

@@ -1,5 +1,6 @@
 using Ironbark.Clc.Api;
 using Ironbark.Clc.Domain;
+using Ironbark.Clc.Drivers;
 using Ironbark.Clc.Store;
 using Ironbark.Common.Accounts;
 using Ironbark.Common.Auth;
@@ -84,9 +85,16 @@ public sealed class ClcServer : IAsyncDisposable
         services.AddSingleton<SecurityGroupStore>();
         services.AddSingleton<KeyPairService>();
         services.AddSingleton<SecurityGroupService>();
+        services.AddSingleton<TagStore>();
+        services.AddSingleton<TagService>();
+        services.AddSingleton<ImageStore>();
+        services.AddSingleton<WalrusManifestReader>();
+        services.AddSingleton<ImageService>();
         services.AddSingleton<IEc2Actions, RegionApi>();
         services.AddSingleton<IEc2Actions, KeyPairApi>();
         services.AddSingleton<IEc2Actions, SecurityGroupApi>();
+        services.AddSingleton<IEc2Actions, TagApi>();
+        services.AddSingleton<IEc2Actions, ImageApi>();
         services.AddSingleton<Ec2Router>();
         services.AddSingleton<Ec2Endpoint>();
 

@@ -10,6 +10,7 @@ var root = new RootCommand("Ironbark: an open private cloud with the EC2 and S3 
     InitCommand.Create(),
     EnvCommand.Create(),
     AdminCommand.Create(),
+    ImageCommand.Create(),
 };
 // The serve commands stop gracefully on SIGTERM and Ctrl-C by themselves (ShutdownSignal). System.CommandLine's
 // own handler would hold the signal for its 2 s timeout, then end the invocation with 143 mid-stop.

@@ -17,7 +17,7 @@ public sealed class Ec2Request(string action, Ec2Parameters parameters, Caller c
     /// <summary>
     /// Ends a DryRun request once its parameters are checked: DryRunOperation when the caller may do
     /// the action. Every authenticated account may do every action implemented so far on its own
-    /// resources; UnauthorizedOperation comes with access policies.
+    /// resources; access policies will refuse some with UnauthorizedOperation.
     /// </summary>
     public void CheckDryRun()
     {

@@ -35,13 +35,14 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
         var p = request.Parameters;
         var filters = p.Filters();
         request.CheckDryRun();
-        var found = await groups.DescribeAsync(request.AccountId, p.List("GroupName"), p.List("GroupId"), filters, ct);
-        return [Items("securityGroupInfo", found, g => [
+        var found = Page<SecurityGroup>.Of(await groups.DescribeAsync(request.AccountId, p.List("GroupName"), p.List("GroupId"), filters, ct),
+            g => g.GroupId, p.Int("MaxResults"), p["NextToken"]);
+        return [Items("securityGroupInfo", found.Items, g => [
             E("ownerId", g.AccountId), E("groupId", g.GroupId), E("groupName", g.GroupName), E("groupDescription", g.Description),
             Permissions("ipPermissions", g.Rules.Where(r => !r.IsEgress)),
             Permissions("ipPermissionsEgress", g.Rules.Where(r => r.IsEgress)),
             TagSet(g.Tags),
-        ])];
+        ]), Optional("nextToken", found.NextToken)];
     }
 
     private async Task<IEnumerable<XElement?>> DeleteAsync(Ec2Request request, CancellationToken ct)
@@ -85,8 +86,9 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
         var p = request.Parameters;
         var filters = p.Filters();
         request.CheckDryRun();
-        var rules = await groups.DescribeRulesAsync(request.AccountId, p.List("SecurityGroupRuleId"), filters, ct);
-        return [Items("securityGroupRuleSet", rules, r => Rule(r, request.AccountId))];
+        var rules = Page<SecurityGroupRule>.Of(await groups.DescribeRulesAsync(request.AccountId, p.List("SecurityGroupRuleId"), filters, ct),
+            r => r.RuleId, p.Int("MaxResults"), p["NextToken"]);
+        return [Items("securityGroupRuleSet", rules.Items, r => Rule(r, request.AccountId)), Optional("nextToken", rules.NextToken)];
     }
 
     /// <summary>The group an Authorize/Revoke names: GroupId, or GroupName for ingress (egress takes only ids, as on AWS).</summary>

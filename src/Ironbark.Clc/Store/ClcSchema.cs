@@ -29,6 +29,17 @@ public static class ClcSchema
             PRIMARY KEY (resource_id, tag_key));
         CREATE INDEX resource_tags_account ON resource_tags (account_id);
         """,
+        """
+        CREATE TABLE images (
+            image_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, image_type TEXT NOT NULL, name TEXT NOT NULL, description TEXT,
+            architecture TEXT NOT NULL, image_location TEXT NOT NULL, kernel_id TEXT, ramdisk_id TEXT, object_bucket TEXT NOT NULL,
+            object_key TEXT NOT NULL, size_bytes BIGINT NOT NULL, sha256 TEXT NOT NULL, is_public BOOLEAN NOT NULL,
+            created_ms BIGINT NOT NULL, UNIQUE (account_id, name));
+        CREATE TABLE image_launch_permissions (
+            image_id TEXT NOT NULL REFERENCES images(image_id) ON DELETE CASCADE, account_id TEXT NOT NULL,
+            PRIMARY KEY (image_id, account_id));
+        CREATE INDEX image_launch_permissions_account ON image_launch_permissions (account_id);
+        """,
     ];
 
     public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations, ct);

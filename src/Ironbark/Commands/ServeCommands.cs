@@ -19,13 +19,17 @@ public static class ServeCommands
     private static readonly Option<string> S3Domain = new("--s3-domain") { Description = "Domain for virtual-hosted-style bucket addressing", DefaultValueFactory = _ => "s3.ironbark.localhost" };
     private static readonly Option<string> NcListen = new("--nc-listen") { Description = "Node Controller gRPC address (mutual TLS)", DefaultValueFactory = _ => "https://127.0.0.1:8775" };
     private static readonly Option<string> Accel = new("--accel") { Description = "Hypervisor acceleration: auto (KVM only if a probe boot works), kvm or tcg", DefaultValueFactory = _ => "auto" };
-    private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to fetch images from (default: the one this data directory announced)" };
+    private static readonly Option<string?> DemoGuestDir = new("--demo-guest")
+    {
+        Description = "A build of scripts/build-test-guest (its output directory) to install as the admin's public image 'ironbark-test-guest' on first start; skipped when absent",
+    };
+    private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to read images and manifests from (default: the one this data directory announced)" };
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, WalrusListen, S3Domain, NcListen, Accel], runClc: true, runWalrus: true, runNc: true);
+        [ClcListen, WalrusListen, S3Domain, NcListen, Accel, DemoGuestDir], runClc: true, runWalrus: true, runNc: true);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
-        [ClcListen], runClc: true, runWalrus: false, runNc: false);
+        [ClcListen, WalrusUrl], runClc: true, runWalrus: false, runNc: false);
 
     public static Command Walrus() => Serve(new Command("walrus", "Run Walrus, the S3-compatible object store, in the foreground"),
         [WalrusListen, S3Domain], runClc: false, runWalrus: true, runNc: false);
@@ -57,19 +61,7 @@ public static class ServeCommands
             try
             {
                 var endpoints = home.ReadEndpoints();
-                if (runClc)
-                {
-                    clc = await TryStartAsync(() => ClcServer.StartAsync(new ClcOptions
-                    {
-                        DataDir = home.DataDir,
-                        Url = parse.GetValue(ClcListen)!,
-                        Region = endpoints.Region,
-                        PostgresConnectionString = home.Postgres,
-                    }, accounts, ct));
-                    if (clc is null)
-                        return 1;
-                    endpoints = endpoints with { Ec2Url = clc.Endpoint.ToString().TrimEnd('/') };
-                }
+                // Walrus first: the CLC reads image manifests from it.
                 if (runWalrus)
                 {
                     walrus = await TryStartAsync(() => WalrusServer.StartAsync(new WalrusOptions
@@ -82,6 +74,22 @@ public static class ServeCommands
                     if (walrus is null)
                         return 1;
                     endpoints = endpoints with { S3Url = walrus.Endpoint.ToString().TrimEnd('/') };
+                }
+                if (runClc)
+                {
+                    clc = await TryStartAsync(() => ClcServer.StartAsync(new ClcOptions
+                    {
+                        DataDir = home.DataDir,
+                        Url = parse.GetValue(ClcListen)!,
+                        Region = endpoints.Region,
+                        PostgresConnectionString = home.Postgres,
+                        WalrusUrl = runWalrus ? endpoints.S3Url : parse.GetValue(WalrusUrl) ?? endpoints.S3Url,
+                        WalrusAccessKeyId = system.AccessKeyId,
+                        WalrusSecretAccessKey = system.SecretAccessKey,
+                    }, accounts, ct));
+                    if (clc is null)
+                        return 1;
+                    endpoints = endpoints with { Ec2Url = clc.Endpoint.ToString().TrimEnd('/') };
                 }
                 if (runNc)
                 {
@@ -111,6 +119,8 @@ public static class ServeCommands
                 if (newAdminKey is not null)
                     Console.WriteLine($"  Created the cloud admin account '{Account.AdminName}' (access key {newAdminKey.AccessKeyId}).");
                 Console.WriteLine($"  Credentials:      eval \"$(ironbark env --data-dir {home.DataDir})\"");
+                if (clc is not null && walrus is not null)
+                    await Images.DemoGuest.InstallOnceAsync(home, accounts, parse.GetValue(DemoGuestDir), ct);
                 await shutdown.WaitAsync();
                 Console.WriteLine("Stopping…");
                 return 0;

@@ -1,0 +1,34 @@
+using Ironbark.Common.Ids;
+
+namespace Ironbark.Clc.Domain;
+
+/// <summary>The kinds of resource that take tags, told apart by the prefix of their id, with AWS's error for an unknown one.</summary>
+public static class TaggableResource
+{
+    public const string KeyPair = "key-pair";
+    public const string SecurityGroup = "security-group";
+    public const string Image = "image";
+
+    /// <summary>The resource type of an id ("key-pair", "security-group", "image"); InvalidID when no taggable resource has its shape.</summary>
+    public static string TypeOf(string resourceId)
+    {
+        var prefix = resourceId.Split('-', 2)[0];
+        var type = prefix switch
+        {
+            Domain.KeyPairService.IdPrefix => KeyPair,
+            Domain.SecurityGroup.IdPrefix => SecurityGroup,
+            Domain.Image.MachinePrefix or Domain.Image.KernelPrefix or Domain.Image.RamdiskPrefix => Image,
+            _ => null,
+        };
+        return type is not null && ResourceId.IsValid(resourceId, prefix)
+            ? type
+            : throw new Ec2Exception("InvalidID", $"The ID '{resourceId}' is not valid");
+    }
+
+    public static Ec2Exception NotFound(string resourceId, string type) => type switch
+    {
+        KeyPair => new Ec2Exception("InvalidKeyPair.NotFound", $"The key pair ID '{resourceId}' does not exist"),
+        SecurityGroup => new Ec2Exception("InvalidGroup.NotFound", $"The security group '{resourceId}' does not exist"),
+        _ => new Ec2Exception("InvalidAMIID.NotFound", $"The image id '[{resourceId}]' does not exist"),
+    };
+}
