@@ -28,6 +28,9 @@ public sealed class NcOptions
     /// <summary>auto (KVM only where a probe boot with it succeeds), kvm or tcg.</summary>
     public string Acceleration { get; init; } = "auto";
 
+    /// <summary>A Linux kernel "auto" boots under KVM before trusting it (default: the newest /boot/vmlinuz-*).</summary>
+    public string? ProbeKernel { get; init; }
+
     /// <summary>The image cache's size limit; least recently used images not in use are evicted beyond it.</summary>
     public long ImageCacheBytes { get; init; } = 10L * 1024 * 1024 * 1024;
 

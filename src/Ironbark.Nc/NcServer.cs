@@ -80,7 +80,7 @@ public sealed class NcServer : IAsyncDisposable
         builder.Services.AddSingleton<IHypervisor>(sp =>
         {
             var log = sp.GetRequiredService<ILogger<QemuHypervisor>>();
-            var accel = AccelerationProbe.DecideAsync(options.Acceleration, options.QemuBinary, log, ct).GetAwaiter().GetResult();
+            var accel = AccelerationProbe.DecideAsync(options.Acceleration, options.QemuBinary, options.ProbeKernel, log, ct).GetAwaiter().GetResult();
             return new QemuHypervisor(options.QemuBinary, options.QemuImgBinary, accel, log);
         });
         builder.Services.AddSingleton<InstanceManager>();

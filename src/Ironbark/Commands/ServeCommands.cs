@@ -23,10 +23,14 @@ public static class ServeCommands
     {
         Description = "A build of scripts/build-test-guest (its output directory) to install as the admin's public image 'ironbark-test-guest' on first start; skipped when absent",
     };
+    private static readonly Option<string?> ProbeKernel = new("--probe-kernel")
+    {
+        Description = "A Linux kernel that --accel auto boots under KVM before trusting it (default: the demo guest's, else /boot/vmlinuz-*)",
+    };
     private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to read images and manifests from (default: the one this data directory announced)" };
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, WalrusListen, S3Domain, NcListen, Accel, DemoGuestDir], runClc: true, runWalrus: true, runNc: true);
+        [ClcListen, WalrusListen, S3Domain, NcListen, Accel, ProbeKernel, DemoGuestDir], runClc: true, runWalrus: true, runNc: true);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
         [ClcListen, WalrusUrl], runClc: true, runWalrus: false, runNc: false);
@@ -35,7 +39,7 @@ public static class ServeCommands
         [WalrusListen, S3Domain], runClc: false, runWalrus: true, runNc: false);
 
     public static Command Nc() => Serve(new Command("nc", "Run a Node Controller (VMs under QEMU) in the foreground"),
-        [NcListen, Accel, WalrusUrl], runClc: false, runWalrus: false, runNc: true);
+        [NcListen, Accel, ProbeKernel, WalrusUrl], runClc: false, runWalrus: false, runNc: true);
 
     private static Command Serve(Command command, Option[] options, bool runClc, bool runWalrus, bool runNc)
     {
@@ -101,6 +105,9 @@ public static class ServeCommands
                         AccessKeyId = system.AccessKeyId,
                         SecretAccessKey = system.SecretAccessKey,
                         Acceleration = parse.GetValue(Accel)!,
+                        ProbeKernel = parse.GetValue(ProbeKernel)
+                                      ?? (command.Options.Contains(DemoGuestDir) && parse.GetValue(DemoGuestDir) is { } guest
+                                          ? Path.Combine(guest, "vmlinux") : null),
                     }, ct));
                     if (nc is null)
                         return 1;
