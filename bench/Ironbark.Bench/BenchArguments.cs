@@ -8,18 +8,8 @@ public sealed record BenchArguments(string Ironbark, string S3rverScript, string
 
     public static BenchArguments Parse(string[] args)
     {
-        var values = new Dictionary<string, string>();
-        var quick = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--quick")
-                quick = true;
-            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
-                values[args[i][2..]] = args[++i];
-            else
-                throw new ArgumentException($"Unexpected argument '{args[i]}'.\n{Usage}");
-        }
-        string Required(string name) => values.TryGetValue(name, out var v) ? v : throw new ArgumentException($"--{name} is required.\n{Usage}");
+        var (values, quick) = CommandLine.ParseOptions(args, Usage);
+        string Required(string name) => values.Required(name, Usage);
         return new BenchArguments(Required("ironbark"), Required("s3rver"), values.GetValueOrDefault("s3rver-version", "?"),
             Required("work-dir"), values.GetValueOrDefault("out"), quick,
             values.TryGetValue("only", out var only) ? only.Split(',').Select(p => Enum.Parse<Phase>(p, ignoreCase: true)).ToHashSet() : null);

@@ -8,8 +8,6 @@ using Ironbark.Common.Data;
 using Ironbark.Common.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -33,7 +31,7 @@ public sealed class ClcServer : IAsyncDisposable
     }
 
     /// <summary>The address the EC2 API listens on (with the real port when 0 was asked for).</summary>
-    public Uri Endpoint => new(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+    public Uri Endpoint => ServiceHost.BoundAddress(_app);
 
     public IServiceProvider Services => _app.Services;
 
@@ -61,7 +59,7 @@ public sealed class ClcServer : IAsyncDisposable
 
     private static WebApplication Build(ClcOptions options, AccountStore accounts, Database db, Action<ILoggingBuilder>? logging)
     {
-        var builder = WebApplication.CreateSlimBuilder();
+        var builder = ServiceHost.CreateBuilder(logging);
         builder.WebHost.UseUrls(options.Url);
         builder.WebHost.ConfigureKestrel(k =>
         {
@@ -69,11 +67,6 @@ public sealed class ClcServer : IAsyncDisposable
             k.Limits.MaxRequestBodySize = 1024 * 1024;
             k.AddServerHeader = false;
         });
-        builder.Logging.ClearProviders();
-        if (logging is not null)
-            logging(builder.Logging);
-        else
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
