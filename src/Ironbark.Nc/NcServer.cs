@@ -51,6 +51,7 @@ public sealed class NcServer : IAsyncDisposable
         var stateLock = DirectoryLock.Acquire(options.StateDir, "Node Controller");
         File.Delete(options.MetadataSocket);
 
+        var (acceleration, why) = await AccelerationProbe.DecideAsync(options.Acceleration, options.QemuBinary, options.ProbeKernel, ct);
         var builder = ServiceHost.CreateBuilder(logging, LogLevel.Information);
         var url = new Uri(options.Url);
         builder.WebHost.ConfigureKestrel(k =>
@@ -78,15 +79,12 @@ public sealed class NcServer : IAsyncDisposable
         builder.Services.AddSingleton(new NodeResources(options.Cores > 0 ? options.Cores : Environment.ProcessorCount,
             options.MemoryMib > 0 ? options.MemoryMib : NodeResources.HostMemoryMib(), options.CpuOvercommit, options.MemoryOvercommit));
         builder.Services.AddSingleton<IHypervisor>(sp =>
-        {
-            var log = sp.GetRequiredService<ILogger<QemuHypervisor>>();
-            var accel = AccelerationProbe.DecideAsync(options.Acceleration, options.QemuBinary, options.ProbeKernel, log, ct).GetAwaiter().GetResult();
-            return new QemuHypervisor(options.QemuBinary, options.QemuImgBinary, accel, log);
-        });
+            new QemuHypervisor(options.QemuBinary, options.QemuImgBinary, acceleration, sp.GetRequiredService<ILogger<QemuHypervisor>>()));
         builder.Services.AddSingleton<InstanceManager>();
         builder.Services.AddSingleton<MetadataApi>();
 
         var app = builder.Build();
+        app.Services.GetRequiredService<ILogger<NcServer>>().LogInformation("Acceleration: {Acceleration} ({Why})", acceleration, why);
         var metadata = app.Services.GetRequiredService<MetadataApi>();
         app.UseWhen(http => http.Features.Get<IConnectionSocketFeature>()?.Socket.AddressFamily == AddressFamily.Unix,
             branch => branch.Run(metadata.HandleAsync));

@@ -1,5 +1,4 @@
 using Ironbark.Common.Processes;
-using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Nc.Drivers.Qemu;
 
@@ -18,20 +17,20 @@ public static class AccelerationProbe
     /// <summary>What a kernel prints once it has booted far enough to need a root file system.</summary>
     private static readonly string[] KernelBooted = ["Kernel panic", "VFS:", "Run /init", "Freeing unused kernel"];
 
-    public static async Task<string> DecideAsync(string setting, string qemu, string? probeKernel, ILogger log, CancellationToken ct)
+    /// <returns>"kvm" or "tcg", and why.</returns>
+    public static async Task<(string Acceleration, string Why)> DecideAsync(string setting, string qemu, string? probeKernel, CancellationToken ct)
     {
         switch (setting)
         {
             case "tcg":
-                return "tcg";
+                return ("tcg", "as configured");
             case "kvm":
                 if (!await ProbeKvmAsync(qemu, ct))
                     throw new InvalidOperationException("Acceleration is set to kvm, but a probe boot with KVM failed on this host.");
-                return "kvm";
+                return ("kvm", "as configured");
             case "auto":
                 var (kvm, why) = await ProbeAutoAsync(qemu, probeKernel ?? HostKernel(), ct);
-                log.LogInformation("Acceleration: {Accel} ({Why})", kvm ? "kvm" : "tcg", why);
-                return kvm ? "kvm" : "tcg";
+                return (kvm ? "kvm" : "tcg", why);
             default:
                 throw new InvalidOperationException($"Unknown acceleration setting '{setting}': use auto, kvm or tcg.");
         }
