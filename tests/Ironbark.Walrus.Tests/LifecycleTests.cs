@@ -228,6 +228,32 @@ public abstract class LifecycleTests(WalrusFixture f)
         using var get = await RawLifecycleAsync(HttpMethod.Get, bucket);
         await S3Expect.RawErrorAsync(get, HttpStatusCode.NotFound, "NoSuchLifecycleConfiguration");
     }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task Expiry_never_removes_an_object_written_after_the_sweep_read_it(bool versioned)
+    {
+        // No rules on this bucket: the test plays the sweep's two steps itself, with a write between them.
+        var bucket = await BucketAsync("race");
+        if (versioned)
+            await f.AliceS3.PutBucketVersioningAsync(new PutBucketVersioningRequest
+                { BucketName = bucket, VersioningConfig = new S3BucketVersioningConfig { Status = VersionStatus.Enabled } });
+        var services = f.Host.Server.Services;
+        var objects = (Domain.ObjectService)services.GetService(typeof(Domain.ObjectService))!;
+        var store = (Store.WalrusStore)services.GetService(typeof(Store.WalrusStore))!;
+        var bucketRow = (await store.GetBucketAsync(bucket, CancellationToken.None))!;
+        var seen = (await objects.ScanAsync(bucket, "", null, "", 10, CancellationToken.None)).Objects.Single();
+
+        await S3Expect.PutTextAsync(f.AliceS3, bucket, "race", "written after the sweep looked");
+        Assert.False(await objects.ExpireAsync(bucketRow, seen, CancellationToken.None));
+        Assert.Equal("written after the sweep looked", await S3Expect.ReadAsync(f.AliceS3, bucket, "race"));
+
+        // The version the sweep saw is still the current one: then it expires.
+        var current = (await objects.ScanAsync(bucket, "", null, "", 10, CancellationToken.None)).Objects.Single();
+        Assert.True(await objects.ExpireAsync(bucketRow, current, CancellationToken.None));
+        Assert.Empty(await KeysAsync(bucket));
+    }
 }
 
 public sealed class SqliteLifecycleTests(SqliteWalrusFixture f) : LifecycleTests(f), IClassFixture<SqliteWalrusFixture>;

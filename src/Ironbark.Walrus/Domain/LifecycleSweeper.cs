@@ -62,11 +62,8 @@ public sealed class LifecycleSweeper(WalrusStore store, ObjectService objects, B
             foreach (var row in page.Objects)
             {
                 var due = rule.ExpirationDate is not null || row.LastModified + rule.ExpirationDays!.Value * options.LifecycleDay <= now;
-                if (due && rule.Selects(row.Key, TagSet.Read(row.Tags)))
-                {
-                    await objects.ExpireAsync(bucket, row.Key, ct);
+                if (due && rule.Selects(row.Key, TagSet.Read(row.Tags)) && await objects.ExpireAsync(bucket, row, ct))
                     count++;
-                }
             }
             if (!page.IsTruncated)
                 return count;

@@ -135,10 +135,29 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
     /// Expires the current object of a key as a lifecycle rule does. This is Walrus acting on the bucket owner's
     /// configuration, not a request, so no access check applies: a policy denying s3:DeleteObject does not stop it.
     /// </summary>
-    public Task ExpireAsync(BucketRow bucket, string key, CancellationToken ct) => DeleteCurrentAsync(Caller.Anonymous, bucket, key, ct);
+    public async Task<bool> ExpireAsync(BucketRow bucket, ObjectRow current, CancellationToken ct)
+    {
+        // Only the version the sweep looked at: an object written since is not due yet.
+        if (bucket.Versioning == "")
+        {
+            var (removed, freed) = await store.DeleteVersionAsync(bucket.Name, current.Key, ObjectRow.NullVersion, ct, onlyIf: current);
+            buckets.Release(freed);
+            return removed is not null;
+        }
+        try
+        {
+            await DeleteCurrentAsync(Caller.Anonymous, bucket, current.Key, ct, WriteCondition.StillCurrent(current));
+            return true;
+        }
+        catch (WriteConditionFailedException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Removes the current object: the "null" version in an unversioned bucket, else a new delete marker (owned by the caller, or by the bucket owner).</summary>
-    private async Task<(string? VersionId, bool DeleteMarker)> DeleteCurrentAsync(Caller caller, BucketRow bucket, string key, CancellationToken ct)
+    private async Task<(string? VersionId, bool DeleteMarker)> DeleteCurrentAsync(Caller caller, BucketRow bucket, string key, CancellationToken ct,
+        WriteCondition? condition = null)
     {
         if (bucket.Versioning == "")
         {
@@ -147,7 +166,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             return (null, false);
         }
         var marker = NewRow(caller, bucket, key, new Dictionary<string, string>(), null, null);
-        buckets.Release(await store.PutDeleteMarkerAsync(marker, bucket.Versioning == "Enabled", ct));
+        buckets.Release(await store.PutDeleteMarkerAsync(marker, bucket.Versioning == "Enabled", ct, condition));
         return (marker.VersionId, true);
     }
 

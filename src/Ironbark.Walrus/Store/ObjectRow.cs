@@ -23,4 +23,11 @@ public sealed class ObjectRow
     public string? Tags { get; set; }
 
     public DateTimeOffset LastModified => DateTimeOffset.FromUnixTimeMilliseconds(LastModifiedMs);
+
+    /// <summary>
+    /// Whether <paramref name="other"/> is this very write of the key. The version id alone does not say
+    /// it in an unversioned bucket (every write is "null"), but a write's blob and time do.
+    /// </summary>
+    public bool IsSameWrite(ObjectRow? other) =>
+        other is not null && other.VersionId == VersionId && other.BlobId == BlobId && other.LastModifiedMs == LastModifiedMs;
 }

@@ -168,14 +168,16 @@ public sealed class WalrusStore(Database db)
     }
 
     /// <summary>Removes one version; if it was the latest, the newest remaining version becomes latest.</summary>
-    public async Task<(ObjectRow? Removed, List<string> Freed)> DeleteVersionAsync(string bucket, string key, string versionId, CancellationToken ct)
+    /// <param name="onlyIf">Delete only if the version is still this write (not replaced since it was read).</param>
+    public async Task<(ObjectRow? Removed, List<string> Freed)> DeleteVersionAsync(string bucket, string key, string versionId, CancellationToken ct,
+        ObjectRow? onlyIf = null)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
         await db.LockAsync(c, tx, $"object:{bucket}/{key}");
         var row = await c.QuerySingleOrDefaultAsync<ObjectRow>(
             $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND key = @key AND version_id = @versionId", new { bucket, key, versionId }, tx);
-        if (row is null)
+        if (row is null || (onlyIf is not null && !onlyIf.IsSameWrite(row)))
             return (null, []);
         await c.ExecuteAsync("DELETE FROM objects WHERE bucket = @bucket AND key = @key AND version_id = @versionId", new { bucket, key, versionId }, tx);
         if (row.IsLatest)
@@ -191,13 +193,13 @@ public sealed class WalrusStore(Database db)
         await DeleteVersionAsync(bucket, key, ObjectRow.NullVersion, ct);
 
     /// <summary>Adds a delete marker as the latest version (versioning enabled or suspended).</summary>
-    public Task<List<string>> PutDeleteMarkerAsync(ObjectRow marker, bool versioningEnabled, CancellationToken ct)
+    public Task<List<string>> PutDeleteMarkerAsync(ObjectRow marker, bool versioningEnabled, CancellationToken ct, WriteCondition? condition = null)
     {
         marker.DeleteMarker = true;
         marker.BlobId = null;
         marker.Size = 0;
         marker.Etag = "";
-        return PutObjectAsync(marker, versioningEnabled, ct);
+        return PutObjectAsync(marker, versioningEnabled, ct, condition);
     }
 
     public async Task SetObjectFieldAsync(string bucket, string key, string versionId, ObjectField field, string? value, CancellationToken ct)
