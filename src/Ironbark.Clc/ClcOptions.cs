@@ -1,3 +1,5 @@
+using Ironbark.Clc.Domain;
+
 namespace Ironbark.Clc;
 
 /// <summary>What an operator sets for the Cloud Controller (see docs/clc.md).</summary>
@@ -17,6 +19,9 @@ public sealed class ClcOptions
 
     /// <summary>The availability zones (one per cluster) DescribeAvailabilityZones lists.</summary>
     public IReadOnlyList<string> AvailabilityZones { get; init; } = ["ironbark-a"];
+
+    /// <summary>The instance types DescribeInstanceTypes lists; default: the Eucalyptus family and small t2 types.</summary>
+    public IReadOnlyList<InstanceTypeSpec> InstanceTypes { get; init; } = InstanceTypeSpec.EucalyptusDefaults;
 
     /// <summary>PostgreSQL connection string for the CLC's state; empty for SQLite in the data directory.</summary>
     public string? PostgresConnectionString { get; init; }
@@ -38,6 +43,10 @@ public sealed class ClcOptions
             throw new ArgumentException("At least one availability zone, with a non-empty name, is needed.");
         if (AvailabilityZones.Distinct(StringComparer.Ordinal).Count() != AvailabilityZones.Count)
             throw new ArgumentException("Availability zone names must be unique.");
+        if (InstanceTypes.Count == 0 || InstanceTypes.Any(t => string.IsNullOrWhiteSpace(t.Name) || t.VCpus < 1 || t.MemoryMiB < 1 || t.RootDiskGiB < 1))
+            throw new ArgumentException("At least one instance type is needed, each with a name and positive vCPUs, memory and root disk.");
+        if (InstanceTypes.DistinctBy(t => t.Name, StringComparer.Ordinal).Count() != InstanceTypes.Count)
+            throw new ArgumentException("Instance type names must be unique.");
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new ArgumentException($"'{Url}' is not an http(s) URL to listen on.");
         if (WalrusUrl is not null && (string.IsNullOrEmpty(WalrusAccessKeyId) || string.IsNullOrEmpty(WalrusSecretAccessKey)))

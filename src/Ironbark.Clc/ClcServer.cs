@@ -84,6 +84,7 @@ public sealed class ClcServer : IAsyncDisposable
         services.AddSingleton<WalrusManifestReader>();
         services.AddSingleton<ImageService>();
         services.AddSingleton<IEc2Actions, RegionApi>();
+        services.AddSingleton<IEc2Actions, InstanceTypeApi>();
         services.AddSingleton<IEc2Actions, KeyPairApi>();
         services.AddSingleton<IEc2Actions, SecurityGroupApi>();
         services.AddSingleton<IEc2Actions, TagApi>();

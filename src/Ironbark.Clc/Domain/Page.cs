@@ -3,7 +3,7 @@ using System.Text;
 namespace Ironbark.Clc.Domain;
 
 /// <summary>
-/// MaxResults/NextToken paging as on AWS: MaxResults 5–1000, and an opaque token that names the last
+/// MaxResults/NextToken paging as on AWS: MaxResults 5–1000 (or an action's own ceiling), and an opaque token that names the last
 /// item given (by a sort key), so items added or deleted between pages neither repeat nor vanish.
 /// </summary>
 public sealed record Page<T>(IReadOnlyList<T> Items, string? NextToken)
@@ -11,14 +11,14 @@ public sealed record Page<T>(IReadOnlyList<T> Items, string? NextToken)
     private const string TokenPrefix = "ironbark-page-1:";
 
     /// <summary>One page of <paramref name="items"/> in the order of <paramref name="sortKey"/>; all of them when neither parameter is given.</summary>
-    public static Page<T> Of(IEnumerable<T> items, Func<T, string> sortKey, int? maxResults, string? nextToken)
+    public static Page<T> Of(IEnumerable<T> items, Func<T, string> sortKey, int? maxResults, string? nextToken, int maxLimit = 1000)
     {
         if (maxResults is null && nextToken is null)
             return new Page<T>(items.ToList(), null);
-        if (maxResults is < 5 or > 1000)
-            throw Ec2Exception.InvalidParameterValue($"Value ({maxResults}) for parameter maxResults is invalid. Expecting a value between 5 and 1000.");
+        if (maxResults < 5 || maxResults > maxLimit)
+            throw Ec2Exception.InvalidParameterValue($"Value ({maxResults}) for parameter maxResults is invalid. Expecting a value between 5 and {maxLimit}.");
         var after = nextToken is null ? null : Decode(nextToken);
-        var limit = maxResults ?? 1000;
+        var limit = maxResults ?? maxLimit;
         var rest = items.OrderBy(sortKey, StringComparer.Ordinal).Where(i => after is null || string.CompareOrdinal(sortKey(i), after) > 0).Take(limit + 1).ToList();
         return rest.Count > limit
             ? new Page<T>(rest[..limit], Encode(sortKey(rest[limit - 1])))
