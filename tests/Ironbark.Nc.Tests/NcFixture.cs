@@ -122,12 +122,18 @@ public sealed class NcFixture : IAsyncLifetime
         {
             // Fall through to killing whatever is left by its pid file.
         }
-        await Server.StopAsync();
-        await Server.DisposeAsync();
-        _channel?.Dispose();
-        KillLeftovers(Options.InstancesDir);
-        await Walrus.DisposeAsync();
-        _dir.Dispose();
+        try
+        {
+            await Server.StopAsync();
+            await Server.DisposeAsync();
+            _channel?.Dispose();
+        }
+        finally
+        {
+            KillLeftovers(Options.InstancesDir);
+            await Walrus.DisposeAsync();
+            _dir.Dispose();
+        }
     }
 
     /// <summary>Kills every QEMU whose pid file is under <paramref name="instancesDir"/> (only ours).</summary>
@@ -136,8 +142,17 @@ public sealed class NcFixture : IAsyncLifetime
         if (!Directory.Exists(instancesDir))
             return;
         foreach (var pidFile in Directory.EnumerateFiles(instancesDir, "qemu.pid", SearchOption.AllDirectories))
-            if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && QemuVirtualMachine.IsAlive(pid)
-                && File.ReadAllText($"/proc/{pid}/cmdline").Contains(Path.GetDirectoryName(pidFile)!, StringComparison.Ordinal))
-                QemuVirtualMachine.Kill(pid);
+        {
+            try
+            {
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && QemuVirtualMachine.IsAlive(pid)
+                    && File.ReadAllText($"/proc/{pid}/cmdline").Contains(Path.GetDirectoryName(pidFile)!, StringComparison.Ordinal))
+                    QemuVirtualMachine.Kill(pid);
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
+        }
     }
 }
