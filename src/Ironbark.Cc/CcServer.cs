@@ -28,6 +28,8 @@ public sealed class CcServer : IAsyncDisposable
         _stateLock = stateLock;
     }
 
+    public CcOptions Options => _app.Services.GetRequiredService<CcOptions>();
+
     public NodeRegistry Registry => _app.Services.GetRequiredService<NodeRegistry>();
 
     /// <summary>The gRPC address (with the real port when 0 was asked for).</summary>

@@ -22,6 +22,8 @@ public sealed record NodeStatus(string Url, string NodeId, bool Up, int CoresTot
 /// </summary>
 public sealed class NodeRegistry : BackgroundService
 {
+    private const string NotPolled = "not polled yet";
+
     private readonly CcOptions _options;
     private readonly ILogger<NodeRegistry> _log;
     private readonly (string Url, GrpcChannel Channel, NodeController.NodeControllerClient Client)[] _nodes;
@@ -38,7 +40,7 @@ public sealed class NodeRegistry : BackgroundService
             var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
             return (url, channel, new NodeController.NodeControllerClient(channel));
         }).ToArray();
-        _status = options.Nodes.Select(url => new NodeStatus(url, "", false, 0, 0, 0, 0, 0, null, "not polled yet")).ToArray();
+        _status = options.Nodes.Select(url => new NodeStatus(url, "", false, 0, 0, 0, 0, 0, null, NotPolled)).ToArray();
     }
 
     /// <summary>Every node as last polled, in configured order.</summary>
@@ -61,12 +63,17 @@ public sealed class NodeRegistry : BackgroundService
         }
         catch (RpcException e) when (!ct.IsCancellationRequested)
         {
-            now = before with { Up = false, Reason = $"{e.StatusCode}: {e.Status.Detail}" };
+            var cause = e.Status.DebugException?.GetBaseException().Message;
+            now = before with { Up = false, Reason = $"{e.StatusCode}: {e.Status.Detail}" + (cause is null ? "" : $" ({cause})") };
         }
         Volatile.Write(ref _status[i], now);
-        if (before.Up != now.Up || before.LastSeen is null && now.Up)
-            _log.Log(now.Up ? LogLevel.Information : LogLevel.Warning, "Node {Url} ({NodeId}) is {State}{Reason}",
-                url, now.NodeId, now.Up ? "up" : "down", now.Up ? "" : " — " + now.Reason);
+        if (before.Up != now.Up || before.Reason == NotPolled)
+        {
+            if (now.Up)
+                _log.LogInformation("Node {Url} ({NodeId}) is up", url, now.NodeId);
+            else
+                _log.LogWarning("Node {Url} is down: {Reason}", url, now.Reason);
+        }
     }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)

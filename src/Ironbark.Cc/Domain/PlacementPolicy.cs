@@ -35,13 +35,22 @@ public static class PlacementPolicy
         };
 
     /// <summary>Parses GREEDY, ROUNDROBIN or POWERSAVE (any case).</summary>
-    public static PlacementPolicyKind Parse(string name) => name.ToUpperInvariant() switch
+    public static PlacementPolicyKind Parse(string name) => TryParse(name, out var policy)
+        ? policy
+        : throw new ArgumentException($"Unknown placement policy '{name}': use GREEDY, ROUNDROBIN or POWERSAVE.", nameof(name));
+
+    public static bool TryParse(string name, out PlacementPolicyKind policy)
     {
-        "GREEDY" => PlacementPolicyKind.Greedy,
-        "ROUNDROBIN" => PlacementPolicyKind.RoundRobin,
-        "POWERSAVE" => PlacementPolicyKind.PowerSave,
-        _ => throw new ArgumentException($"Unknown placement policy '{name}': use GREEDY, ROUNDROBIN or POWERSAVE.", nameof(name)),
-    };
+        PlacementPolicyKind? known = name.ToUpperInvariant() switch
+        {
+            "GREEDY" => PlacementPolicyKind.Greedy,
+            "ROUNDROBIN" => PlacementPolicyKind.RoundRobin,
+            "POWERSAVE" => PlacementPolicyKind.PowerSave,
+            _ => null,
+        };
+        policy = known.GetValueOrDefault();
+        return known.HasValue;
+    }
 
     public static string Name(PlacementPolicyKind policy) => policy.ToString().ToUpperInvariant();
 
