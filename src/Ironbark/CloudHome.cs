@@ -70,7 +70,7 @@ public sealed record SystemCredentials(string AccessKeyId, string SecretAccessKe
 }
 
 /// <summary>Where the public APIs of a cloud answer, and its region.</summary>
-public sealed record Endpoints(string S3Url, string Region, string? NcUrl = null, string Ec2Url = "http://127.0.0.1:8773")
+public sealed record Endpoints(string S3Url, string Region, string? NcUrl = null, string Ec2Url = "http://127.0.0.1:8773", string? CcUrl = null)
 {
     public static readonly Endpoints Default = new("http://127.0.0.1:8779", "ironbark");
 }

@@ -6,6 +6,7 @@ var root = new RootCommand("Ironbark: an open private cloud with the EC2 and S3 
     ServeCommands.Up(),
     ServeCommands.Clc(),
     ServeCommands.Walrus(),
+    ServeCommands.Cc(),
     ServeCommands.Nc(),
     InitCommand.Create(),
     EnvCommand.Create(),

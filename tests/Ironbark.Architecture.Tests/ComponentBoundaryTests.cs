@@ -9,7 +9,7 @@ namespace Ironbark.Architecture.Tests;
 /// </summary>
 public sealed class ComponentBoundaryTests
 {
-    public static TheoryData<string> Components => new() { "Ironbark.Clc", "Ironbark.Walrus", "Ironbark.Nc" };
+    public static TheoryData<string> Components => new() { "Ironbark.Clc", "Ironbark.Walrus", "Ironbark.Cc", "Ironbark.Nc" };
 
     [Theory]
     [MemberData(nameof(Components))]
@@ -35,7 +35,7 @@ public sealed class ComponentBoundaryTests
     {
         var found = Directory.GetDirectories(Path.Combine(RepoRoot(), "src"), "Ironbark.*").Select(Path.GetFileName)
             .Where(n => n is not ("Ironbark.Common" or "Ironbark")).Order().ToList(); // Ironbark is the host
-        Assert.Equal(new[] { "Ironbark.Clc", "Ironbark.Nc", "Ironbark.Walrus" }, found);
+        Assert.Equal(new[] { "Ironbark.Cc", "Ironbark.Clc", "Ironbark.Nc", "Ironbark.Walrus" }, found);
     }
 
     private static string RepoRoot()

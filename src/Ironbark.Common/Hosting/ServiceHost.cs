@@ -17,7 +17,9 @@ public static class ServiceHost
         if (logging is not null)
             logging(builder.Logging);
         else
-            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level);
+            // Not a line per request: the CC polls its NCs every few seconds.
+            builder.Logging.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(level)
+                .AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
         return builder;
     }
 

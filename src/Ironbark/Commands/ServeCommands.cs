@@ -1,4 +1,6 @@
 using System.CommandLine;
+using Ironbark.Cc;
+using Ironbark.Cc.Domain;
 using Ironbark.Clc;
 using Ironbark.Common.Accounts;
 using Ironbark.Nc;
@@ -8,8 +10,8 @@ using Ironbark.Common.Hosting;
 namespace Ironbark.Commands;
 
 /// <summary>
-/// `ironbark up` (every component this host runs, all-in-one), `ironbark walrus` and `ironbark nc`
-/// (one component each), all in the foreground until Ctrl-C or SIGTERM. Components talk to each
+/// `ironbark up` (every component this host runs, all-in-one), `ironbark clc`, `ironbark walrus`,
+/// `ironbark cc` and `ironbark nc` (one component each), all in the foreground until Ctrl-C or SIGTERM. Components talk to each
 /// other over the network exactly as when they run on different hosts.
 /// </summary>
 public static class ServeCommands
@@ -18,6 +20,22 @@ public static class ServeCommands
     private static readonly Option<string> WalrusListen = new("--walrus-listen") { Description = "Walrus listen address", DefaultValueFactory = _ => "http://127.0.0.1:8779" };
     private static readonly Option<string> S3Domain = new("--s3-domain") { Description = "Domain for virtual-hosted-style bucket addressing", DefaultValueFactory = _ => "s3.ironbark.localhost" };
     private static readonly Option<string> NcListen = new("--nc-listen") { Description = "Node Controller gRPC address (mutual TLS)", DefaultValueFactory = _ => "https://127.0.0.1:8775" };
+    private static readonly Option<string> CcListen = new("--cc-listen") { Description = "Cluster Controller gRPC address (mutual TLS)", DefaultValueFactory = _ => "https://127.0.0.1:8774" };
+    private static readonly Option<string[]> Node = new("--node")
+    {
+        Description = "A Node Controller of this cluster (its gRPC URL); repeat for more, in placement order (default: the NC this data directory announced)",
+    };
+    private static readonly Option<string> Placement = new("--placement")
+    {
+        Description = "How VMs are placed on nodes: GREEDY, ROUNDROBIN or POWERSAVE (docs/cc.md)", DefaultValueFactory = _ => "ROUNDROBIN",
+    };
+    static ServeCommands() =>
+        Placement.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is { } name && !PlacementPolicy.TryParse(name, out _))
+                result.AddError($"Unknown placement policy '{name}': use GREEDY, ROUNDROBIN or POWERSAVE.");
+        });
+
     private static readonly Option<string> Accel = new("--accel") { Description = "Hypervisor acceleration: auto (KVM only if a probe boot works), kvm or tcg", DefaultValueFactory = _ => "auto" };
     private static readonly Option<string?> DemoGuestDir = new("--demo-guest")
     {
@@ -30,18 +48,21 @@ public static class ServeCommands
     private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to read images and manifests from (default: the one this data directory announced)" };
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, WalrusListen, S3Domain, NcListen, Accel, ProbeKernel, DemoGuestDir], runClc: true, runWalrus: true, runNc: true);
+        [ClcListen, WalrusListen, S3Domain, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir], runClc: true, runWalrus: true, runCc: true, runNc: true);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
-        [ClcListen, WalrusUrl], runClc: true, runWalrus: false, runNc: false);
+        [ClcListen, WalrusUrl], runClc: true, runWalrus: false, runCc: false, runNc: false);
 
     public static Command Walrus() => Serve(new Command("walrus", "Run Walrus, the S3-compatible object store, in the foreground"),
-        [WalrusListen, S3Domain], runClc: false, runWalrus: true, runNc: false);
+        [WalrusListen, S3Domain], runClc: false, runWalrus: true, runCc: false, runNc: false);
+
+    public static Command Cc() => Serve(new Command("cc", "Run a Cluster Controller (one per availability zone, over its NCs) in the foreground"),
+        [CcListen, Node, Placement], runClc: false, runWalrus: false, runCc: true, runNc: false);
 
     public static Command Nc() => Serve(new Command("nc", "Run a Node Controller (VMs under QEMU) in the foreground"),
-        [NcListen, Accel, ProbeKernel, WalrusUrl], runClc: false, runWalrus: false, runNc: true);
+        [NcListen, Accel, ProbeKernel, WalrusUrl], runClc: false, runWalrus: false, runCc: false, runNc: true);
 
-    private static Command Serve(Command command, Option[] options, bool runClc, bool runWalrus, bool runNc)
+    private static Command Serve(Command command, Option[] options, bool runClc, bool runWalrus, bool runCc, bool runNc)
     {
         var dataDir = CommonOptions.DataDir();
         var postgres = CommonOptions.Postgres();
@@ -61,6 +82,7 @@ public static class ServeCommands
 
             ClcServer? clc = null;
             WalrusServer? walrus = null;
+            CcServer? cc = null;
             NcServer? nc = null;
             try
             {
@@ -113,13 +135,33 @@ public static class ServeCommands
                         return 1;
                     endpoints = endpoints with { NcUrl = nc.Endpoint.ToString().TrimEnd('/') };
                 }
+                // The CC after its NC: its first poll, before it serves, finds the node up.
+                if (runCc)
+                {
+                    var placement = PlacementPolicy.Parse(parse.GetValue(Placement)!);
+                    string[] nodes = runNc ? [endpoints.NcUrl!]
+                        : parse.GetValue(Node) is { Length: > 0 } given ? given
+                        : endpoints.NcUrl is { } announced ? [announced] : [];
+                    cc = await TryStartAsync(() => CcServer.StartAsync(new CcOptions
+                    {
+                        DataDir = home.DataDir,
+                        Url = parse.GetValue(CcListen)!,
+                        Nodes = nodes,
+                        PlacementPolicy = placement,
+                    }, ct));
+                    if (cc is null)
+                        return 1;
+                    endpoints = endpoints with { CcUrl = cc.Endpoint.ToString().TrimEnd('/') };
+                }
                 home.WriteEndpoints(endpoints);
                 Console.WriteLine(runClc && runWalrus && runNc ? "Ironbark is up."
-                    : runClc ? "The Cloud Controller is up." : runWalrus ? "Walrus is up." : "The Node Controller is up.");
+                    : runClc ? "The Cloud Controller is up." : runWalrus ? "Walrus is up." : runCc ? "The Cluster Controller is up." : "The Node Controller is up.");
                 if (clc is not null)
                     Console.WriteLine($"  EC2 (CLC):        {endpoints.Ec2Url}");
                 if (walrus is not null)
                     Console.WriteLine($"  S3 (Walrus):      {endpoints.S3Url}");
+                if (cc is not null)
+                    Console.WriteLine($"  Cluster (CC):     {endpoints.CcUrl} (gRPC, mutual TLS; {cc.Registry.Nodes.Count} node(s), {PlacementPolicy.Name(cc.Options.PlacementPolicy)})");
                 if (nc is not null)
                     Console.WriteLine($"  Node Controller:  {endpoints.NcUrl} (gRPC, mutual TLS; {nc.Instances.Hypervisor.Acceleration})");
                 Console.WriteLine($"  Data:             {home.DataDir}");
@@ -134,6 +176,11 @@ public static class ServeCommands
             }
             finally
             {
+                if (cc is not null)
+                {
+                    await cc.StopAsync(CancellationToken.None);
+                    await cc.DisposeAsync();
+                }
                 // Running VMs are left running: the next start of the NC finds them again.
                 if (nc is not null)
                 {

@@ -1,0 +1,30 @@
+using Ironbark.Cc.Domain;
+
+namespace Ironbark.Cc;
+
+/// <summary>What an operator sets for a Cluster Controller (see docs/cc.md).</summary>
+public sealed class CcOptions
+{
+    /// <summary>The cloud's data directory; the CC keeps its state under DATA/cc and reads DATA/pki.</summary>
+    public required string DataDir { get; init; }
+
+    /// <summary>Where the gRPC API listens (HTTPS with client certificates), e.g. https://127.0.0.1:8774.</summary>
+    public string Url { get; init; } = "https://127.0.0.1:8774";
+
+    /// <summary>The availability zone this CC serves.</summary>
+    public string Cluster { get; init; } = "cluster1";
+
+    /// <summary>The gRPC URLs of this cluster's Node Controllers, in placement order.</summary>
+    public IReadOnlyList<string> Nodes { get; init; } = [];
+
+    /// <summary>How VMs are placed on nodes (ROUNDROBIN by default).</summary>
+    public PlacementPolicyKind PlacementPolicy { get; init; } = PlacementPolicyKind.RoundRobin;
+
+    /// <summary>How often every node is asked for its capacity.</summary>
+    public TimeSpan PollInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a poll waits for a node's answer before the node counts as down.</summary>
+    public TimeSpan PollTimeout { get; init; } = TimeSpan.FromSeconds(3);
+
+    public string StateDir => Path.Combine(DataDir, "cc");
+}

@@ -1,0 +1,91 @@
+using System.Net;
+using Ironbark.Cc.Api;
+using Ironbark.Cc.Domain;
+using Ironbark.Common.Hosting;
+using Ironbark.Common.Pki;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ironbark.Cc;
+
+/// <summary>
+/// The Cluster Controller as a running service: gRPC over mutual TLS for the CLC, and the node
+/// registry polling its NCs (as the CC's own certificate) in the background.
+/// </summary>
+public sealed class CcServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+    private readonly FileStream _stateLock;
+
+    private CcServer(WebApplication app, FileStream stateLock)
+    {
+        _app = app;
+        _stateLock = stateLock;
+    }
+
+    public CcOptions Options => _app.Services.GetRequiredService<CcOptions>();
+
+    public NodeRegistry Registry => _app.Services.GetRequiredService<NodeRegistry>();
+
+    /// <summary>The gRPC address (with the real port when 0 was asked for).</summary>
+    public Uri Endpoint => ServiceHost.BoundAddress(_app, "https");
+
+    public static async Task<CcServer> StartAsync(CcOptions options, CancellationToken ct = default, Action<ILoggingBuilder>? logging = null)
+    {
+        var pki = new CloudCertificates(Path.Combine(options.DataDir, "pki"));
+        if (!pki.Exists)
+            throw new InvalidOperationException($"No cloud CA in {pki.Directory}: run `ironbark init` first.");
+        var ca = pki.LoadCa();
+        var certificate = pki.Load("cc");
+        var stateLock = DirectoryLock.Acquire(options.StateDir, "Cluster Controller");
+        try
+        {
+            var builder = ServiceHost.CreateBuilder(logging, LogLevel.Information);
+            var url = new Uri(options.Url);
+            builder.WebHost.ConfigureKestrel(k =>
+            {
+                k.AddServerHeader = false;
+                var address = url.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host);
+                k.Listen(address, url.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    listen.UseHttps(new HttpsConnectionAdapterOptions
+                    {
+                        ServerCertificate = certificate,
+                        ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                        ClientCertificateValidation = (peer, _, _) => MutualTls.IsSignedByCa(peer, ca),
+                    });
+                });
+            });
+            builder.Services.AddGrpc();
+            builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton(sp => new NodeRegistry(options, certificate, ca, sp.GetRequiredService<ILogger<NodeRegistry>>()));
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeRegistry>());
+
+            var app = builder.Build();
+            app.MapGrpcService<ClusterControllerApi>();
+            // One round before serving, so the first DescribeResources already tells who answers.
+            await app.Services.GetRequiredService<NodeRegistry>().PollAsync(ct);
+            await app.StartAsync(ct);
+            return new CcServer(app, stateLock);
+        }
+        catch
+        {
+            await stateLock.DisposeAsync();
+            throw;
+        }
+    }
+
+    public Task StopAsync(CancellationToken ct = default) => _app.StopAsync(ct);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.DisposeAsync();
+        await _stateLock.DisposeAsync();
+    }
+}

@@ -1,0 +1,93 @@
+using System.Diagnostics;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using Grpc.Core;
+using Ironbark.Common.Contracts.Cc;
+
+namespace Ironbark.Cc.Tests;
+
+/// <summary>One cluster per test: stopping a node changes what the others would see.</summary>
+public sealed class ClusterControllerTests : IAsyncLifetime
+{
+    private readonly ClusterFixture f = new();
+
+    public Task InitializeAsync() => f.InitializeAsync();
+
+    public Task DisposeAsync() => f.DisposeAsync();
+
+    [Fact]
+    public async Task Describe_resources_shows_both_nodes_up_with_their_capacity()
+    {
+        var started = DateTimeOffset.UtcNow;
+        var resources = await f.Client.DescribeResourcesAsync(new DescribeResourcesRequest());
+
+        Assert.Equal("zone-1", resources.Cluster);
+        Assert.Equal("ROUNDROBIN", resources.PlacementPolicy);
+        Assert.Equal(2, resources.Nodes.Count);
+        for (var i = 0; i < 2; i++)
+        {
+            var node = resources.Nodes[i];
+            Assert.Equal($"node-{i}", node.NodeId);
+            Assert.Equal(f.Nodes[i].Endpoint.ToString(), node.Url);
+            Assert.Equal("up", node.State);
+            Assert.Equal("", node.Reason);
+            // The NC's offer times its overcommit (cores 4.0, memory 1.0 by default).
+            Assert.Equal(f.NodeOptions[i].Cores * 4, node.CoresTotal);
+            Assert.Equal(node.CoresTotal, node.CoresFree);
+            Assert.Equal(f.NodeOptions[i].MemoryMib, node.MemoryMibTotal);
+            Assert.Equal(node.MemoryMibTotal, node.MemoryMibFree);
+            Assert.Equal(0, node.Instances);
+            Assert.InRange(node.LastSeenMs, started.AddSeconds(-30).ToUnixTimeMilliseconds(), DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+        }
+    }
+
+    [Fact]
+    public async Task A_node_that_stops_answering_is_marked_down_within_the_poll_interval_and_the_other_stays_up()
+    {
+        var before = await f.Client.DescribeResourcesAsync(new DescribeResourcesRequest());
+        Assert.All(before.Nodes, n => Assert.Equal("up", n.State));
+        var lastSeen = before.Nodes[1].LastSeenMs;
+
+        await f.StopNodeAsync(1);
+        var clock = Stopwatch.StartNew();
+        ClusterResources now;
+        do
+        {
+            await Task.Delay(50);
+            now = await f.Client.DescribeResourcesAsync(new DescribeResourcesRequest());
+        } while (now.Nodes[1].State == "up" && clock.Elapsed < TimeSpan.FromSeconds(10));
+
+        Assert.Equal("down", now.Nodes[1].State);
+        // One poll interval until the next poll, plus at most the poll timeout for its answer.
+        Assert.True(clock.Elapsed < ClusterFixture.PollInterval + ClusterFixture.PollTimeout + TimeSpan.FromMilliseconds(500),
+            $"marked down after {clock.Elapsed}");
+        Assert.Contains("Unavailable", now.Nodes[1].Reason);
+        Assert.Equal("node-1", now.Nodes[1].NodeId);
+        Assert.True(now.Nodes[1].LastSeenMs >= lastSeen);
+
+        // The other node is still polled and up.
+        await Task.Delay(ClusterFixture.PollInterval * 2);
+        var later = await f.Client.DescribeResourcesAsync(new DescribeResourcesRequest());
+        Assert.Equal("up", later.Nodes[0].State);
+        Assert.True(later.Nodes[0].LastSeenMs > before.Nodes[0].LastSeenMs);
+        Assert.Equal("down", later.Nodes[1].State);
+    }
+
+    [Fact]
+    public async Task A_client_with_a_self_signed_certificate_is_refused()
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=intruder", key, HashAlgorithmName.SHA256);
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
+        using var selfSigned = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
+        using var pfx = X509CertificateLoader.LoadPkcs12(selfSigned.Export(X509ContentType.Pkcs12), null);
+        using var channel = f.Channel(pfx);
+        var client = new ClusterController.ClusterControllerClient(channel);
+
+        var error = await Assert.ThrowsAsync<RpcException>(() => client.DescribeResourcesAsync(new DescribeResourcesRequest()).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+
+        // The cloud's own certificates are accepted.
+        Assert.Equal(2, (await f.Client.DescribeResourcesAsync(new DescribeResourcesRequest())).Nodes.Count);
+    }
+}
