@@ -50,17 +50,7 @@ public sealed class CcServer : IAsyncDisposable
             builder.WebHost.ConfigureKestrel(k =>
             {
                 k.AddServerHeader = false;
-                var address = url.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host);
-                k.Listen(address, url.Port, listen =>
-                {
-                    listen.Protocols = HttpProtocols.Http2;
-                    listen.UseHttps(new HttpsConnectionAdapterOptions
-                    {
-                        ServerCertificate = certificate,
-                        ClientCertificateMode = ClientCertificateMode.RequireCertificate,
-                        ClientCertificateValidation = (peer, _, _) => MutualTls.IsSignedByCa(peer, ca),
-                    });
-                });
+                MutualTls.ListenGrpc(k, url, certificate, ca);
             });
             builder.Services.AddGrpc();
             builder.Services.AddSingleton(options);

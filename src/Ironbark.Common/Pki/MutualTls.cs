@@ -1,5 +1,9 @@
+using System.Net;
 using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.AspNetCore.Server.Kestrel.Https;
 
 namespace Ironbark.Common.Pki;
 
@@ -23,6 +27,25 @@ public static class MutualTls
             return false;
         var root = chain.ChainElements[^1].Certificate;
         return root.RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span);
+    }
+
+    /// <summary>
+    /// Listens for gRPC (HTTP/2 over TLS) at <paramref name="url"/>, presenting <paramref name="serverCertificate"/>
+    /// and requiring a client certificate the cloud CA signed.
+    /// </summary>
+    public static void ListenGrpc(KestrelServerOptions kestrel, Uri url, X509Certificate2 serverCertificate, X509Certificate2 ca)
+    {
+        var address = url.Host is "localhost" ? IPAddress.Loopback : IPAddress.Parse(url.Host);
+        kestrel.Listen(address, url.Port, listen =>
+        {
+            listen.Protocols = HttpProtocols.Http2;
+            listen.UseHttps(new HttpsConnectionAdapterOptions
+            {
+                ServerCertificate = serverCertificate,
+                ClientCertificateMode = ClientCertificateMode.RequireCertificate,
+                ClientCertificateValidation = (peer, _, _) => IsSignedByCa(peer, ca),
+            });
+        });
     }
 
     /// <summary>An HTTP handler for gRPC clients: presents <paramref name="clientCertificate"/>, trusts only the CA.</summary>
