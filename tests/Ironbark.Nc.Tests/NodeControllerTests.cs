@@ -134,11 +134,7 @@ public sealed class NodeControllerTests(NcFixture f) : IClassFixture<NcFixture>
     [Fact]
     public async Task A_client_certificate_not_signed_by_the_cloud_ca_is_refused()
     {
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=intruder", key, HashAlgorithmName.SHA256);
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.2")], false));
-        using var selfSigned = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-        using var pfx = X509CertificateLoader.LoadPkcs12(selfSigned.Export(X509ContentType.Pkcs12), null);
+        using var pfx = Ironbark.Testing.IntruderCertificate.Create();
         using var channel = f.Channel(pfx);
         var client = new NodeController.NodeControllerClient(channel);
         var error = await Assert.ThrowsAsync<RpcException>(() => client.DescribeNodeAsync(new DescribeNodeRequest()).ResponseAsync);
