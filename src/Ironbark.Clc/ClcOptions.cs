@@ -20,6 +20,12 @@ public sealed class ClcOptions
     /// <summary>The availability zones (one per cluster) DescribeAvailabilityZones lists.</summary>
     public IReadOnlyList<string> AvailabilityZones { get; init; } = ["ironbark-a"];
 
+    /// <summary>
+    /// The gRPC URL of each zone's Cluster Controller (mutual TLS, as the CLC's "clc" certificate);
+    /// a zone without one lists but runs no instances.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> ClusterControllers { get; init; } = new Dictionary<string, string>();
+
     /// <summary>The instance types DescribeInstanceTypes lists; default: the Eucalyptus family and small t2 types.</summary>
     public IReadOnlyList<InstanceTypeSpec> InstanceTypes { get; init; } = InstanceTypeSpec.EucalyptusDefaults;
 
@@ -47,6 +53,13 @@ public sealed class ClcOptions
             throw new ArgumentException("At least one instance type is needed, each with a name and positive vCPUs, memory and root disk.");
         if (InstanceTypes.DistinctBy(t => t.Name, StringComparer.Ordinal).Count() != InstanceTypes.Count)
             throw new ArgumentException("Instance type names must be unique.");
+        foreach (var (zone, url) in ClusterControllers)
+        {
+            if (!AvailabilityZones.Contains(zone))
+                throw new ArgumentException($"The Cluster Controller {url} serves '{zone}', which is not one of the availability zones.");
+            if (!Uri.TryCreate(url, UriKind.Absolute, out var ccUrl) || ccUrl.Scheme != "https")
+                throw new ArgumentException($"'{url}' is not an https URL of a Cluster Controller.");
+        }
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new ArgumentException($"'{Url}' is not an http(s) URL to listen on.");
         if (WalrusUrl is not null && (string.IsNullOrEmpty(WalrusAccessKeyId) || string.IsNullOrEmpty(WalrusSecretAccessKey)))
