@@ -43,6 +43,8 @@ public abstract class ClcFixture : IAsyncLifetime
     public AccessKey Bob { get; private set; } = null!;
     public AmazonEC2Client AliceEc2 { get; private set; } = null!;
     public AmazonEC2Client BobEc2 { get; private set; } = null!;
+    /// <summary>The cloud admin (account "admin"), who sees the verbose zone listing.</summary>
+    public AmazonEC2Client AdminEc2 { get; private set; } = null!;
     public string AliceAccountId { get; private set; } = "";
     public Uri Endpoint => Server.Endpoint;
     public string DataDir => _dir.Path;
@@ -82,6 +84,9 @@ public abstract class ClcFixture : IAsyncLifetime
         Bob = await Accounts.CreateAccessKeyAsync("bob");
         AliceEc2 = Client(Alice.AccessKeyId, Alice.SecretAccessKey);
         BobEc2 = Client(Bob.AccessKeyId, Bob.SecretAccessKey);
+        await Accounts.CreateAccountAsync(Account.AdminName);
+        var admin = await Accounts.CreateAccessKeyAsync(Account.AdminName);
+        AdminEc2 = Client(admin.AccessKeyId, admin.SecretAccessKey);
         AliceS3 = S3Client(Alice);
         BobS3 = S3Client(Bob);
         Guest = await GuestImages.RegisterAsync(AliceS3, AliceEc2, SystemCanonicalId);
@@ -116,6 +121,7 @@ public abstract class ClcFixture : IAsyncLifetime
     {
         AliceEc2?.Dispose();
         BobEc2?.Dispose();
+        AdminEc2?.Dispose();
         AliceS3?.Dispose();
         BobS3?.Dispose();
         if (Server is not null)

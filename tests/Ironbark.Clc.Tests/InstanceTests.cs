@@ -239,6 +239,20 @@ public abstract class InstanceTests(ClcFixture f)
         await Ec2Assert.FailsAsync("InvalidParameterCombination", () => f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [missing], MaxResults = 5 }));
     }
 
+    [Fact]
+    public async Task The_admin_sees_the_room_per_instance_type_in_the_verbose_zone_listing()
+    {
+        var verbose = (await f.AdminEc2.DescribeAvailabilityZonesAsync(new DescribeAvailabilityZonesRequest { ZoneNames = ["verbose"] })).AvailabilityZones;
+        // The fixture's node: 2 cores (x4 overcommit) and 1024 MiB: four 256 MiB guests, one of 1024 MiB, none of 2048 MiB
+        // (free may lag by a poll after an earlier test's terminations, so only the totals are exact).
+        Assert.Contains(verbose, z => z.ZoneName == "|- m1.small" && z.State.Value.Contains("/ 0004"));
+        Assert.Contains(verbose, z => z.ZoneName == "|- m1.xlarge" && z.State.Value.Contains("/ 0001"));
+        Assert.Contains(verbose, z => z.ZoneName == "|- c1.xlarge" && z.State.Value.StartsWith("0000 / 0000"));
+        Assert.Contains(verbose, z => z.ZoneName == ClcFixture.ComputeZone);
+        var plain = (await f.AliceEc2.DescribeAvailabilityZonesAsync(new DescribeAvailabilityZonesRequest { ZoneNames = ["verbose"] })).AvailabilityZones;
+        Assert.DoesNotContain(plain, z => z.ZoneName.StartsWith("|-"));
+    }
+
     private async Task<int> CountAsync() =>
         ((await f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest())).Reservations ?? []).Sum(r => r.Instances.Count);
 }
