@@ -66,12 +66,20 @@ public abstract class ClcFixture : IAsyncLifetime
         var system = await Accounts.CreateAccessKeyAsync("system");
         Walrus = await WalrusServer.StartAsync(new WalrusOptions { DataDir = _dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = connection }, Accounts);
         new CloudCertificates(_dir.Combine("pki")).EnsureCreated();
-        Node = await NcServer.StartAsync(new NcOptions
+        _nodeOptions = new NcOptions
         {
             DataDir = _dir.Path, Url = "https://127.0.0.1:0", NodeId = "node-1", WalrusUrl = Walrus.Endpoint.ToString(),
             AccessKeyId = system.AccessKeyId, SecretAccessKey = system.SecretAccessKey, Cores = 2, MemoryMib = 1024, Acceleration = "tcg",
             TerminateGrace = TimeSpan.FromSeconds(1),
-        }, logging: Quiet);
+        };
+        Node = await NcServer.StartAsync(_nodeOptions, logging: Quiet);
+        // A restarted node must come back where the CC knows it.
+        _nodeOptions = new NcOptions
+        {
+            DataDir = _nodeOptions.DataDir, Url = Node.Endpoint.ToString(), NodeId = _nodeOptions.NodeId, WalrusUrl = _nodeOptions.WalrusUrl,
+            AccessKeyId = _nodeOptions.AccessKeyId, SecretAccessKey = _nodeOptions.SecretAccessKey, Cores = _nodeOptions.Cores,
+            MemoryMib = _nodeOptions.MemoryMib, Acceleration = "tcg", TerminateGrace = _nodeOptions.TerminateGrace,
+        };
         Cluster = await CcServer.StartAsync(new CcOptions
         {
             DataDir = _dir.Path, Url = "https://127.0.0.1:0", Cluster = ComputeZone, Nodes = [Node.Endpoint.ToString()],
@@ -91,6 +99,19 @@ public abstract class ClcFixture : IAsyncLifetime
         BobS3 = S3Client(Bob);
         Guest = await GuestImages.RegisterAsync(AliceS3, AliceEc2, SystemCanonicalId);
     }
+
+    private NcOptions _nodeOptions = null!;
+
+    /// <summary>Stops the NC (its VMs keep running, as when a node controller goes down).</summary>
+    public async Task StopNodeAsync()
+    {
+        await Node.StopAsync();
+        await Node.DisposeAsync();
+        Node = null!;
+    }
+
+    /// <summary>Starts the NC again on the same port and state: it finds its VMs again.</summary>
+    public async Task StartNodeAsync() => Node = await NcServer.StartAsync(_nodeOptions, logging: Quiet);
 
     private ClcOptions Options(string? connection, AccessKey system) => new()
     {

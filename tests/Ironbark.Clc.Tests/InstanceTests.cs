@@ -115,6 +115,28 @@ public abstract class InstanceTests(ClcFixture f)
     }
 
     [Fact]
+    public async Task An_instance_terminated_while_its_node_is_down_is_cleaned_up_when_the_node_returns()
+    {
+        var id = (await f.AliceEc2.RunInstancesAsync(Launch())).Reservation.Instances[0].InstanceId;
+        await f.AliceEc2.WaitForStateAsync("running", id);
+        var pid = PidOf(id);
+        await f.StopNodeAsync();
+        try
+        {
+            await f.AliceEc2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [id] });
+            await Task.Delay(TimeSpan.FromSeconds(3)); // several reconcile rounds: none may pretend the VM is gone
+            Assert.Equal("shutting-down", (await f.AliceEc2.DescribeAsync(id))[0].State.Name.Value);
+            Assert.True(QemuLeftovers.IsAlive(pid));
+        }
+        finally
+        {
+            await f.StartNodeAsync();
+        }
+        await f.AliceEc2.WaitForStateAsync("terminated", id);
+        Assert.False(QemuLeftovers.IsAlive(pid));
+    }
+
+    [Fact]
     public async Task A_client_token_launches_once()
     {
         var token = Guid.NewGuid().ToString();
