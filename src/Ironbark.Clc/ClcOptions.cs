@@ -53,12 +53,12 @@ public sealed class ClcOptions
             throw new ArgumentException("At least one instance type is needed, each with a name and positive vCPUs, memory and root disk.");
         if (InstanceTypes.DistinctBy(t => t.Name, StringComparer.Ordinal).Count() != InstanceTypes.Count)
             throw new ArgumentException("Instance type names must be unique.");
-        foreach (var (zone, url) in ClusterControllers)
+        foreach (var (zone, cc) in ClusterControllers)
         {
             if (!AvailabilityZones.Contains(zone))
-                throw new ArgumentException($"The Cluster Controller {url} serves '{zone}', which is not one of the availability zones.");
-            if (!Uri.TryCreate(url, UriKind.Absolute, out var ccUrl) || ccUrl.Scheme != "https")
-                throw new ArgumentException($"'{url}' is not an https URL of a Cluster Controller.");
+                throw new ArgumentException($"The Cluster Controller {cc} serves '{zone}', which is not one of the availability zones.");
+            if (!Uri.TryCreate(cc, UriKind.Absolute, out var ccUrl) || ccUrl.Scheme != "https")
+                throw new ArgumentException($"'{cc}' is not an https URL of a Cluster Controller.");
         }
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
             throw new ArgumentException($"'{Url}' is not an http(s) URL to listen on.");
