@@ -26,6 +26,15 @@ public sealed class ClcOptions
     /// </summary>
     public IReadOnlyDictionary<string, string> ClusterControllers { get; init; } = new Dictionary<string, string>();
 
+    /// <summary>How many instances not yet terminated one account may have (InstanceLimitExceeded beyond).</summary>
+    public int MaxInstancesPerAccount { get; init; } = 1000;
+
+    /// <summary>How often the CLC compares its instances with what the CCs report, and closes the gap.</summary>
+    public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>How long a terminated instance is still listed by DescribeInstances (an hour, as on AWS).</summary>
+    public TimeSpan TerminatedVisibility { get; init; } = TimeSpan.FromHours(1);
+
     /// <summary>The instance types DescribeInstanceTypes lists; default: the Eucalyptus family and small t2 types.</summary>
     public IReadOnlyList<InstanceTypeSpec> InstanceTypes { get; init; } = InstanceTypeSpec.EucalyptusDefaults;
 

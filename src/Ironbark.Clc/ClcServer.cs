@@ -83,12 +83,20 @@ public sealed class ClcServer : IAsyncDisposable
         services.AddSingleton<ImageStore>();
         services.AddSingleton<WalrusManifestReader>();
         services.AddSingleton<ImageService>();
+        services.AddSingleton<ClusterClient>();
+        services.AddSingleton<InstanceStore>();
+        services.AddSingleton<InstanceDispatcher>();
+        services.AddSingleton<InstanceLaunchService>();
+        services.AddSingleton<InstanceService>();
+        services.AddSingleton<InstanceReconciler>();
+        services.AddHostedService(sp => sp.GetRequiredService<InstanceReconciler>());
         services.AddSingleton<IEc2Actions, RegionApi>();
         services.AddSingleton<IEc2Actions, InstanceTypeApi>();
         services.AddSingleton<IEc2Actions, KeyPairApi>();
         services.AddSingleton<IEc2Actions, SecurityGroupApi>();
         services.AddSingleton<IEc2Actions, TagApi>();
         services.AddSingleton<IEc2Actions, ImageApi>();
+        services.AddSingleton<IEc2Actions, InstanceApi>();
         services.AddSingleton<Ec2Router>();
         services.AddSingleton<Ec2Endpoint>();
 

@@ -8,8 +8,9 @@ public static class TaggableResource
     public const string KeyPair = "key-pair";
     public const string SecurityGroup = "security-group";
     public const string Image = "image";
+    public const string Instance = "instance";
 
-    /// <summary>The resource type of an id ("key-pair", "security-group", "image"); InvalidID when no taggable resource has its shape.</summary>
+    /// <summary>The resource type of an id ("key-pair", "security-group", "image", "instance"); InvalidID when no taggable resource has its shape.</summary>
     public static string TypeOf(string resourceId)
     {
         var prefix = resourceId.Split('-', 2)[0];
@@ -18,6 +19,7 @@ public static class TaggableResource
             Domain.KeyPairService.IdPrefix => KeyPair,
             Domain.SecurityGroup.IdPrefix => SecurityGroup,
             Domain.Image.MachinePrefix or Domain.Image.KernelPrefix or Domain.Image.RamdiskPrefix => Image,
+            Domain.Instance.IdPrefix => Instance,
             _ => null,
         };
         return type is not null && ResourceId.IsValid(resourceId, prefix)
@@ -29,6 +31,7 @@ public static class TaggableResource
     {
         KeyPair => new Ec2Exception("InvalidKeyPair.NotFound", $"The key pair ID '{resourceId}' does not exist"),
         SecurityGroup => new Ec2Exception("InvalidGroup.NotFound", $"The security group '{resourceId}' does not exist"),
+        Instance => new Ec2Exception("InvalidInstanceID.NotFound", $"The instance ID '{resourceId}' does not exist"),
         _ => new Ec2Exception("InvalidAMIID.NotFound", $"The image id '[{resourceId}]' does not exist"),
     };
 }

@@ -40,6 +40,21 @@ public static class ClcSchema
             PRIMARY KEY (image_id, account_id));
         CREATE INDEX image_launch_permissions_account ON image_launch_permissions (account_id);
         """,
+        """
+        CREATE TABLE instances (
+            instance_id TEXT PRIMARY KEY, reservation_id TEXT NOT NULL, account_id TEXT NOT NULL, image_id TEXT NOT NULL,
+            kernel_id TEXT, ramdisk_id TEXT, instance_type TEXT NOT NULL, key_name TEXT, zone TEXT NOT NULL,
+            launch_index INTEGER NOT NULL, client_token TEXT, state TEXT NOT NULL, state_reason TEXT, transition_reason TEXT,
+            node_id TEXT, disable_api_termination BOOLEAN NOT NULL, shutdown_behavior TEXT NOT NULL, launch_ms BIGINT NOT NULL,
+            terminated_ms BIGINT, launch_spec TEXT NOT NULL);
+        CREATE INDEX instances_account ON instances (account_id, instance_id);
+        CREATE INDEX instances_state ON instances (state);
+        CREATE UNIQUE INDEX instances_client_token ON instances (account_id, client_token) WHERE client_token IS NOT NULL AND launch_index = 0;
+        CREATE TABLE instance_groups (
+            instance_id TEXT NOT NULL REFERENCES instances(instance_id) ON DELETE CASCADE, group_id TEXT NOT NULL,
+            group_name TEXT NOT NULL, PRIMARY KEY (instance_id, group_id));
+        CREATE INDEX instance_groups_group ON instance_groups (group_id);
+        """,
     ];
 
     public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations, ct);

@@ -47,14 +47,15 @@ public sealed class SecurityGroupStore(Database db)
         return groups;
     }
 
-    /// <summary>Deletes a group no other group's rule refers to.</summary>
+    /// <summary>Deletes a group no other group's rule refers to and no live instance is in.</summary>
     public async Task<GroupDeletion> DeleteAsync(string accountId, string groupId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await BeginAccountWriteAsync(c, accountId, ct);
         if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM security_groups WHERE group_id = @groupId AND account_id = @accountId", new { groupId, accountId }, tx) == 0)
             return GroupDeletion.NotFound;
-        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM security_group_rules WHERE referenced_group_id = @groupId AND group_id <> @groupId", new { groupId }, tx) > 0)
+        if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM security_group_rules WHERE referenced_group_id = @groupId AND group_id <> @groupId", new { groupId }, tx) > 0
+            || await InstanceStore.GroupInUseAsync(c, tx, groupId))
             return GroupDeletion.Referenced;
         await c.ExecuteAsync("DELETE FROM security_group_rules WHERE group_id = @groupId", new { groupId }, tx);
         await c.ExecuteAsync("DELETE FROM security_groups WHERE group_id = @groupId", new { groupId }, tx);

@@ -45,19 +45,24 @@ public static class ServeCommands
     {
         Description = "A Linux kernel that --accel auto boots under KVM before trusting it (default: the demo guest's, else /boot/vmlinuz-*)",
     };
+    private static readonly Option<string> Zone = new("--zone") { Description = "The availability zone this cluster is", DefaultValueFactory = _ => "ironbark-a" };
+    private static readonly Option<string[]> Cluster = new("--cluster")
+    {
+        Description = "A zone's Cluster Controller as ZONE=URL (its gRPC URL); repeat for more zones (default: the CC this data directory announced, for ironbark-a)",
+    };
     private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to read images and manifests from (default: the one this data directory announced)" };
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, WalrusListen, S3Domain, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir], runClc: true, runWalrus: true, runCc: true, runNc: true);
+        [ClcListen, WalrusListen, S3Domain, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, Zone], runClc: true, runWalrus: true, runCc: true, runNc: true);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
-        [ClcListen, WalrusUrl], runClc: true, runWalrus: false, runCc: false, runNc: false);
+        [ClcListen, WalrusUrl, Cluster], runClc: true, runWalrus: false, runCc: false, runNc: false);
 
     public static Command Walrus() => Serve(new Command("walrus", "Run Walrus, the S3-compatible object store, in the foreground"),
         [WalrusListen, S3Domain], runClc: false, runWalrus: true, runCc: false, runNc: false);
 
     public static Command Cc() => Serve(new Command("cc", "Run a Cluster Controller (one per availability zone, over its NCs) in the foreground"),
-        [CcListen, Node, Placement], runClc: false, runWalrus: false, runCc: true, runNc: false);
+        [CcListen, Node, Placement, Zone], runClc: false, runWalrus: false, runCc: true, runNc: false);
 
     public static Command Nc() => Serve(new Command("nc", "Run a Node Controller (VMs under QEMU) in the foreground"),
         [NcListen, Accel, ProbeKernel, WalrusUrl], runClc: false, runWalrus: false, runCc: false, runNc: true);
@@ -87,7 +92,8 @@ public static class ServeCommands
             try
             {
                 var endpoints = home.ReadEndpoints();
-                // Walrus first: the CLC reads image manifests from it.
+                var zone = command.Options.Contains(Zone) ? parse.GetValue(Zone)! : "ironbark-a";
+                // Walrus first (the CLC reads image manifests from it and NCs images), the CLC last (it calls the CC).
                 if (runWalrus)
                 {
                     walrus = await TryStartAsync(() => WalrusServer.StartAsync(new WalrusOptions
@@ -100,22 +106,6 @@ public static class ServeCommands
                     if (walrus is null)
                         return 1;
                     endpoints = endpoints with { S3Url = walrus.Endpoint.ToString().TrimEnd('/') };
-                }
-                if (runClc)
-                {
-                    clc = await TryStartAsync(() => ClcServer.StartAsync(new ClcOptions
-                    {
-                        DataDir = home.DataDir,
-                        Url = parse.GetValue(ClcListen)!,
-                        Region = endpoints.Region,
-                        PostgresConnectionString = home.Postgres,
-                        WalrusUrl = runWalrus ? endpoints.S3Url : parse.GetValue(WalrusUrl) ?? endpoints.S3Url,
-                        WalrusAccessKeyId = system.AccessKeyId,
-                        WalrusSecretAccessKey = system.SecretAccessKey,
-                    }, accounts, ct));
-                    if (clc is null)
-                        return 1;
-                    endpoints = endpoints with { Ec2Url = clc.Endpoint.ToString().TrimEnd('/') };
                 }
                 if (runNc)
                 {
@@ -148,10 +138,30 @@ public static class ServeCommands
                         Url = parse.GetValue(CcListen)!,
                         Nodes = nodes,
                         PlacementPolicy = placement,
+                        Cluster = zone,
                     }, ct));
                     if (cc is null)
                         return 1;
                     endpoints = endpoints with { CcUrl = cc.Endpoint.ToString().TrimEnd('/') };
+                }
+                if (runClc)
+                {
+                    var clusters = ClusterUrls(cc?.Endpoint.ToString().TrimEnd('/'), zone, parse, command, endpoints);
+                    clc = await TryStartAsync(() => ClcServer.StartAsync(new ClcOptions
+                    {
+                        DataDir = home.DataDir,
+                        Url = parse.GetValue(ClcListen)!,
+                        Region = endpoints.Region,
+                        AvailabilityZones = clusters.Count > 0 ? [.. clusters.Keys] : [zone],
+                        ClusterControllers = clusters,
+                        PostgresConnectionString = home.Postgres,
+                        WalrusUrl = runWalrus ? endpoints.S3Url : parse.GetValue(WalrusUrl) ?? endpoints.S3Url,
+                        WalrusAccessKeyId = system.AccessKeyId,
+                        WalrusSecretAccessKey = system.SecretAccessKey,
+                    }, accounts, ct));
+                    if (clc is null)
+                        return 1;
+                    endpoints = endpoints with { Ec2Url = clc.Endpoint.ToString().TrimEnd('/') };
                 }
                 home.WriteEndpoints(endpoints);
                 Console.WriteLine(runClc && runWalrus && runNc ? "Ironbark is up."
@@ -176,6 +186,12 @@ public static class ServeCommands
             }
             finally
             {
+                // In the reverse order of the calls between them: the CLC calls the CC, which calls the NC.
+                if (clc is not null)
+                {
+                    await clc.StopAsync(CancellationToken.None);
+                    await clc.DisposeAsync();
+                }
                 if (cc is not null)
                 {
                     await cc.StopAsync(CancellationToken.None);
@@ -192,14 +208,31 @@ public static class ServeCommands
                     await walrus.StopAsync(CancellationToken.None);
                     await walrus.DisposeAsync();
                 }
-                if (clc is not null)
-                {
-                    await clc.StopAsync(CancellationToken.None);
-                    await clc.DisposeAsync();
-                }
             }
         });
         return command;
+    }
+
+    /// <summary>
+    /// The CC of each zone the CLC launches into: the one running beside it, else those given with
+    /// --cluster ZONE=URL, else the CC this data directory announced, for the default zone.
+    /// </summary>
+    private static Dictionary<string, string> ClusterUrls(string? localCc, string zone, ParseResult parse, Command command, Endpoints endpoints)
+    {
+        if (localCc is not null)
+            return new() { [zone] = localCc };
+        var given = command.Options.Contains(Cluster) ? parse.GetValue(Cluster) ?? [] : [];
+        if (given.Length == 0)
+            return endpoints.CcUrl is { } announced ? new() { [zone] = announced } : [];
+        var clusters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in given)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0 || eq == pair.Length - 1)
+                throw new ArgumentException($"--cluster takes ZONE=URL, not '{pair}'.");
+            clusters[pair[..eq]] = pair[(eq + 1)..];
+        }
+        return clusters;
     }
 
     /// <summary>Starts a component, or says why not and returns null when another process owns its state.</summary>

@@ -1,0 +1,46 @@
+namespace Ironbark.Clc.Domain;
+
+/// <summary>
+/// An instance as the CLC keeps it: what was asked for at launch, and the state it should be in.
+/// The state changes only by compare-and-set (InstanceStore.TryMoveAsync); where the VM runs and
+/// how it is doing come from the CC.
+/// </summary>
+public sealed class Instance
+{
+    public const string IdPrefix = "i";
+    public const string ReservationPrefix = "r";
+    /// <summary>The address QEMU's user-mode network gives every guest (USER mode: no VM-to-VM traffic, so no clash).</summary>
+    public const string UserNetworkAddress = "10.0.2.15";
+
+    public string InstanceId { get; init; } = "";
+    public string ReservationId { get; init; } = "";
+    public string AccountId { get; init; } = "";
+    public string ImageId { get; init; } = "";
+    public string? KernelId { get; init; }
+    public string? RamdiskId { get; init; }
+    public string InstanceType { get; set; } = "";
+    public string? KeyName { get; init; }
+    public string Zone { get; init; } = "";
+    public int LaunchIndex { get; init; }
+    public string? ClientToken { get; init; }
+    public string State { get; set; } = InstanceState.Pending;
+    /// <summary>"Code: message" of why the instance last changed state on its own (EC2's stateReason), e.g. a failed launch.</summary>
+    public string? StateReason { get; set; }
+    /// <summary>EC2's reason text: who ended it and when.</summary>
+    public string? TransitionReason { get; set; }
+    public string? NodeId { get; set; }
+    public bool DisableApiTermination { get; set; }
+    /// <summary>"terminate" or "stop" (stop is not offered yet: it terminates too).</summary>
+    public string ShutdownBehavior { get; set; } = "terminate";
+    public long LaunchMs { get; init; }
+    public long? TerminatedMs { get; set; }
+    /// <summary>The NC's RunInstanceRequest as JSON: everything needed to launch (or launch again after a restart).</summary>
+    public string LaunchSpec { get; init; } = "";
+    public IReadOnlyList<GroupRef> Groups { get; set; } = [];
+    public IReadOnlyList<Tag> Tags { get; set; } = [];
+
+    public int StateCode => InstanceState.Code(State);
+}
+
+/// <summary>A security group an instance is in, by id and name.</summary>
+public sealed record GroupRef(string GroupId, string GroupName);

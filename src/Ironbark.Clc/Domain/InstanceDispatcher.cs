@@ -1,0 +1,125 @@
+using System.Collections.Concurrent;
+using Google.Protobuf;
+using Ironbark.Clc.Drivers;
+using Ironbark.Clc.Store;
+using Ironbark.Common.Contracts.Nc;
+using Microsoft.Extensions.Logging;
+
+namespace Ironbark.Clc.Domain;
+
+/// <summary>
+/// Carries the CLC's decisions to the clusters in the background, so RunInstances and
+/// TerminateInstances answer at once (pending, shutting-down) as on AWS: launches through the zone's
+/// CC (a bounded number at a time per zone) and terminations; then records the outcome by
+/// compare-and-set. What fails for want of a reachable cluster stays as it is, for the reconcile loop.
+/// </summary>
+public sealed class InstanceDispatcher(InstanceStore store, ClusterClient clusters, TimeProvider time, ILogger<InstanceDispatcher> log) : IDisposable
+{
+    private const int LaunchesPerZone = 32;
+
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _zoneSlots = new();
+    private readonly ConcurrentDictionary<string, Task> _inFlight = new();
+
+    /// <summary>Whether a launch or termination of the instance is under way in this process.</summary>
+    public bool IsBusy(string instanceId) => _inFlight.ContainsKey(instanceId);
+
+    public void Launch(IEnumerable<Instance> instances)
+    {
+        foreach (var instance in instances)
+            Start(instance.InstanceId, () => LaunchAsync(instance));
+    }
+
+    public void Terminate(Instance instance) => Start(instance.InstanceId, () => TerminateAsync(instance.InstanceId, instance.Zone));
+
+    /// <summary>Waits for the work under way (for tests and an orderly stop).</summary>
+    public Task DrainAsync() => Task.WhenAll(_inFlight.Values);
+
+    private void Start(string instanceId, Func<Task> work)
+    {
+        var gate = new TaskCompletionSource();
+        var task = gate.Task.ContinueWith(_ => work(), TaskScheduler.Default).Unwrap();
+        if (!_inFlight.TryAdd(instanceId, task))
+            return; // already under way; the reconcile loop looks again later
+        _ = task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<string, Task>(instanceId, task)), TaskScheduler.Default);
+        gate.SetResult();
+    }
+
+    private async Task LaunchAsync(Instance instance)
+    {
+        var ct = _stopping.Token;
+        using var scope = log.BeginScope("instance {InstanceId}", instance.InstanceId);
+        var slots = _zoneSlots.GetOrAdd(instance.Zone, _ => new SemaphoreSlim(LaunchesPerZone));
+        try
+        {
+            await slots.WaitAsync(ct);
+            try
+            {
+                var spec = JsonParser.Default.Parse<RunInstanceRequest>(instance.LaunchSpec);
+                var placed = await clusters.RunInstanceAsync(instance.Zone, spec, ct);
+                var moved = await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running,
+                    new InstanceChange(NodeId: placed.NodeId), CancellationToken.None);
+                if (moved is null)
+                {
+                    // Terminated while it launched: the VM must not outlive the decision.
+                    await store.SetNodeAsync(instance.InstanceId, placed.NodeId, CancellationToken.None);
+                    await TerminateAsync(instance.InstanceId, instance.Zone);
+                }
+                else
+                    log.LogInformation("Instance {InstanceId} runs on node {NodeId}", instance.InstanceId, placed.NodeId);
+            }
+            finally
+            {
+                slots.Release();
+            }
+        }
+        catch (ClusterException e) when (e.Failure != ClusterFailure.Unavailable)
+        {
+            log.LogWarning("Instance {InstanceId} failed to launch: {Code}: {Message}", instance.InstanceId, e.Code, e.Message);
+            var reason = e.Failure == ClusterFailure.Capacity ? $"Server.InsufficientInstanceCapacity: {e.Message}" : $"Server.InternalError: {e.Code}: {e.Message}";
+            await EndAsync(instance.InstanceId, [InstanceState.Pending, InstanceState.ShuttingDown], reason);
+        }
+        catch (ClusterException e)
+        {
+            log.LogWarning("Instance {InstanceId} waits for its cluster: {Message}", instance.InstanceId, e.Message);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task TerminateAsync(string instanceId, string zone)
+    {
+        var ct = _stopping.Token;
+        using var scope = log.BeginScope("instance {InstanceId}", instanceId);
+        try
+        {
+            var status = (await clusters.TerminateInstanceAsync(zone, instanceId, ct)).Status;
+            if (status.State == InstanceState.Terminated)
+                await EndAsync(instanceId, [InstanceState.ShuttingDown], null);
+        }
+        catch (ClusterException e) when (e.Failure == ClusterFailure.NotFound)
+        {
+            await EndAsync(instanceId, [InstanceState.ShuttingDown], null); // it never reached a node
+        }
+        catch (ClusterException e)
+        {
+            log.LogWarning("Instance {InstanceId} could not be terminated yet: {Message}", instanceId, e.Message);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>Moves the instance to terminated from one of <paramref name="from"/>.</summary>
+    public Task<string?> EndAsync(string instanceId, IReadOnlyCollection<string> from, string? reason) =>
+        store.TryMoveAsync(instanceId, from, InstanceState.Terminated,
+            new InstanceChange(StateReason: reason ?? "Client.UserInitiatedShutdown: User initiated shutdown",
+                TerminatedMs: time.GetUtcNow().ToUnixTimeMilliseconds()), CancellationToken.None);
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _stopping.Dispose();
+    }
+}

@@ -1,0 +1,141 @@
+using Google.Protobuf;
+using Ironbark.Clc.Drivers;
+using Ironbark.Clc.Store;
+using Ironbark.Common.Contracts.Cc;
+using Ironbark.Common.Contracts.Nc;
+using Ironbark.Common.Ids;
+
+namespace Ironbark.Clc.Domain;
+
+/// <summary>
+/// RunInstances: checks everything a launch names (image, kernel, ramdisk, type, key, groups, zone),
+/// the account's instance limit and the zone's free capacity, stores the reservation as pending, and
+/// hands it to the dispatcher, which launches through the zone's CC.
+/// </summary>
+public sealed class InstanceLaunchService(ClcOptions options, InstanceStore store, ImageStore images, KeyPairStore keyPairs,
+    SecurityGroupService groups, ClusterClient clusters, InstanceDispatcher dispatcher, TimeProvider time)
+{
+    public const int MaxUserDataBytes = 16 * 1024;
+
+    public async Task<IReadOnlyList<Instance>> RunAsync(string accountId, LaunchRequest request, CancellationToken ct)
+    {
+        if (request.ClientToken is { } token)
+        {
+            if (token.Length > 64)
+                throw Ec2Exception.InvalidParameterValue("The client token must be at most 64 characters long.");
+            var earlier = await store.FindByClientTokenAsync(accountId, token, ct);
+            if (earlier.Count > 0)
+                return SameLaunch(earlier[0], request) ? earlier : throw new Ec2Exception("IdempotentParameterMismatch",
+                    $"The client token '{token}' was used before with different parameters.");
+        }
+        var type = options.InstanceTypes.FirstOrDefault(t => t.Name == request.InstanceType)
+                   ?? throw Ec2Exception.InvalidParameterValue($"Invalid value '{request.InstanceType}' for InstanceType.");
+        if (request.MinCount < 1 || request.MaxCount < 1)
+            throw Ec2Exception.InvalidParameterValue("MinCount and MaxCount must be at least 1.");
+        if (request.MinCount > request.MaxCount)
+            throw Ec2Exception.InvalidParameterValue($"MinCount ({request.MinCount}) must not be greater than MaxCount ({request.MaxCount}).");
+        if (request.UserData.Length > MaxUserDataBytes)
+            throw Ec2Exception.InvalidParameterValue($"User data is limited to {MaxUserDataBytes} bytes.");
+        if (request.ShutdownBehavior is not ("stop" or "terminate"))
+            throw Ec2Exception.InvalidParameterValue($"Value ({request.ShutdownBehavior}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected 'stop' or 'terminate'.");
+        var zone = request.Zone ?? options.AvailabilityZones.FirstOrDefault(clusters.Serves) ?? options.AvailabilityZones[0];
+        if (!options.AvailabilityZones.Contains(zone))
+            throw Ec2Exception.InvalidParameterValue($"Invalid availability zone: [{zone}]");
+
+        var (image, kernel, ramdisk) = await ImagesAsync(accountId, request, ct);
+        var keyPair = request.KeyName is null ? null
+            : (await keyPairs.ListAsync(accountId, ct)).FirstOrDefault(k => k.KeyName == request.KeyName)
+              ?? throw new Ec2Exception("InvalidKeyPair.NotFound", $"The key pair '{request.KeyName}' does not exist");
+        var inGroups = request.GroupNames.Count + request.GroupIds.Count == 0
+            ? await groups.DescribeAsync(accountId, [SecurityGroup.DefaultName], [], [], ct)
+            : await groups.DescribeAsync(accountId, request.GroupNames, request.GroupIds, [], ct);
+
+        var live = (await store.ListAsync(accountId, ct)).Count(i => InstanceState.IsLive(i.State));
+        var allowed = options.MaxInstancesPerAccount - live;
+        if (allowed < request.MinCount)
+            throw new Ec2Exception("InstanceLimitExceeded",
+                $"Your quota allows for {Math.Max(0, allowed)} more running instance(s). You requested at least {request.MinCount}.");
+        var room = await RoomAsync(zone, type, ct);
+        if (room < request.MinCount)
+            throw new Ec2Exception("InsufficientInstanceCapacity",
+                $"There is not enough free capacity in zone {zone} for {request.MinCount} instance(s) of type {type.Name} (room for {room}).");
+        var count = Math.Min(request.MaxCount, Math.Min(allowed, room));
+
+        var reservationId = ResourceId.New(Instance.ReservationPrefix);
+        var now = time.GetUtcNow().ToUnixTimeMilliseconds();
+        var groupRefs = inGroups.Select(g => new GroupRef(g.GroupId, g.GroupName)).ToList();
+        var instances = Enumerable.Range(0, count).Select(index =>
+        {
+            var id = ResourceId.New(Instance.IdPrefix);
+            var spec = new RunInstanceRequest
+            {
+                InstanceId = id, Cores = type.VCpus, MemoryMib = type.MemoryMiB,
+                Kernel = Ref(kernel), Ramdisk = ramdisk is null ? null : Ref(ramdisk), RootDisk = Ref(image),
+                Network = new NetworkInterface { Mode = "USER", PrivateIp = Instance.UserNetworkAddress },
+                Data = new InstanceData
+                {
+                    UserData = ByteString.CopyFrom(request.UserData), PublicKey = keyPair?.PublicKey ?? "", KeyName = keyPair?.KeyName ?? "",
+                    ImageId = image.ImageId, InstanceType = type.Name, Hostname = id, AvailabilityZone = zone, ReservationId = reservationId,
+                    AccountId = accountId, KernelId = kernel.ImageId, RamdiskId = ramdisk?.ImageId ?? "", SecurityGroups = { groupRefs.Select(g => g.GroupName) },
+                },
+            };
+            return new Instance
+            {
+                InstanceId = id, ReservationId = reservationId, AccountId = accountId, ImageId = image.ImageId, KernelId = kernel.ImageId,
+                RamdiskId = ramdisk?.ImageId, InstanceType = type.Name, KeyName = keyPair?.KeyName, Zone = zone, LaunchIndex = index,
+                ClientToken = request.ClientToken, DisableApiTermination = request.DisableApiTermination, ShutdownBehavior = request.ShutdownBehavior,
+                LaunchMs = now, LaunchSpec = JsonFormatter.Default.Format(spec), Groups = groupRefs, Tags = request.Tags,
+            };
+        }).ToList();
+        var stored = await store.TryInsertAsync(instances, ct);
+        if (stored is null) // a concurrent call with the same client token won
+            return await store.FindByClientTokenAsync(accountId, request.ClientToken!, ct);
+        dispatcher.Launch(stored);
+        return stored;
+    }
+
+    /// <summary>The machine image and the kernel and ramdisk it boots with; each must be visible to the account.</summary>
+    private async Task<(Image Image, Image Kernel, Image? Ramdisk)> ImagesAsync(string accountId, LaunchRequest request, CancellationToken ct)
+    {
+        if (!ResourceId.IsValid(request.ImageId, Image.MachinePrefix))
+            throw new Ec2Exception("InvalidAMIID.Malformed", $"Invalid id: \"{request.ImageId}\" (expecting \"ami-...\")");
+        var visible = await images.ListVisibleAsync(accountId, ct);
+        var image = visible.FirstOrDefault(i => i.ImageId == request.ImageId && i.ImageType == "machine")
+                    ?? throw new Ec2Exception("InvalidAMIID.NotFound", $"The image id '[{request.ImageId}]' does not exist");
+        var kernelId = request.KernelId ?? image.KernelId
+                       ?? throw Ec2Exception.InvalidParameterValue($"The image {image.ImageId} names no kernel; give one with KernelId.");
+        var kernel = visible.FirstOrDefault(i => i.ImageId == kernelId && i.ImageType == "kernel")
+                     ?? throw new Ec2Exception("InvalidAKIID.NotFound", $"The kernel image id '[{kernelId}]' does not exist");
+        var ramdiskId = request.RamdiskId ?? image.RamdiskId;
+        var ramdisk = ramdiskId is null ? null
+            : visible.FirstOrDefault(i => i.ImageId == ramdiskId && i.ImageType == "ramdisk")
+              ?? throw new Ec2Exception("InvalidARIID.NotFound", $"The ramdisk image id '[{ramdiskId}]' does not exist");
+        return (image, kernel, ramdisk);
+    }
+
+    /// <summary>How many instances of the type the zone's nodes have room for now, as its CC last saw them.</summary>
+    private async Task<int> RoomAsync(string zone, InstanceTypeSpec type, CancellationToken ct)
+    {
+        if (!clusters.Serves(zone))
+            return 0;
+        ClusterResources resources;
+        try
+        {
+            resources = await clusters.DescribeResourcesAsync(zone, ct);
+        }
+        catch (ClusterException e) when (e.Failure == ClusterFailure.Unavailable)
+        {
+            throw new Ec2Exception("InsufficientInstanceCapacity", $"The cluster of zone {zone} does not answer now; try again later.", 503);
+        }
+        return resources.Nodes.Where(n => n.State == "up")
+            .Sum(n => (int)Math.Min(n.CoresFree / type.VCpus, n.MemoryMibFree / type.MemoryMiB));
+    }
+
+    private static bool SameLaunch(Instance earlier, LaunchRequest request) =>
+        earlier.ImageId == request.ImageId && earlier.InstanceType == request.InstanceType;
+
+    private static ImageRef Ref(Image image) => new()
+    {
+        Id = image.ImageId, Bucket = image.ObjectBucket, Key = image.ObjectKey, Sha256 = image.Sha256, Size = image.SizeBytes,
+    };
+}

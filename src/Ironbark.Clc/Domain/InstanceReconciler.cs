@@ -1,0 +1,104 @@
+using Ironbark.Clc.Drivers;
+using Ironbark.Clc.Store;
+using Ironbark.Common.Contracts.Cc;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace Ironbark.Clc.Domain;
+
+/// <summary>
+/// Closes the gap between the state the CLC stores (what should be) and what each zone's CC reports
+/// (what is), every ReconcileInterval: a launch lost to a restart of the CLC starts again, a VM that
+/// died makes its instance terminated, a termination that could not reach its node is sent again
+/// once the node answers, and a VM the CLC has no live instance for is terminated.
+/// </summary>
+public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, ClusterClient clusters, InstanceDispatcher dispatcher,
+    ILogger<InstanceReconciler> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(options.ReconcileInterval);
+        try
+        {
+            do
+            {
+                try
+                {
+                    await ReconcileAsync(stoppingToken);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    log.LogError(e, "Reconciling instances failed; trying again in {Interval}", options.ReconcileInterval);
+                }
+            } while (await timer.WaitForNextTickAsync(stoppingToken));
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    /// <summary>One round over every zone with a CC.</summary>
+    public async Task ReconcileAsync(CancellationToken ct)
+    {
+        var live = await store.ListLiveAsync(ct);
+        foreach (var zone in clusters.Zones)
+        {
+            IReadOnlyList<ClusterInstance> actual;
+            try
+            {
+                actual = await clusters.DescribeInstancesAsync(zone, ct);
+            }
+            catch (ClusterException e) when (e.Failure == ClusterFailure.Unavailable)
+            {
+                continue; // nothing can be known of this zone now
+            }
+            var reported = actual.ToDictionary(a => a.Status.InstanceId, StringComparer.Ordinal);
+            foreach (var instance in live.Where(i => i.Zone == zone && !dispatcher.IsBusy(i.InstanceId)))
+                await ReconcileAsync(instance, reported.GetValueOrDefault(instance.InstanceId));
+            var liveIds = live.Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal);
+            foreach (var orphan in actual.Where(a => a.Status.State != InstanceState.Terminated && !liveIds.Contains(a.Status.InstanceId) && a.NodeUp))
+                await TerminateOrphanAsync(zone, orphan.Status.InstanceId, ct);
+        }
+    }
+
+    private async Task ReconcileAsync(Instance instance, ClusterInstance? actual)
+    {
+        var state = actual?.Status.State;
+        switch (instance.State)
+        {
+            case InstanceState.Pending when actual is null:
+                log.LogInformation("Instance {InstanceId} is pending but no node has it: launching it (again)", instance.InstanceId);
+                dispatcher.Launch([instance]);
+                break;
+            case InstanceState.Pending when state == InstanceState.Running:
+                await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running, new InstanceChange(NodeId: actual!.NodeId), CancellationToken.None);
+                break;
+            case InstanceState.Pending or InstanceState.Running when state == InstanceState.Terminated:
+                log.LogWarning("Instance {InstanceId} ended on node {NodeId}: {Reason}", instance.InstanceId, actual!.NodeId, actual.Status.Reason);
+                await dispatcher.EndAsync(instance.InstanceId, [instance.State], actual.Status.Reason);
+                break;
+            case InstanceState.ShuttingDown when actual is null || state == InstanceState.Terminated:
+                await dispatcher.EndAsync(instance.InstanceId, [InstanceState.ShuttingDown], null);
+                break;
+            case InstanceState.ShuttingDown when actual.NodeUp:
+                dispatcher.Terminate(instance);
+                break;
+        }
+    }
+
+    private async Task TerminateOrphanAsync(string zone, string instanceId, CancellationToken ct)
+    {
+        // Read again: the instance may have been launched after the live list was taken.
+        if (await store.FindAsync(instanceId, ct) is { } known && InstanceState.IsLive(known.State))
+            return;
+        log.LogWarning("Node VM {InstanceId} has no live instance in the CLC: terminating it", instanceId);
+        try
+        {
+            await clusters.TerminateInstanceAsync(zone, instanceId, ct);
+        }
+        catch (ClusterException e)
+        {
+            log.LogWarning("Could not terminate {InstanceId} yet: {Message}", instanceId, e.Message);
+        }
+    }
+}

@@ -1,0 +1,19 @@
+namespace Ironbark.Clc.Domain;
+
+/// <summary>What RunInstances asks for, as read from the request.</summary>
+public sealed record LaunchRequest(
+    string ImageId,
+    string InstanceType,
+    int MinCount,
+    int MaxCount,
+    string? KeyName,
+    IReadOnlyList<string> GroupNames,
+    IReadOnlyList<string> GroupIds,
+    byte[] UserData,
+    string? Zone,
+    string? KernelId,
+    string? RamdiskId,
+    string? ClientToken,
+    bool DisableApiTermination,
+    string ShutdownBehavior,
+    IReadOnlyList<Tag> Tags);

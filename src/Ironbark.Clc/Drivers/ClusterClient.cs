@@ -1,0 +1,91 @@
+using Grpc.Core;
+using Grpc.Net.Client;
+using Ironbark.Common.Contracts.Cc;
+using Ironbark.Common.Contracts.Nc;
+using Ironbark.Common.Pki;
+
+namespace Ironbark.Clc.Drivers;
+
+/// <summary>
+/// The CLC's calls to the Cluster Controller of each zone: gRPC over mutual TLS as the CLC's "clc"
+/// certificate, trusting only the cloud CA. gRPC failures become <see cref="ClusterException"/>s here, once.
+/// </summary>
+public sealed class ClusterClient : IDisposable
+{
+    /// <summary>How long a launch may take at the CC (placement, image download by the NC, QEMU start).</summary>
+    private static readonly TimeSpan LaunchDeadline = TimeSpan.FromMinutes(10);
+    private static readonly TimeSpan CallDeadline = TimeSpan.FromSeconds(30);
+
+    private readonly Dictionary<string, (GrpcChannel Channel, ClusterController.ClusterControllerClient Client)> _zones = new(StringComparer.Ordinal);
+
+    public ClusterClient(ClcOptions options)
+    {
+        if (options.ClusterControllers.Count == 0)
+            return;
+        var pki = new CloudCertificates(Path.Combine(options.DataDir, "pki"));
+        var certificate = pki.Load("clc");
+        var ca = pki.LoadCa();
+        foreach (var (zone, url) in options.ClusterControllers)
+        {
+            var handler = MutualTls.ClientHandler(certificate, ca);
+            handler.ConnectTimeout = TimeSpan.FromSeconds(5);
+            var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
+            _zones[zone] = (channel, new ClusterController.ClusterControllerClient(channel));
+        }
+    }
+
+    /// <summary>The zones that have a Cluster Controller (and so can run instances).</summary>
+    public IReadOnlyCollection<string> Zones => _zones.Keys;
+
+    public bool Serves(string zone) => _zones.ContainsKey(zone);
+
+    public Task<ClusterResources> DescribeResourcesAsync(string zone, CancellationToken ct) =>
+        CallAsync(zone, c => c.DescribeResourcesAsync(new DescribeResourcesRequest(), deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+
+    public Task<ClusterInstance> RunInstanceAsync(string zone, RunInstanceRequest request, CancellationToken ct) =>
+        CallAsync(zone, c => c.RunInstanceAsync(request, deadline: Deadline(LaunchDeadline), cancellationToken: ct).ResponseAsync);
+
+    public Task<ClusterInstance> TerminateInstanceAsync(string zone, string instanceId, CancellationToken ct) =>
+        CallAsync(zone, c => c.TerminateInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+
+    public Task<ClusterInstance> RebootInstanceAsync(string zone, string instanceId, CancellationToken ct) =>
+        CallAsync(zone, c => c.RebootInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+
+    public Task<ConsoleOutput> GetConsoleOutputAsync(string zone, string instanceId, CancellationToken ct) =>
+        CallAsync(zone, c => c.GetConsoleOutputAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+
+    public async Task<IReadOnlyList<ClusterInstance>> DescribeInstancesAsync(string zone, CancellationToken ct) =>
+        (await CallAsync(zone, c => c.DescribeInstancesAsync(new DescribeInstancesRequest(), deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync))
+        .Instances;
+
+    private async Task<T> CallAsync<T>(string zone, Func<ClusterController.ClusterControllerClient, Task<T>> call)
+    {
+        if (!_zones.TryGetValue(zone, out var cc))
+            throw new ClusterException(ClusterFailure.Unavailable, "Unavailable", $"No Cluster Controller serves the availability zone '{zone}'.");
+        try
+        {
+            return await call(cc.Client);
+        }
+        catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
+        {
+            var code = e.Trailers.GetValue("ironbark-error-code");
+            var message = code is not null && e.Status.Detail.StartsWith(code + ": ", StringComparison.Ordinal) ? e.Status.Detail[(code.Length + 2)..] : e.Status.Detail;
+            throw e.StatusCode switch
+            {
+                StatusCode.NotFound => new ClusterException(ClusterFailure.NotFound, code ?? "InvalidInstanceID.NotFound", message),
+                StatusCode.ResourceExhausted => new ClusterException(ClusterFailure.Capacity, code ?? "InsufficientInstanceCapacity", message),
+                StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal when code is null or "NodeUnavailable" =>
+                    new ClusterException(ClusterFailure.Unavailable, "Unavailable", $"The cluster of zone '{zone}' is not reachable now: {message}"),
+                _ => new ClusterException(ClusterFailure.Refused, code ?? "InternalError", message),
+            };
+        }
+    }
+
+    private static DateTime Deadline(TimeSpan after) => DateTime.UtcNow.Add(after);
+
+    public void Dispose()
+    {
+        foreach (var (channel, _) in _zones.Values)
+            channel.Dispose();
+    }
+}
