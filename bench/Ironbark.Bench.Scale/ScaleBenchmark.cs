@@ -22,7 +22,7 @@ public sealed class ScaleBenchmark(ScaleArguments arguments, TextWriter progress
     public async Task RunAsync(ScaleResults results, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        await using var cloud = await ScaleCloud.StartAsync(arguments.WorkDir, arguments.Nodes, progress, ct);
+        await using var cloud = await ScaleCloud.StartAsync(arguments.WorkDir, arguments.Nodes, arguments.Instances, progress, ct);
         results.NodesUp = await WaitForNodesAsync(cloud, ct);
         results.CloudStart = clock.Elapsed;
         progress.WriteLine($"{results.NodesUp} of {arguments.Nodes} nodes up at the CC after {results.CloudStart.TotalSeconds:F1} s.");
@@ -59,7 +59,8 @@ public sealed class ScaleBenchmark(ScaleArguments arguments, TextWriter progress
             await DescribeAllAsync(cloud, ct);
         }
         var warm = (await cloud.Ec2.RunInstancesAsync(Launch(imageId, 1), ct)).Reservation.Instances.Single().InstanceId;
-        await WaitForRunningAsync(cloud, [warm], null, ct);
+        if (await WaitForRunningAsync(cloud, [warm], null, ct) is { Failed: { } failed })
+            throw new InvalidOperationException($"The warm-up instance {warm} did not run: {failed}");
         try
         {
             await cloud.Ec2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [warm] }, ct);
@@ -99,27 +100,34 @@ public sealed class ScaleBenchmark(ScaleArguments arguments, TextWriter progress
             return;
         }
         progress.WriteLine($"RunInstances returned {ids.Count} instances after {results.RunInstancesReturned.TotalMilliseconds:F0} ms.");
-        results.InstancesRunning = await WaitForRunningAsync(cloud, ids, (clock, results.Progress), ct);
+        (results.InstancesRunning, var failed) = await WaitForRunningAsync(cloud, ids, (clock, results.Progress), ct);
         if (results.InstancesRunning == ids.Count)
             results.AllRunning = clock.Elapsed;
         else
-            results.PlacementError = $"only {results.InstancesRunning} of {ids.Count} instances were running after {AllRunningLimit.TotalSeconds:F0} s";
+            results.PlacementError = $"only {results.InstancesRunning} of {ids.Count} instances were running after {clock.Elapsed.TotalSeconds:F1} s"
+                                     + (failed is null ? "" : $"; {failed}");
         progress.WriteLine(results.AllRunning is { } t ? $"All {ids.Count} running after {t.TotalMilliseconds:F0} ms." : results.PlacementError);
     }
 
-    /// <summary>Polls DescribeInstances (no filter, as a dashboard would) until all of <paramref name="ids"/> are running; returns how many are.</summary>
-    private static async Task<int> WaitForRunningAsync(ScaleCloud cloud, IReadOnlyCollection<string> ids,
+    /// <summary>
+    /// Polls DescribeInstances (no filter, as a dashboard would) until all of <paramref name="ids"/>
+    /// are running; returns how many are, and why not when one of them ended instead.
+    /// </summary>
+    private static async Task<(int Running, string? Failed)> WaitForRunningAsync(ScaleCloud cloud, IReadOnlyCollection<string> ids,
         (Stopwatch Clock, List<(double, int, int)> Samples)? record, CancellationToken ct)
     {
         var wanted = ids.ToHashSet();
         var deadline = Stopwatch.StartNew();
         while (true)
         {
-            var states = (await DescribeAllAsync(cloud, ct)).Where(i => wanted.Contains(i.InstanceId)).Select(i => i.State.Name.Value).ToList();
-            var running = states.Count(s => s == "running");
-            record?.Samples.Add((record.Value.Clock.Elapsed.TotalMilliseconds, states.Count(s => s == "pending"), running));
+            var mine = (await DescribeAllAsync(cloud, ct)).Where(i => wanted.Contains(i.InstanceId)).ToList();
+            var running = mine.Count(i => i.State.Name == InstanceStateName.Running);
+            record?.Samples.Add((record.Value.Clock.Elapsed.TotalMilliseconds, mine.Count(i => i.State.Name == InstanceStateName.Pending), running));
+            // An instance that ended will not run: waiting out the limit would only hide why.
+            if (mine.FirstOrDefault(i => i.State.Name == InstanceStateName.Terminated) is { } ended)
+                return (running, $"{ended.InstanceId} ended: {ended.StateReason?.Message ?? ended.StateTransitionReason}");
             if (running == wanted.Count || deadline.Elapsed > AllRunningLimit)
-                return running;
+                return (running, null);
             await Task.Delay(PollEvery, ct);
         }
     }

@@ -50,12 +50,12 @@ public sealed class ScaleCloud : IAsyncDisposable
 
     private ScaleCloud(string dir) => _dir = dir;
 
-    public static async Task<ScaleCloud> StartAsync(string dir, int nodes, TextWriter progress, CancellationToken ct)
+    public static async Task<ScaleCloud> StartAsync(string dir, int nodes, int instances, TextWriter progress, CancellationToken ct)
     {
         var cloud = new ScaleCloud(dir);
         try
         {
-            await cloud.StartAsync(nodes, progress, ct);
+            await cloud.StartAsync(nodes, instances, progress, ct);
             return cloud;
         }
         catch
@@ -65,7 +65,7 @@ public sealed class ScaleCloud : IAsyncDisposable
         }
     }
 
-    private async Task StartAsync(int nodes, TextWriter progress, CancellationToken ct)
+    private async Task StartAsync(int nodes, int instances, TextWriter progress, CancellationToken ct)
     {
         var pki = new CloudCertificates(Path.Combine(_dir, "pki"));
         pki.EnsureCreated();
@@ -114,6 +114,8 @@ public sealed class ScaleCloud : IAsyncDisposable
             DataDir = DataDir("clc", pki), Url = "http://127.0.0.1:0", Region = Region, AvailabilityZones = [Zone],
             ClusterControllers = new Dictionary<string, string> { [Zone] = Cc.Endpoint.ToString() },
             WalrusUrl = walrusUrl, WalrusAccessKeyId = system.AccessKeyId, WalrusSecretAccessKey = system.SecretAccessKey,
+            // The default limit is 1,000 live instances per account; the warm-up instance may still be shutting down.
+            MaxInstancesPerAccount = instances + 10,
         }, Accounts, ct, Quiet);
 
         var credentials = new BasicAWSCredentials(tenantKey.AccessKeyId, tenantKey.SecretAccessKey);
