@@ -2,7 +2,11 @@ using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Ironbark.Common.Accounts;
+using Ironbark.Cc;
 using Ironbark.Common.Data;
+using Ironbark.Common.Pki;
+using Ironbark.Nc;
+using Microsoft.Extensions.Logging;
 using Ironbark.Testing;
 using Ironbark.Walrus;
 
@@ -10,9 +14,10 @@ namespace Ironbark.Clc.Tests;
 
 /// <summary>
 /// One CLC per test collection on a loopback port, beside a real Walrus (where image manifests are
-/// read, with the system account's key), with two tenant accounts (alice and bob) and AWSSDK.EC2 and
-/// AWSSDK.S3 clients for them. Subclasses choose the database: SQLite in the data directory, or a
-/// PostgreSQL server the fixture starts.
+/// read, with the system account's key) and a real cluster for zone ironbark-a: a CC over one NC
+/// (QEMU under TCG, room for four 256 MiB guests), called over mutual TLS. Two tenant accounts (alice
+/// and bob) with AWSSDK.EC2 and AWSSDK.S3 clients; alice owns the test guest as a registered image.
+/// Subclasses choose the database: SQLite in the data directory, or a PostgreSQL server the fixture starts.
 /// </summary>
 public abstract class ClcFixture : IAsyncLifetime
 {
@@ -20,7 +25,13 @@ public abstract class ClcFixture : IAsyncLifetime
     private Database _identityDb = null!;
     private readonly TempDir _dir = new();
 
+    public const string ComputeZone = "ironbark-a";
+
     public ClcServer Server { get; private set; } = null!;
+    public NcServer Node { get; private set; } = null!;
+    public CcServer Cluster { get; private set; } = null!;
+    /// <summary>The test guest registered by alice: machine image with its kernel and ramdisk.</summary>
+    public (string Machine, string Kernel, string Ramdisk) Guest { get; private set; }
     public WalrusServer Walrus { get; private set; } = null!;
     public AmazonS3Client AliceS3 { get; private set; } = null!;
     public AmazonS3Client BobS3 { get; private set; } = null!;
@@ -32,6 +43,8 @@ public abstract class ClcFixture : IAsyncLifetime
     public AccessKey Bob { get; private set; } = null!;
     public AmazonEC2Client AliceEc2 { get; private set; } = null!;
     public AmazonEC2Client BobEc2 { get; private set; } = null!;
+    /// <summary>The cloud admin (account "admin"), who sees the verbose zone listing.</summary>
+    public AmazonEC2Client AdminEc2 { get; private set; } = null!;
     public string AliceAccountId { get; private set; } = "";
     public Uri Endpoint => Server.Endpoint;
     public string DataDir => _dir.Path;
@@ -52,21 +65,63 @@ public abstract class ClcFixture : IAsyncLifetime
         SystemCanonicalId = (await Accounts.CreateAccountAsync("system")).CanonicalId;
         var system = await Accounts.CreateAccessKeyAsync("system");
         Walrus = await WalrusServer.StartAsync(new WalrusOptions { DataDir = _dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = connection }, Accounts);
-        Server = await ClcServer.StartAsync(new ClcOptions
+        new CloudCertificates(_dir.Combine("pki")).EnsureCreated();
+        _nodeOptions = new NcOptions
         {
-            DataDir = _dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = connection,
-            AvailabilityZones = ["ironbark-a", "ironbark-b"],
-            WalrusUrl = Walrus.Endpoint.ToString(), WalrusAccessKeyId = system.AccessKeyId, WalrusSecretAccessKey = system.SecretAccessKey,
-        }, Accounts);
+            DataDir = _dir.Path, Url = "https://127.0.0.1:0", NodeId = "node-1", WalrusUrl = Walrus.Endpoint.ToString(),
+            AccessKeyId = system.AccessKeyId, SecretAccessKey = system.SecretAccessKey, Cores = 2, MemoryMib = 1024, Acceleration = "tcg",
+            TerminateGrace = TimeSpan.FromSeconds(1),
+        };
+        Node = await NcServer.StartAsync(_nodeOptions, logging: Quiet);
+        // A restarted node must come back where the CC knows it.
+        _nodeOptions = new NcOptions
+        {
+            DataDir = _nodeOptions.DataDir, Url = Node.Endpoint.ToString(), NodeId = _nodeOptions.NodeId, WalrusUrl = _nodeOptions.WalrusUrl,
+            AccessKeyId = _nodeOptions.AccessKeyId, SecretAccessKey = _nodeOptions.SecretAccessKey, Cores = _nodeOptions.Cores,
+            MemoryMib = _nodeOptions.MemoryMib, Acceleration = "tcg", TerminateGrace = _nodeOptions.TerminateGrace,
+        };
+        Cluster = await CcServer.StartAsync(new CcOptions
+        {
+            DataDir = _dir.Path, Url = "https://127.0.0.1:0", Cluster = ComputeZone, Nodes = [Node.Endpoint.ToString()],
+            PollInterval = TimeSpan.FromMilliseconds(500), PollTimeout = TimeSpan.FromSeconds(2),
+        }, logging: Quiet);
+        Server = await ClcServer.StartAsync(Options(connection, system), Accounts, logging: Quiet);
         AliceAccountId = (await Accounts.CreateAccountAsync("alice")).Id;
         Alice = await Accounts.CreateAccessKeyAsync("alice");
         BobAccountId = (await Accounts.CreateAccountAsync("bob")).Id;
         Bob = await Accounts.CreateAccessKeyAsync("bob");
         AliceEc2 = Client(Alice.AccessKeyId, Alice.SecretAccessKey);
         BobEc2 = Client(Bob.AccessKeyId, Bob.SecretAccessKey);
+        await Accounts.CreateAccountAsync(Account.AdminName);
+        var admin = await Accounts.CreateAccessKeyAsync(Account.AdminName);
+        AdminEc2 = Client(admin.AccessKeyId, admin.SecretAccessKey);
         AliceS3 = S3Client(Alice);
         BobS3 = S3Client(Bob);
+        Guest = await GuestImages.RegisterAsync(AliceS3, AliceEc2, SystemCanonicalId);
     }
+
+    private NcOptions _nodeOptions = null!;
+
+    /// <summary>Stops the NC (its VMs keep running, as when a node controller goes down).</summary>
+    public async Task StopNodeAsync()
+    {
+        await Node.StopAsync();
+        await Node.DisposeAsync();
+        Node = null!;
+    }
+
+    /// <summary>Starts the NC again on the same port and state: it finds its VMs again.</summary>
+    public async Task StartNodeAsync() => Node = await NcServer.StartAsync(_nodeOptions, logging: Quiet);
+
+    private ClcOptions Options(string? connection, AccessKey system) => new()
+    {
+        DataDir = _dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = connection,
+        AvailabilityZones = [ComputeZone, "ironbark-b"], ClusterControllers = new Dictionary<string, string> { [ComputeZone] = Cluster.Endpoint.ToString() },
+        ReconcileInterval = TimeSpan.FromMilliseconds(500),
+        WalrusUrl = Walrus.Endpoint.ToString(), WalrusAccessKeyId = system.AccessKeyId, WalrusSecretAccessKey = system.SecretAccessKey,
+    };
+
+    private static void Quiet(ILoggingBuilder logging) => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 
     public AmazonEC2Client Client(string accessKeyId, string secret) => new(new BasicAWSCredentials(accessKeyId, secret), new AmazonEC2Config
     {
@@ -87,10 +142,27 @@ public abstract class ClcFixture : IAsyncLifetime
     {
         AliceEc2?.Dispose();
         BobEc2?.Dispose();
+        AdminEc2?.Dispose();
         AliceS3?.Dispose();
         BobS3?.Dispose();
         if (Server is not null)
             await Server.DisposeAsync();
+        try
+        {
+            if (Cluster is not null)
+                await Cluster.DisposeAsync();
+            if (Node is not null)
+            {
+                foreach (var instance in Node.Instances.Describe([]).Where(i => i.State != "terminated"))
+                    await Node.Instances.TerminateAsync(instance.Id, CancellationToken.None);
+                await Node.StopAsync();
+                await Node.DisposeAsync();
+            }
+        }
+        finally
+        {
+            QemuLeftovers.Kill(Path.Combine(_dir.Path, "nc", "instances"));
+        }
         if (Walrus is not null)
         {
             await Walrus.StopAsync();

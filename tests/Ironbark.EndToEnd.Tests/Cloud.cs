@@ -10,7 +10,13 @@ public sealed class Cloud : IAsyncDisposable
 {
     private readonly TempDir _dir = new();
 
-    private Cloud(string? postgres) => Postgres = postgres;
+    private readonly string? _demoGuest;
+
+    private Cloud(string? postgres, string? demoGuest)
+    {
+        Postgres = postgres;
+        _demoGuest = demoGuest;
+    }
 
     /// <summary>The PostgreSQL connection string the cloud keeps its state in, or null for SQLite files.</summary>
     public string? Postgres { get; }
@@ -23,9 +29,10 @@ public sealed class Cloud : IAsyncDisposable
     public CloudCredentials Admin { get; private set; } = null!;
     public AwsCli AdminCli => new(Admin);
 
-    public static async Task<Cloud> StartAsync(string? postgres = null)
+    /// <summary>Runs `ironbark up`; with <paramref name="demoGuest"/> (a test guest build) it installs that guest as a public image.</summary>
+    public static async Task<Cloud> StartAsync(string? postgres = null, string? demoGuest = null)
     {
-        var cloud = new Cloud(postgres);
+        var cloud = new Cloud(postgres, demoGuest);
         try
         {
             await cloud.StartProcessAsync();
@@ -45,7 +52,7 @@ public sealed class Cloud : IAsyncDisposable
             throw new InvalidOperationException("ironbark is still running.");
         if (Process is not null)
             await Process.DisposeAsync();
-        Process = await IronbarkProcess.StartAsync(DataDir, Postgres);
+        Process = await IronbarkProcess.StartAsync(DataDir, Postgres, _demoGuest);
         var (code, env, stderr) = await RunCommandAsync("env");
         Assert.True(code == 0, $"ironbark env failed: {stderr}");
         Admin = CloudCredentials.FromEnvOutput(env);
@@ -62,6 +69,8 @@ public sealed class Cloud : IAsyncDisposable
     {
         if (Process is not null)
             await Process.DisposeAsync();
+        // VMs outlive `up` on purpose (a restart finds them again); a test's must not outlive the test.
+        QemuLeftovers.Kill(Path.Combine(DataDir, "nc", "instances"));
         _dir.Dispose();
     }
 }

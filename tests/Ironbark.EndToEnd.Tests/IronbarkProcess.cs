@@ -37,7 +37,8 @@ public sealed class IronbarkProcess : IAsyncDisposable
         }
     }
 
-    public static async Task<IronbarkProcess> StartAsync(string dataDir, string? postgres = null)
+    /// <param name="demoGuest">A build of the test guest for `up --demo-guest` (installed as a public image), or null.</param>
+    public static async Task<IronbarkProcess> StartAsync(string dataDir, string? postgres = null, string? demoGuest = null)
     {
         var info = new ProcessStartInfo(IronbarkBinary.DotnetHost)
         {
@@ -45,7 +46,8 @@ public sealed class IronbarkProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--clc-listen", "http://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0", "--cc-listen", "https://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg", .. postgres is null ? [] : new[] { "--postgres", postgres }];
+        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--clc-listen", "http://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0", "--cc-listen", "https://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg",
+            .. postgres is null ? [] : new[] { "--postgres", postgres }, .. demoGuest is null ? [] : new[] { "--demo-guest", demoGuest }];
         foreach (var arg in args)
             info.ArgumentList.Add(arg);
         var process = new Process { StartInfo = info, EnableRaisingEvents = true };
