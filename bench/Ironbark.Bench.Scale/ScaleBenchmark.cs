@@ -135,7 +135,7 @@ public sealed class ScaleBenchmark(ScaleArguments arguments, TextWriter progress
     /// <summary>Interleaved, one call at a time, so the three see the same machine load.</summary>
     private async Task MeasureLatencyAsync(ScaleCloud cloud, ScaleResults results, CancellationToken ct)
     {
-        progress.WriteLine($"Latency: {arguments.LatencyCalls} rounds of DescribeRegions, DescribeInstances and the CC's DescribeInstances…");
+        progress.WriteLine($"Latency: {arguments.LatencyCalls} rounds of DescribeRegions, DescribeInstances (SDK and plain HTTP) and the CC's DescribeInstances…");
         for (var round = -WarmUpCalls; round < arguments.LatencyCalls; round++)
         {
             var clock = Stopwatch.StartNew();
@@ -145,12 +145,17 @@ public sealed class ScaleBenchmark(ScaleArguments arguments, TextWriter progress
             var described = await DescribeAllAsync(cloud, ct);
             var instances = clock.Elapsed;
             clock.Restart();
+            var bytes = await cloud.RawEc2.CallAsync("DescribeInstances", ct);
+            var raw = clock.Elapsed;
+            clock.Restart();
             await cloud.CcClient.DescribeInstancesAsync(new Ironbark.Common.Contracts.Nc.DescribeInstancesRequest(), cancellationToken: ct);
             var cc = clock.Elapsed;
             if (round < 0)
                 continue;
             results.DescribeRegions.Add(regions);
             results.DescribeInstances.Add(instances);
+            results.RawDescribeInstances.Add(raw);
+            results.RawAnswerBytes = bytes;
             results.CcDescribeInstances.Add(cc);
             results.DescribedInstances = described.Count;
         }

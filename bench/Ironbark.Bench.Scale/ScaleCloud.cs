@@ -41,6 +41,8 @@ public sealed class ScaleCloud : IAsyncDisposable
     public Account Tenant { get; private set; } = null!;
     public string SystemCanonicalId { get; private set; } = "";
     public AmazonEC2Client Ec2 { get; private set; } = null!;
+    /// <summary>The same tenant's calls without the SDK (answers read, not parsed).</summary>
+    public RawEc2Query RawEc2 { get; private set; } = null!;
     public AmazonS3Client S3 { get; private set; } = null!;
 
     /// <summary>The CC's API as the CLC calls it (certificate "clc").</summary>
@@ -120,6 +122,7 @@ public sealed class ScaleCloud : IAsyncDisposable
 
         var credentials = new BasicAWSCredentials(tenantKey.AccessKeyId, tenantKey.SecretAccessKey);
         // No retries: a refused or failed call is a result to report, not to hide.
+        RawEc2 = new RawEc2Query(Clc.Endpoint, tenantKey.AccessKeyId, tenantKey.SecretAccessKey, Region);
         Ec2 = new AmazonEC2Client(credentials, new AmazonEC2Config { ServiceURL = Clc.Endpoint.ToString(), AuthenticationRegion = Region, MaxErrorRetry = 0 });
         S3 = new AmazonS3Client(credentials, new AmazonS3Config { ServiceURL = walrusUrl, ForcePathStyle = true, AuthenticationRegion = Region, MaxErrorRetry = 0 });
     }
@@ -141,6 +144,7 @@ public sealed class ScaleCloud : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Ec2?.Dispose();
+        RawEc2?.Dispose();
         S3?.Dispose();
         _ccChannel?.Dispose();
         if (Clc is not null)

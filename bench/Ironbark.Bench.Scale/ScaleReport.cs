@@ -47,6 +47,7 @@ public static class ScaleReport
         md.AppendLine("| call | n | p50 (ms) | p95 (ms) | mean (ms) | max (ms) | p50 ÷ DescribeRegions p50 | p95 ÷ DescribeRegions p95 |");
         md.AppendLine("|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var (name, l) in new[] { ("EC2 DescribeRegions (baseline)", r.DescribeRegions), ($"EC2 DescribeInstances, {r.DescribedInstances} instances", r.DescribeInstances),
+                     (Inv($"the same over plain HTTP, answer ({r.RawAnswerBytes / 1024} KiB) read but not parsed"), r.RawDescribeInstances),
                      ("CC DescribeInstances (gRPC), same instances", r.CcDescribeInstances) })
             md.AppendLine(Inv($"| {name} | {l.Count} | {Num(l.Percentile(50))} | {Num(l.Percentile(95))} | {Num(l.Mean)} | {Num(l.Max)} | {Ratio(l.Percentile(50), r.DescribeRegions.Percentile(50))} | {Ratio(l.Percentile(95), r.DescribeRegions.Percentile(95))} |"));
         md.AppendLine();

@@ -26,6 +26,10 @@ public sealed class ScaleResults(MachineInfo machine, DateTimeOffset started, Sc
     public string? PlacementError { get; set; }
 
     public Latencies DescribeInstances { get; } = new();
+
+    /// <summary>The same DescribeInstances over plain HTTP: the answer read to its end, not parsed.</summary>
+    public Latencies RawDescribeInstances { get; } = new();
+    public int RawAnswerBytes { get; set; }
     public Latencies DescribeRegions { get; } = new();
 
     /// <summary>The CC's own DescribeInstances over gRPC, to tell the CLC's share of the EC2 call from the CC's.</summary>

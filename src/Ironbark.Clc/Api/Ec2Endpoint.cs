@@ -36,7 +36,7 @@ public sealed class Ec2Endpoint(RequestAuthenticator sigV4, QuerySignatureV2 sig
             using var scope = log.BeginScope("{Action} by account {Account}", action, request.AccountId);
             var content = await handler(request, ct);
             http.Response.Headers["x-amzn-RequestId"] = requestId;
-            await Ec2Xml.WriteAsync(http.Response, Ec2Xml.E(action + "Response", [Ec2Xml.E("requestId", requestId), .. content]), 200);
+            await Ec2Xml.WriteAsync(http.Response, Ec2Xml.Streamed(action + "Response", [Ec2Xml.E("requestId", requestId), .. content]), 200);
         }
         catch (Ec2Exception e)
         {

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text;
+using System.Xml;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
 
@@ -17,6 +18,16 @@ public static class Ec2Xml
     /// <summary>An element only when its value is there (fields EC2 omits when empty).</summary>
     public static XElement? Optional(string name, object? value) => value is null ? null : E(name, value);
 
+    /// <summary>
+    /// An element written as its content is enumerated, never held as a whole tree: for answers
+    /// that list a thousand instances, each item is built, written and dropped.
+    /// </summary>
+    public static XStreamingElement Streamed(string name, IEnumerable<object?> content) => new(Ns + name, content.Where(c => c is not null));
+
+    /// <summary>A list the EC2 way, built item by item while it is written (see <see cref="Streamed"/>).</summary>
+    public static XStreamingElement StreamedItems<T>(string name, IEnumerable<T> items, Func<T, IEnumerable<object?>> item) =>
+        new(Ns + name, items.Select(i => E("item", item(i).ToArray())));
+
     /// <summary>A list the EC2 way: &lt;name&gt;&lt;item&gt;…&lt;/item&gt;…&lt;/name&gt;.</summary>
     public static XElement Items<T>(string name, IEnumerable<T> items, Func<T, IEnumerable<object?>> item) =>
         E(name, items.Select(i => E("item", item(i).ToArray())).ToArray<object?>());
@@ -29,12 +40,19 @@ public static class Ec2Xml
 
     public static string Bool(bool value) => value ? "true" : "false";
 
-    public static Task WriteAsync(HttpResponse response, XElement root, int status)
+    private static readonly XmlWriterSettings WriterSettings = new() { Encoding = new UTF8Encoding(false), Indent = false };
+
+    /// <summary>Writes the document as UTF-8 straight from the elements (a large DescribeInstances is a megabyte: no string of it is made).</summary>
+    public static async Task WriteAsync(HttpResponse response, XStreamingElement root, int status)
     {
         response.StatusCode = status;
         response.ContentType = "text/xml;charset=UTF-8";
-        var body = Encoding.UTF8.GetBytes("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + root.ToString(SaveOptions.DisableFormatting));
+        using var body = new MemoryStream();
+        using (var writer = XmlWriter.Create(body, WriterSettings))
+            root.WriteTo(writer);
         response.ContentLength = body.Length;
-        return response.Body.WriteAsync(body).AsTask();
+        await response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length));
     }
+
+    public static Task WriteAsync(HttpResponse response, XElement root, int status) => WriteAsync(response, new XStreamingElement(root.Name, root.Attributes(), root.Nodes()), status);
 }

@@ -16,7 +16,7 @@ public sealed class ImageApi(ImageService images) : IEc2Actions
         new("ModifyImageAttribute", ModifyAttributeAsync),
     ];
 
-    private async Task<IEnumerable<XElement?>> RegisterAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> RegisterAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         if (p.Has("BlockDeviceMapping.1.DeviceName") || p.Has("RootDeviceName") && !p.Has("ImageLocation"))
@@ -28,7 +28,7 @@ public sealed class ImageApi(ImageService images) : IEc2Actions
         return [E("imageId", image.ImageId)];
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var filters = p.Filters();
@@ -43,7 +43,7 @@ public sealed class ImageApi(ImageService images) : IEc2Actions
         ])];
     }
 
-    private async Task<IEnumerable<XElement?>> DeregisterAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DeregisterAsync(Ec2Request request, CancellationToken ct)
     {
         var imageId = request.Parameters.Required("ImageId");
         request.CheckDryRun();
@@ -51,7 +51,7 @@ public sealed class ImageApi(ImageService images) : IEc2Actions
         return [E("return", "true")];
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeAttributeAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeAttributeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var imageId = p.Required("ImageId");
@@ -70,7 +70,7 @@ public sealed class ImageApi(ImageService images) : IEc2Actions
         }];
     }
 
-    private async Task<IEnumerable<XElement?>> ModifyAttributeAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> ModifyAttributeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var imageId = p.Required("ImageId");

@@ -20,7 +20,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         new("ModifyInstanceAttribute", ModifyAttributeAsync),
     ];
 
-    private async Task<IEnumerable<XElement?>> RunAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> RunAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var launch = new LaunchRequest(
@@ -34,7 +34,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         return InstanceXml.Reservation(launched);
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var ids = p.List("InstanceId");
@@ -48,7 +48,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         return [InstanceXml.Reservations(page.Items), Optional("nextToken", page.NextToken)];
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeStatusAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeStatusAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var ids = p.List("InstanceId");
@@ -68,7 +68,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         ]), Optional("nextToken", page.NextToken)];
     }
 
-    private async Task<IEnumerable<XElement?>> TerminateAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> TerminateAsync(Ec2Request request, CancellationToken ct)
     {
         var ids = request.Parameters.List("InstanceId");
         request.CheckDryRun();
@@ -78,7 +78,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
             E("previousState", E("code", InstanceState.Code(c.Previous)), E("name", c.Previous))])];
     }
 
-    private async Task<IEnumerable<XElement?>> RebootAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> RebootAsync(Ec2Request request, CancellationToken ct)
     {
         var ids = request.Parameters.List("InstanceId");
         request.CheckDryRun();
@@ -86,7 +86,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         return [E("return", "true")];
     }
 
-    private async Task<IEnumerable<XElement?>> ConsoleAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> ConsoleAsync(Ec2Request request, CancellationToken ct)
     {
         var id = request.Parameters.Required("InstanceId");
         request.CheckDryRun();
@@ -94,20 +94,21 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         return [E("instanceId", id), E("timestamp", Time(timestamp)), E("output", Convert.ToBase64String(output))];
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeAttributeAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeAttributeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var id = p.Required("InstanceId");
         var attribute = p.Required("Attribute");
         request.CheckDryRun();
         var i = await instances.OwnedAsync(request.AccountId, id, ct);
+        var userData = attribute == "userData" ? await instances.UserDataAsync(i, ct) : [];
         XElement Value(string name, object? value) => E(name, Optional("value", value));
         return [E("instanceId", i.InstanceId), attribute switch
         {
             "instanceType" => Value("instanceType", i.InstanceType),
             "kernel" => Value("kernel", i.KernelId),
             "ramdisk" => Value("ramdisk", i.RamdiskId),
-            "userData" => Value("userData", InstanceService.UserDataOf(i) is { Length: > 0 } data ? Convert.ToBase64String(data) : null),
+            "userData" => Value("userData", userData.Length > 0 ? Convert.ToBase64String(userData) : null),
             "disableApiTermination" => Value("disableApiTermination", Bool(i.DisableApiTermination)),
             "instanceInitiatedShutdownBehavior" => Value("instanceInitiatedShutdownBehavior", i.ShutdownBehavior),
             "rootDeviceName" => Value("rootDeviceName", "/dev/sda1"),
@@ -120,7 +121,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         }];
     }
 
-    private async Task<IEnumerable<XElement?>> ModifyAttributeAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> ModifyAttributeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var id = p.Required("InstanceId");

@@ -32,7 +32,7 @@ public sealed class InstanceTypeApi(ClcOptions options) : IEc2Actions
 
     public IEnumerable<KeyValuePair<string, Ec2Handler>> Actions => [new("DescribeInstanceTypes", DescribeAsync)];
 
-    private Task<IEnumerable<XElement?>> DescribeAsync(Ec2Request request, CancellationToken ct)
+    private Task<IEnumerable<object?>> DescribeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var names = p.List("InstanceType");
@@ -45,7 +45,7 @@ public sealed class InstanceTypeApi(ClcOptions options) : IEc2Actions
             throw new Ec2Exception("InvalidInstanceType", $"The following supplied instance types do not exist: [{string.Join(", ", unknown)}]");
         var selected = names.Count > 0 ? options.InstanceTypes.Where(t => names.Contains(t.Name)) : options.InstanceTypes;
         var page = Page<InstanceTypeSpec>.Of(Filters.Apply(selected, filters), t => t.Name, maxResults, nextToken, maxLimit: 100);
-        return Task.FromResult<IEnumerable<XElement?>>([Items("instanceTypeSet", page.Items, Describe), Optional("nextToken", page.NextToken)]);
+        return Task.FromResult<IEnumerable<object?>>([Items("instanceTypeSet", page.Items, Describe), Optional("nextToken", page.NextToken)]);
     }
 
     private static IEnumerable<object?> Describe(InstanceTypeSpec t) =>

@@ -11,9 +11,9 @@ public static class InstanceXml
 
     public static XElement Groups(IEnumerable<GroupRef> groups) => Items("groupSet", groups, g => [E("groupId", g.GroupId), E("groupName", g.GroupName)]);
 
-    /// <summary>The reservations the instances belong to, in the order their first instance comes.</summary>
-    public static XElement Reservations(IEnumerable<Instance> instances) =>
-        Items("reservationSet", instances.GroupBy(i => i.ReservationId), r => Reservation(r.ToList()));
+    /// <summary>The reservations the instances belong to, in the order their first instance comes (built while written).</summary>
+    public static XStreamingElement Reservations(IEnumerable<Instance> instances) =>
+        StreamedItems("reservationSet", instances.GroupBy(i => i.ReservationId), r => Reservation(r.ToList()));
 
     /// <summary>reservationId, ownerId, groupSet and instancesSet: the body of RunInstancesResponse and of a reservationSet item.</summary>
     public static IEnumerable<XElement> Reservation(IReadOnlyList<Instance> instances) =>

@@ -17,7 +17,7 @@ public sealed class KeyPairApi(KeyPairService keyPairs) : IEc2Actions
         new("DeleteKeyPair", DeleteAsync),
     ];
 
-    private async Task<IEnumerable<XElement?>> CreateAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> CreateAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var name = p.Required("KeyName");
@@ -33,7 +33,7 @@ public sealed class KeyPairApi(KeyPairService keyPairs) : IEc2Actions
             E("keyPairId", keyPair.KeyPairId), TagSet(keyPair.Tags)];
     }
 
-    private async Task<IEnumerable<XElement?>> ImportAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> ImportAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var name = p.Required("KeyName");
@@ -53,7 +53,7 @@ public sealed class KeyPairApi(KeyPairService keyPairs) : IEc2Actions
         return [E("keyName", keyPair.KeyName), E("keyFingerprint", keyPair.Fingerprint), E("keyPairId", keyPair.KeyPairId), TagSet(keyPair.Tags)];
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var includePublicKey = p.Bool("IncludePublicKey");
@@ -66,7 +66,7 @@ public sealed class KeyPairApi(KeyPairService keyPairs) : IEc2Actions
         ])];
     }
 
-    private async Task<IEnumerable<XElement?>> DeleteAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DeleteAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var name = p["KeyName"];

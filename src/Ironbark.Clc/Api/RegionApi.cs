@@ -44,7 +44,7 @@ public sealed class RegionApi(ClcOptions options, IServer server, ClusterClient 
     /// <summary>Where clients reach this CLC: the advertised URL, else the address it listens on.</summary>
     private string Endpoint => (options.AdvertisedUrl ?? server.Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault() ?? options.Url).TrimEnd('/');
 
-    private Task<IEnumerable<XElement?>> DescribeRegionsAsync(Ec2Request request, CancellationToken ct)
+    private Task<IEnumerable<object?>> DescribeRegionsAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var names = p.List("RegionName");
@@ -53,11 +53,11 @@ public sealed class RegionApi(ClcOptions options, IServer server, ClusterClient 
         foreach (var name in names.Where(n => n != options.Region))
             throw Ec2Exception.InvalidParameterValue($"Invalid region: {name}");
         var regions = RegionFilters.Apply([(options.Region, Endpoint)], filters);
-        return Task.FromResult<IEnumerable<XElement?>>([Items("regionInfo", regions, r => [
+        return Task.FromResult<IEnumerable<object?>>([Items("regionInfo", regions, r => [
             E("regionName", r.Name), E("regionEndpoint", r.Endpoint), E("optInStatus", "opt-in-not-required")])]);
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeAvailabilityZonesAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeAvailabilityZonesAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var names = p.List("ZoneName");

@@ -19,7 +19,7 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
         new("DescribeSecurityGroupRules", DescribeRulesAsync),
     ];
 
-    private async Task<IEnumerable<XElement?>> CreateAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> CreateAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var name = p.Required("GroupName");
@@ -30,7 +30,7 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
         return [E("return", "true"), E("groupId", group.GroupId), group.Tags.Count > 0 ? TagSet(group.Tags) : null];
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var filters = p.Filters();
@@ -45,7 +45,7 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
         ]), Optional("nextToken", found.NextToken)];
     }
 
-    private async Task<IEnumerable<XElement?>> DeleteAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DeleteAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var (id, name) = (p["GroupId"], p["GroupName"]);
@@ -56,7 +56,7 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
         return [E("return", "true"), E("groupId", deleted)];
     }
 
-    private async Task<IEnumerable<XElement?>> AuthorizeAsync(Ec2Request request, bool egress, CancellationToken ct)
+    private async Task<IEnumerable<object?>> AuthorizeAsync(Ec2Request request, bool egress, CancellationToken ct)
     {
         var p = request.Parameters;
         var (id, name) = GroupReference(p, egress);
@@ -68,7 +68,7 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
         return [E("return", "true"), Items("securityGroupRuleSet", added, r => Rule(r, request.AccountId))];
     }
 
-    private async Task<IEnumerable<XElement?>> RevokeAsync(Ec2Request request, bool egress, CancellationToken ct)
+    private async Task<IEnumerable<object?>> RevokeAsync(Ec2Request request, bool egress, CancellationToken ct)
     {
         var p = request.Parameters;
         var (id, name) = GroupReference(p, egress);
@@ -81,7 +81,7 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
         return [E("return", "true")];
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeRulesAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeRulesAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var filters = p.Filters();

@@ -14,7 +14,7 @@ public sealed class TagApi(TagService tags) : IEc2Actions
         new("DescribeTags", DescribeAsync),
     ];
 
-    private async Task<IEnumerable<XElement?>> CreateAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> CreateAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var resources = p.List("ResourceId");
@@ -27,7 +27,7 @@ public sealed class TagApi(TagService tags) : IEc2Actions
         return [E("return", "true")];
     }
 
-    private async Task<IEnumerable<XElement?>> DeleteAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DeleteAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var resources = p.List("ResourceId");
@@ -37,7 +37,7 @@ public sealed class TagApi(TagService tags) : IEc2Actions
         return [E("return", "true")];
     }
 
-    private async Task<IEnumerable<XElement?>> DescribeAsync(Ec2Request request, CancellationToken ct)
+    private async Task<IEnumerable<object?>> DescribeAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
         var filters = p.Filters();

@@ -20,6 +20,7 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
     private readonly CancellationTokenSource _stopping = new();
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _zoneSlots = new();
     private readonly ConcurrentDictionary<string, Task> _inFlight = new();
+    private readonly ConcurrentDictionary<string, (string Zone, int Cores, int MemoryMib)> _queued = new();
 
     /// <summary>Whether a launch or termination of the instance is under way in this process.</summary>
     public bool IsBusy(string instanceId) => _inFlight.ContainsKey(instanceId);
@@ -27,25 +28,36 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
     public void Launch(IEnumerable<Instance> instances)
     {
         foreach (var instance in instances)
-            Start(instance.InstanceId, () => LaunchAsync(instance));
+        {
+            var spec = JsonParser.Default.Parse<RunInstanceRequest>(instance.LaunchSpec);
+            _queued[instance.InstanceId] = (instance.Zone, spec.Cores, spec.MemoryMib);
+            if (!Start(instance.InstanceId, () => LaunchAsync(instance, spec)))
+                _queued.TryRemove(instance.InstanceId, out _);
+        }
     }
+
+    /// <summary>The launches accepted for the zone that have not reached its CC yet (their cores and memory).</summary>
+    public IEnumerable<(int Cores, int MemoryMib)> Queued(string zone) =>
+        _queued.Values.Where(q => q.Zone == zone).Select(q => (q.Cores, q.MemoryMib));
 
     public void Terminate(Instance instance) => Start(instance.InstanceId, () => TerminateAsync(instance.InstanceId, instance.Zone));
 
     /// <summary>Waits for the work under way (for tests and an orderly stop).</summary>
     public Task DrainAsync() => Task.WhenAll(_inFlight.Values);
 
-    private void Start(string instanceId, Func<Task> work)
+    /// <summary>Starts the work unless some is under way for the instance already (then the reconcile loop looks again later).</summary>
+    private bool Start(string instanceId, Func<Task> work)
     {
         var gate = new TaskCompletionSource();
         var task = gate.Task.ContinueWith(_ => work(), TaskScheduler.Default).Unwrap();
         if (!_inFlight.TryAdd(instanceId, task))
-            return; // already under way; the reconcile loop looks again later
+            return false;
         _ = task.ContinueWith(_ => _inFlight.TryRemove(new KeyValuePair<string, Task>(instanceId, task)), TaskScheduler.Default);
         gate.SetResult();
+        return true;
     }
 
-    private async Task LaunchAsync(Instance instance)
+    private async Task LaunchAsync(Instance instance, RunInstanceRequest spec)
     {
         var ct = _stopping.Token;
         using var scope = log.BeginScope("instance {InstanceId}", instance.InstanceId);
@@ -55,7 +67,8 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
             await slots.WaitAsync(ct);
             try
             {
-                var spec = JsonParser.Default.Parse<RunInstanceRequest>(instance.LaunchSpec);
+                // From here the CC holds the room for it (its own in-flight reservation).
+                _queued.TryRemove(instance.InstanceId, out _);
                 var placed = await clusters.RunInstanceAsync(instance.Zone, spec, ct);
                 var moved = await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running,
                     new InstanceChange(NodeId: placed.NodeId), CancellationToken.None);
@@ -85,6 +98,10 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+        finally
+        {
+            _queued.TryRemove(instance.InstanceId, out _);
         }
     }
 

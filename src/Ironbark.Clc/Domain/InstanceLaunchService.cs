@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Google.Protobuf;
 using Ironbark.Clc.Drivers;
 using Ironbark.Clc.Store;
@@ -16,6 +17,8 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
     SecurityGroupService groups, ClusterClient clusters, InstanceDispatcher dispatcher, TimeProvider time)
 {
     public const int MaxUserDataBytes = 16 * 1024;
+
+    private readonly ConcurrentDictionary<string, SemaphoreSlim> _admissions = new();
 
     public async Task<IReadOnlyList<Instance>> RunAsync(string accountId, LaunchRequest request, CancellationToken ct)
     {
@@ -50,6 +53,22 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
             ? await groups.DescribeAsync(accountId, [SecurityGroup.DefaultName], [], [], ct)
             : await groups.DescribeAsync(accountId, request.GroupNames, request.GroupIds, [], ct);
 
+        // One admission at a time per zone: the room one call sees must include what the call before it took.
+        var admission = _admissions.GetOrAdd(zone, _ => new SemaphoreSlim(1, 1));
+        await admission.WaitAsync(ct);
+        try
+        {
+            return await AdmitAsync(accountId, request, type, zone, image, kernel, ramdisk, keyPair, inGroups, ct);
+        }
+        finally
+        {
+            admission.Release();
+        }
+    }
+
+    private async Task<IReadOnlyList<Instance>> AdmitAsync(string accountId, LaunchRequest request, InstanceTypeSpec type, string zone, Image image,
+        Image kernel, Image? ramdisk, KeyPair? keyPair, IReadOnlyList<SecurityGroup> inGroups, CancellationToken ct)
+    {
         var live = (await store.ListAsync(accountId, ct)).Count(i => InstanceState.IsLive(i.State));
         var allowed = options.MaxInstancesPerAccount - live;
         if (allowed < request.MinCount)
@@ -127,8 +146,7 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
         {
             throw new Ec2Exception("InsufficientInstanceCapacity", $"The cluster of zone {zone} does not answer now; try again later.", 503);
         }
-        return resources.Nodes.Where(n => n.State == "up")
-            .Sum(n => (int)Math.Min(n.CoresFree / type.VCpus, n.MemoryMibFree / type.MemoryMiB));
+        return ZoneRoom.For(resources.Nodes, dispatcher.Queued(zone), type);
     }
 
     private static bool SameLaunch(Instance earlier, LaunchRequest request) =>

@@ -68,7 +68,8 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
         {
             case InstanceState.Pending when actual is null:
                 log.LogInformation("Instance {InstanceId} is pending but no node has it: launching it (again)", instance.InstanceId);
-                dispatcher.Launch([instance]);
+                if (await store.FindAsync(instance.InstanceId, CancellationToken.None) is { State: InstanceState.Pending } full)
+                    dispatcher.Launch([full]);
                 break;
             case InstanceState.Pending when state == InstanceState.Running:
                 await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running, new InstanceChange(NodeId: actual!.NodeId), CancellationToken.None);

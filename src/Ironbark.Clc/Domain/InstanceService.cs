@@ -99,9 +99,11 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
             throw NotFound([instanceId]);
     }
 
-    /// <summary>The user data the instance was launched with.</summary>
-    public static byte[] UserDataOf(Instance instance) =>
-        Google.Protobuf.JsonParser.Default.Parse<Ironbark.Common.Contracts.Nc.RunInstanceRequest>(instance.LaunchSpec).Data.UserData.ToByteArray();
+    /// <summary>The user data the instance was launched with (kept in its launch spec).</summary>
+    public async Task<byte[]> UserDataAsync(Instance instance, CancellationToken ct) =>
+        await store.FindAsync(instance.InstanceId, ct) is { } full
+            ? Google.Protobuf.JsonParser.Default.Parse<Ironbark.Common.Contracts.Nc.RunInstanceRequest>(full.LaunchSpec).Data.UserData.ToByteArray()
+            : [];
 
     /// <summary>The account's instances DescribeInstances still lists: terminated ones only for a while.</summary>
     private async Task<IReadOnlyList<Instance>> ListedAsync(string accountId, CancellationToken ct)

@@ -8,9 +8,12 @@ namespace Ironbark.Clc.Store;
 /// <summary>Instances, their security groups and tags. A state changes only by compare-and-set on the stored row.</summary>
 public sealed class InstanceStore(Database db)
 {
-    private const string Columns = "instance_id, reservation_id, account_id, image_id, kernel_id, ramdisk_id, instance_type, key_name, zone, " +
-                                   "launch_index, client_token, state, state_reason, transition_reason, node_id, disable_api_termination, " +
-                                   "shutdown_behavior, launch_ms, terminated_ms, launch_spec";
+    /// <summary>What describing an instance needs: everything but the launch spec, which only launching reads.</summary>
+    private const string ListedColumns = "instance_id, reservation_id, account_id, image_id, kernel_id, ramdisk_id, instance_type, key_name, zone, " +
+                                         "launch_index, client_token, state, state_reason, transition_reason, node_id, disable_api_termination, " +
+                                         "shutdown_behavior, launch_ms, terminated_ms";
+
+    private const string Columns = ListedColumns + ", launch_spec";
 
     /// <summary>
     /// Stores a reservation's instances in one transaction, unless the account already launched with
@@ -47,12 +50,12 @@ public sealed class InstanceStore(Database db)
         return all.Where(i => i.ReservationId == reservation).OrderBy(i => i.LaunchIndex).ToList();
     }
 
-    /// <summary>Every instance of the account (all accounts when null), with its groups and tags.</summary>
+    /// <summary>Every instance of the account (all accounts when null), with its groups and tags, without launch specs.</summary>
     public async Task<IReadOnlyList<Instance>> ListAsync(string? accountId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         var where = accountId is null ? "" : " WHERE account_id = @accountId";
-        var instances = (await c.QueryAsync<Instance>($"SELECT {Columns} FROM instances{where}", new { accountId })).ToList();
+        var instances = (await c.QueryAsync<Instance>($"SELECT {ListedColumns} FROM instances{where}", new { accountId })).ToList();
         var groups = (await c.QueryAsync<(string InstanceId, string GroupId, string GroupName)>(
                 accountId is null
                     ? "SELECT instance_id, group_id, group_name FROM instance_groups"
@@ -68,15 +71,15 @@ public sealed class InstanceStore(Database db)
         return instances;
     }
 
-    /// <summary>The instances not yet terminated, of every account (what the reconcile loop compares with the clusters).</summary>
+    /// <summary>The instances not yet terminated, of every account, without launch specs (what the reconcile loop compares with the clusters).</summary>
     public async Task<IReadOnlyList<Instance>> ListLiveAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<Instance>($"SELECT {Columns} FROM instances WHERE state <> @terminated",
+        return (await c.QueryAsync<Instance>($"SELECT {ListedColumns} FROM instances WHERE state <> @terminated",
             new { terminated = InstanceState.Terminated })).ToList();
     }
 
-    /// <summary>The instance with this id, of any account, or null.</summary>
+    /// <summary>The instance with this id, of any account, with its launch spec; or null.</summary>
     public async Task<Instance?> FindAsync(string instanceId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
