@@ -26,5 +26,11 @@ public sealed class CcOptions
     /// <summary>How long a poll waits for a node's answer before the node counts as down.</summary>
     public TimeSpan PollTimeout { get; init; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>How long a launch may take on the node: it may download the images first, then starts QEMU.</summary>
+    public TimeSpan LaunchTimeout { get; init; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How long a terminate, reboot or console call forwarded to a node may take.</summary>
+    public TimeSpan NodeCallTimeout { get; init; } = TimeSpan.FromMinutes(1);
+
     public string StateDir => Path.Combine(DataDir, "cc");
 }

@@ -32,6 +32,8 @@ public sealed class CcServer : IAsyncDisposable
 
     public NodeRegistry Registry => _app.Services.GetRequiredService<NodeRegistry>();
 
+    public InstancePlacer Placer => _app.Services.GetRequiredService<InstancePlacer>();
+
     /// <summary>The gRPC address (with the real port when 0 was asked for).</summary>
     public Uri Endpoint => ServiceHost.BoundAddress(_app, "https");
 
@@ -54,12 +56,17 @@ public sealed class CcServer : IAsyncDisposable
             });
             builder.Services.AddGrpc();
             builder.Services.AddSingleton(options);
-            builder.Services.AddSingleton(sp => new NodeRegistry(options, certificate, ca, sp.GetRequiredService<ILogger<NodeRegistry>>()));
+            builder.Services.AddSingleton<InstanceMap>();
+            builder.Services.AddSingleton(sp => new NodeRegistry(options, sp.GetRequiredService<InstanceMap>(), certificate, ca,
+                sp.GetRequiredService<ILogger<NodeRegistry>>()));
+            builder.Services.AddSingleton<InstancePlacer>();
+            builder.Services.AddSingleton<InstanceForwarder>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeRegistry>());
 
             var app = builder.Build();
             app.MapGrpcService<ClusterControllerApi>();
-            // One round before serving, so the first DescribeResources already tells who answers.
+            // One round before serving, so the first DescribeResources already tells who answers and a restarted
+            // CC knows every instance its nodes run before it takes a call about one.
             await app.Services.GetRequiredService<NodeRegistry>().PollAsync(ct);
             await app.StartAsync(ct);
             return new CcServer(app, stateLock);

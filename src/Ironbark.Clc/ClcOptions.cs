@@ -69,7 +69,7 @@ public sealed class ClcOptions
             if (!Uri.TryCreate(cc, UriKind.Absolute, out var ccUrl) || ccUrl.Scheme != "https")
                 throw new ArgumentException($"'{cc}' is not an https URL of a Cluster Controller.");
         }
-        if (!Uri.TryCreate(Url, UriKind.Absolute, out var url) || url.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(Url, UriKind.Absolute, out var listenUrl) || listenUrl.Scheme is not ("http" or "https"))
             throw new ArgumentException($"'{Url}' is not an http(s) URL to listen on.");
         if (WalrusUrl is not null && (string.IsNullOrEmpty(WalrusAccessKeyId) || string.IsNullOrEmpty(WalrusSecretAccessKey)))
             throw new ArgumentException("A Walrus URL needs the system credentials to read manifests with.");

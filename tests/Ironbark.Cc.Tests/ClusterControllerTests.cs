@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Ironbark.Common.Contracts.Cc;
+using Ironbark.Common.Contracts.Nc;
 
 namespace Ironbark.Cc.Tests;
 
@@ -94,5 +95,40 @@ public sealed class ClusterControllerTests : IAsyncLifetime
 
         // The cloud's own certificates are accepted.
         Assert.Equal(2, (await f.Client.DescribeResourcesAsync(new DescribeResourcesRequest())).Nodes.Count);
+    }
+
+    [Fact]
+    public async Task A_launch_bigger_than_any_node_is_refused_at_once_with_insufficient_capacity()
+    {
+        var clock = Stopwatch.StartNew();
+        var error = await Assert.ThrowsAsync<RpcException>(() =>
+            f.Client.RunInstanceAsync(f.Launch(ClusterFixture.NewInstanceId(), memoryMib: 4096), deadline: DateTime.UtcNow.AddSeconds(30)).ResponseAsync);
+
+        Assert.Equal(StatusCode.ResourceExhausted, error.StatusCode);
+        Assert.Equal("InsufficientInstanceCapacity", error.Trailers.GetValue("ironbark-error-code"));
+        Assert.StartsWith("InsufficientInstanceCapacity: No node in zone-1 has room for an instance of 1 cores and 4096 MiB", error.Status.Detail);
+        Assert.Contains("2048 MiB", error.Status.Detail);
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(5), $"refused after {clock.Elapsed}");
+        Assert.Empty((await f.Client.DescribeInstancesAsync(new DescribeInstancesRequest())).Instances);
+    }
+
+    [Fact]
+    public async Task Calls_about_an_unknown_instance_are_not_found()
+    {
+        var unknown = new InstanceRef { InstanceId = "i-0123456789abcdef0" };
+        foreach (var call in new Func<Task>[]
+                 {
+                     () => f.Client.TerminateInstanceAsync(unknown).ResponseAsync,
+                     () => f.Client.RebootInstanceAsync(unknown).ResponseAsync,
+                     () => f.Client.GetConsoleOutputAsync(unknown).ResponseAsync,
+                 })
+        {
+            var error = await Assert.ThrowsAsync<RpcException>(call);
+            Assert.Equal(StatusCode.NotFound, error.StatusCode);
+            Assert.Equal("InvalidInstanceID.NotFound", error.Trailers.GetValue("ironbark-error-code"));
+            Assert.Equal("InvalidInstanceID.NotFound: The instance ID 'i-0123456789abcdef0' does not exist in this cluster", error.Status.Detail);
+        }
+        // Describing it is no error: it is simply not there.
+        Assert.Empty((await f.Client.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = { unknown.InstanceId } })).Instances);
     }
 }

@@ -1,20 +1,25 @@
 using System.Security.Cryptography.X509Certificates;
+using Amazon.S3.Model;
+using Grpc.Core;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Cc;
+using Ironbark.Common.Contracts.Nc;
 using Ironbark.Common.Pki;
 using Ironbark.Nc;
+using Ironbark.Nc.Drivers.Qemu;
 using Ironbark.Testing;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Cc.Tests;
 
 /// <summary>
-/// A Walrus, two real Node Controllers (no VMs are launched) and a Cluster Controller polling
-/// them, each with its own data directory and the one cloud CA, reached over gRPC with mTLS as
-/// the CLC would.
+/// A Walrus (holding the test guest when asked for), two real Node Controllers and a Cluster Controller
+/// polling them, each with its own data directory and the one cloud CA, reached over gRPC with mTLS as the
+/// CLC would. Every QEMU the nodes started is gone after disposal, also when a test failed.
 /// </summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture(bool withGuest = false) : IAsyncLifetime
 {
+    public const string Bucket = "images";
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(300);
     public static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(1);
 
@@ -22,9 +27,11 @@ public sealed class ClusterFixture : IAsyncLifetime
     private GrpcChannel? _channel;
 
     public WalrusHost Walrus { get; private set; } = null!;
+    public TestGuest Guest { get; private set; } = null!;
     public CloudCertificates Pki { get; private set; } = null!;
     public NcServer[] Nodes { get; } = new NcServer[2];
     public NcOptions[] NodeOptions { get; } = new NcOptions[2];
+    public CcOptions Options { get; private set; } = null!;
     public CcServer Server { get; private set; } = null!;
     public ClusterController.ClusterControllerClient Client { get; private set; } = null!;
 
@@ -32,6 +39,14 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         Walrus = await WalrusHost.StartAsync();
         var key = await Walrus.CreateAccountAsync("node");
+        if (withGuest)
+        {
+            Guest = await TestGuest.BuildAsync();
+            using var s3 = Walrus.Client(key);
+            await s3.PutBucketAsync(Bucket);
+            foreach (var (name, path) in new[] { ("vmlinux", Guest.Kernel), ("initrd.img", Guest.Ramdisk), ("root.img", Guest.Disk) })
+                await s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = name, FilePath = path });
+        }
         Pki = new CloudCertificates(_dir.Combine("pki"));
         Pki.EnsureCreated();
         for (var i = 0; i < Nodes.Length; i++)
@@ -40,17 +55,32 @@ public sealed class ClusterFixture : IAsyncLifetime
             {
                 DataDir = DataDir($"nc{i}"), Url = "https://127.0.0.1:0", NodeId = $"node-{i}", WalrusUrl = Walrus.Endpoint.ToString(),
                 AccessKeyId = key.AccessKeyId, SecretAccessKey = key.SecretAccessKey,
-                Cores = 2 + 2 * i, MemoryMib = 1024 * (i + 1), Acceleration = "tcg",
+                Cores = 2 + 2 * i, MemoryMib = 1024 * (i + 1), Acceleration = "tcg", TerminateGrace = TimeSpan.FromSeconds(1),
             };
             Nodes[i] = await NcServer.StartAsync(NodeOptions[i], logging: Logging);
         }
-        Server = await CcServer.StartAsync(new CcOptions
+        Options = new CcOptions
         {
             DataDir = DataDir("cc"), Url = "https://127.0.0.1:0", Cluster = "zone-1",
             Nodes = [.. Nodes.Select(n => n.Endpoint.ToString())], PollInterval = PollInterval, PollTimeout = PollTimeout,
-        }, logging: Logging);
+        };
+        await StartCcAsync();
+    }
+
+    private async Task StartCcAsync()
+    {
+        Server = await CcServer.StartAsync(Options, logging: Logging);
+        _channel?.Dispose();
         _channel = Channel(Pki.Load("clc"));
         Client = new ClusterController.ClusterControllerClient(_channel);
+    }
+
+    /// <summary>A new CC on the same data directory and nodes, as after a restart of its host.</summary>
+    public async Task RestartCcAsync()
+    {
+        await Server.StopAsync();
+        await Server.DisposeAsync();
+        await StartCcAsync();
     }
 
     public GrpcChannel Channel(X509Certificate2 clientCertificate) =>
@@ -68,6 +98,38 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     private static void Logging(ILoggingBuilder l) => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 
+    public static string NewInstanceId() => "i-" + Convert.ToHexStringLower(System.Security.Cryptography.RandomNumberGenerator.GetBytes(9))[..17];
+
+    /// <summary>A launch of the test guest (1 core, 256 MiB unless asked otherwise).</summary>
+    public RunInstanceRequest Launch(string instanceId, int memoryMib = 256) => new()
+    {
+        InstanceId = instanceId,
+        Cores = 1,
+        MemoryMib = memoryMib,
+        Kernel = Image("vmlinux", Guest?.KernelSha256 ?? new string('0', 64)),
+        Ramdisk = Image("initrd.img", Guest?.RamdiskSha256 ?? new string('0', 64)),
+        RootDisk = Image("root.img", Guest?.DiskSha256 ?? new string('0', 64)),
+        Network = new NetworkInterface { Mode = "USER", PrivateIp = "169.254.169.15" },
+        Data = new InstanceData { ImageId = "emi-0123456789abcdef0", InstanceType = "t1.micro", AvailabilityZone = "zone-1" },
+    };
+
+    private static ImageRef Image(string key, string sha256) => new() { Id = key, Bucket = Bucket, Key = key, Sha256 = sha256 };
+
+    /// <summary>Polls the console through the CC until <paramref name="marker"/> appears <paramref name="times"/> times.</summary>
+    public async Task<string> WaitForConsoleAsync(string instanceId, string marker, int times = 1, int seconds = 120)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        string text;
+        do
+        {
+            text = (await Client.GetConsoleOutputAsync(new InstanceRef { InstanceId = instanceId })).Output.ToStringUtf8();
+            if (text.Split(marker).Length - 1 >= times)
+                return text;
+            await Task.Delay(500);
+        } while (DateTime.UtcNow < deadline);
+        throw new TimeoutException($"'{marker}' x{times} did not appear on the console of {instanceId} in {seconds} s. Console:\n{text}");
+    }
+
     public async Task StopNodeAsync(int i)
     {
         await Nodes[i].StopAsync();
@@ -79,6 +141,7 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         try
         {
+            await TerminateEverythingAsync();
             _channel?.Dispose();
             await Server.StopAsync();
             await Server.DisposeAsync();
@@ -90,8 +153,44 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
         finally
         {
+            foreach (var options in NodeOptions.Where(o => o is not null))
+                KillLeftovers(options.InstancesDir);
             await Walrus.DisposeAsync();
             _dir.Dispose();
+        }
+    }
+
+    private async Task TerminateEverythingAsync()
+    {
+        try
+        {
+            foreach (var known in (await Client.DescribeInstancesAsync(new DescribeInstancesRequest())).Instances)
+                if (known.NodeUp && known.Status.State != "terminated")
+                    await Client.TerminateInstanceAsync(new InstanceRef { InstanceId = known.Status.InstanceId });
+        }
+        catch (RpcException)
+        {
+            // Whatever is left is killed by its pid file.
+        }
+    }
+
+    /// <summary>Kills every QEMU whose pid file is under <paramref name="instancesDir"/> (only ours), e.g. of a stopped node.</summary>
+    private static void KillLeftovers(string instancesDir)
+    {
+        if (!Directory.Exists(instancesDir))
+            return;
+        foreach (var pidFile in Directory.EnumerateFiles(instancesDir, "qemu.pid", SearchOption.AllDirectories))
+        {
+            try
+            {
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && QemuVirtualMachine.IsAlive(pid)
+                    && File.ReadAllText($"/proc/{pid}/cmdline").Contains(Path.GetDirectoryName(pidFile)!, StringComparison.Ordinal))
+                    QemuVirtualMachine.Kill(pid);
+            }
+            catch (IOException)
+            {
+                // The process ended meanwhile.
+            }
         }
     }
 }

@@ -43,6 +43,8 @@ public abstract class ClcFixture : IAsyncLifetime
     public AccessKey Bob { get; private set; } = null!;
     public AmazonEC2Client AliceEc2 { get; private set; } = null!;
     public AmazonEC2Client BobEc2 { get; private set; } = null!;
+    /// <summary>The cloud admin (account "admin"), who sees the verbose zone listing.</summary>
+    public AmazonEC2Client AdminEc2 { get; private set; } = null!;
     public string AliceAccountId { get; private set; } = "";
     public Uri Endpoint => Server.Endpoint;
     public string DataDir => _dir.Path;
@@ -64,12 +66,20 @@ public abstract class ClcFixture : IAsyncLifetime
         var system = await Accounts.CreateAccessKeyAsync("system");
         Walrus = await WalrusServer.StartAsync(new WalrusOptions { DataDir = _dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = connection }, Accounts);
         new CloudCertificates(_dir.Combine("pki")).EnsureCreated();
-        Node = await NcServer.StartAsync(new NcOptions
+        _nodeOptions = new NcOptions
         {
             DataDir = _dir.Path, Url = "https://127.0.0.1:0", NodeId = "node-1", WalrusUrl = Walrus.Endpoint.ToString(),
             AccessKeyId = system.AccessKeyId, SecretAccessKey = system.SecretAccessKey, Cores = 2, MemoryMib = 1024, Acceleration = "tcg",
             TerminateGrace = TimeSpan.FromSeconds(1),
-        }, logging: Quiet);
+        };
+        Node = await NcServer.StartAsync(_nodeOptions, logging: Quiet);
+        // A restarted node must come back where the CC knows it.
+        _nodeOptions = new NcOptions
+        {
+            DataDir = _nodeOptions.DataDir, Url = Node.Endpoint.ToString(), NodeId = _nodeOptions.NodeId, WalrusUrl = _nodeOptions.WalrusUrl,
+            AccessKeyId = _nodeOptions.AccessKeyId, SecretAccessKey = _nodeOptions.SecretAccessKey, Cores = _nodeOptions.Cores,
+            MemoryMib = _nodeOptions.MemoryMib, Acceleration = "tcg", TerminateGrace = _nodeOptions.TerminateGrace,
+        };
         Cluster = await CcServer.StartAsync(new CcOptions
         {
             DataDir = _dir.Path, Url = "https://127.0.0.1:0", Cluster = ComputeZone, Nodes = [Node.Endpoint.ToString()],
@@ -82,10 +92,26 @@ public abstract class ClcFixture : IAsyncLifetime
         Bob = await Accounts.CreateAccessKeyAsync("bob");
         AliceEc2 = Client(Alice.AccessKeyId, Alice.SecretAccessKey);
         BobEc2 = Client(Bob.AccessKeyId, Bob.SecretAccessKey);
+        await Accounts.CreateAccountAsync(Account.AdminName);
+        var admin = await Accounts.CreateAccessKeyAsync(Account.AdminName);
+        AdminEc2 = Client(admin.AccessKeyId, admin.SecretAccessKey);
         AliceS3 = S3Client(Alice);
         BobS3 = S3Client(Bob);
         Guest = await GuestImages.RegisterAsync(AliceS3, AliceEc2, SystemCanonicalId);
     }
+
+    private NcOptions _nodeOptions = null!;
+
+    /// <summary>Stops the NC (its VMs keep running, as when a node controller goes down).</summary>
+    public async Task StopNodeAsync()
+    {
+        await Node.StopAsync();
+        await Node.DisposeAsync();
+        Node = null!;
+    }
+
+    /// <summary>Starts the NC again on the same port and state: it finds its VMs again.</summary>
+    public async Task StartNodeAsync() => Node = await NcServer.StartAsync(_nodeOptions, logging: Quiet);
 
     private ClcOptions Options(string? connection, AccessKey system) => new()
     {
@@ -116,6 +142,7 @@ public abstract class ClcFixture : IAsyncLifetime
     {
         AliceEc2?.Dispose();
         BobEc2?.Dispose();
+        AdminEc2?.Dispose();
         AliceS3?.Dispose();
         BobS3?.Dispose();
         if (Server is not null)

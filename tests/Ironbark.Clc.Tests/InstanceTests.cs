@@ -115,6 +115,28 @@ public abstract class InstanceTests(ClcFixture f)
     }
 
     [Fact]
+    public async Task An_instance_terminated_while_its_node_is_down_is_cleaned_up_when_the_node_returns()
+    {
+        var id = (await f.AliceEc2.RunInstancesAsync(Launch())).Reservation.Instances[0].InstanceId;
+        await f.AliceEc2.WaitForStateAsync("running", id);
+        var pid = PidOf(id);
+        await f.StopNodeAsync();
+        try
+        {
+            await f.AliceEc2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [id] });
+            await Task.Delay(TimeSpan.FromSeconds(3)); // several reconcile rounds: none may pretend the VM is gone
+            Assert.Equal("shutting-down", (await f.AliceEc2.DescribeAsync(id))[0].State.Name.Value);
+            Assert.True(QemuLeftovers.IsAlive(pid));
+        }
+        finally
+        {
+            await f.StartNodeAsync();
+        }
+        await f.AliceEc2.WaitForStateAsync("terminated", id);
+        Assert.False(QemuLeftovers.IsAlive(pid));
+    }
+
+    [Fact]
     public async Task A_client_token_launches_once()
     {
         var token = Guid.NewGuid().ToString();
@@ -237,6 +259,20 @@ public abstract class InstanceTests(ClcFixture f)
         await Ec2Assert.FailsAsync("MissingParameter", () => f.AliceEc2.TerminateInstancesAsync(new TerminateInstancesRequest()));
         await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new Filter("colour", ["red"])] }));
         await Ec2Assert.FailsAsync("InvalidParameterCombination", () => f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [missing], MaxResults = 5 }));
+    }
+
+    [Fact]
+    public async Task The_admin_sees_the_room_per_instance_type_in_the_verbose_zone_listing()
+    {
+        var verbose = (await f.AdminEc2.DescribeAvailabilityZonesAsync(new DescribeAvailabilityZonesRequest { ZoneNames = ["verbose"] })).AvailabilityZones;
+        // The fixture's node: 2 cores (x4 overcommit) and 1024 MiB: four 256 MiB guests, one of 1024 MiB, none of 2048 MiB
+        // (free may lag by a poll after an earlier test's terminations, so only the totals are exact).
+        Assert.Contains(verbose, z => z.ZoneName == "|- m1.small" && z.State.Value.Contains("/ 0004"));
+        Assert.Contains(verbose, z => z.ZoneName == "|- m1.xlarge" && z.State.Value.Contains("/ 0001"));
+        Assert.Contains(verbose, z => z.ZoneName == "|- c1.xlarge" && z.State.Value.StartsWith("0000 / 0000"));
+        Assert.Contains(verbose, z => z.ZoneName == ClcFixture.ComputeZone);
+        var plain = (await f.AliceEc2.DescribeAvailabilityZonesAsync(new DescribeAvailabilityZonesRequest { ZoneNames = ["verbose"] })).AvailabilityZones;
+        Assert.DoesNotContain(plain, z => z.ZoneName.StartsWith("|-"));
     }
 
     private async Task<int> CountAsync() =>
