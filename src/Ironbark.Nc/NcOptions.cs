@@ -25,7 +25,13 @@ public sealed class NcOptions
     public double CpuOvercommit { get; init; } = 4.0;
     public double MemoryOvercommit { get; init; } = 1.0;
 
-    /// <summary>auto (KVM only where a probe boot with it succeeds), kvm or tcg.</summary>
+    /// <summary>
+    /// The VM driver: "qemu" (the default and the only real one) or "fake", which runs nothing and
+    /// exists only to simulate hundreds of nodes in one process (docs/nc.md).
+    /// </summary>
+    public string Hypervisor { get; init; } = "qemu";
+
+    /// <summary>auto (KVM only where a probe boot with it succeeds), kvm or tcg; QEMU only.</summary>
     public string Acceleration { get; init; } = "auto";
 
     /// <summary>A Linux kernel "auto" boots under KVM before trusting it (default: the newest /boot/vmlinuz-*).</summary>

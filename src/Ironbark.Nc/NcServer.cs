@@ -7,6 +7,7 @@ using Ironbark.Common.Pki;
 using Ironbark.Nc.Api;
 using Ironbark.Nc.Domain;
 using Ironbark.Nc.Drivers;
+using Ironbark.Nc.Drivers.Fake;
 using Ironbark.Nc.Drivers.Qemu;
 using Ironbark.Nc.Images;
 using Ironbark.Nc.Metadata;
@@ -46,12 +47,16 @@ public sealed class NcServer : IAsyncDisposable
         var pki = new CloudCertificates(Path.Combine(options.DataDir, "pki"));
         if (!pki.Exists)
             throw new InvalidOperationException($"No cloud CA in {pki.Directory}: run `ironbark init` first.");
+        if (options.Hypervisor is not ("qemu" or "fake"))
+            throw new ArgumentException($"Unknown hypervisor '{options.Hypervisor}': use qemu (or fake, for scale simulation only).");
         var ca = pki.LoadCa();
         var certificate = pki.Load("nc");
         var stateLock = DirectoryLock.Acquire(options.StateDir, "Node Controller");
         File.Delete(options.MetadataSocket);
 
-        var (acceleration, why) = await AccelerationProbe.DecideAsync(options.Acceleration, options.QemuBinary, options.ProbeKernel, ct);
+        // The fake driver emulates nothing, so there is nothing to probe (and no QEMU needed).
+        var (acceleration, why) = options.Hypervisor == "fake" ? ("none", "fake hypervisor, scale simulation only")
+            : await AccelerationProbe.DecideAsync(options.Acceleration, options.QemuBinary, options.ProbeKernel, ct);
         var builder = ServiceHost.CreateBuilder(logging, LogLevel.Information);
         var url = new Uri(options.Url);
         builder.WebHost.ConfigureKestrel(k =>
@@ -68,13 +73,14 @@ public sealed class NcServer : IAsyncDisposable
             sp.GetRequiredService<ILogger<ImageCache>>()));
         builder.Services.AddSingleton(new NodeResources(options.Cores > 0 ? options.Cores : Environment.ProcessorCount,
             options.MemoryMib > 0 ? options.MemoryMib : NodeResources.HostMemoryMib(), options.CpuOvercommit, options.MemoryOvercommit));
-        builder.Services.AddSingleton<IHypervisor>(sp =>
-            new QemuHypervisor(options.QemuBinary, options.QemuImgBinary, acceleration, sp.GetRequiredService<ILogger<QemuHypervisor>>()));
+        builder.Services.AddSingleton<IHypervisor>(sp => options.Hypervisor == "fake" ? new FakeHypervisor()
+            : new QemuHypervisor(options.QemuBinary, options.QemuImgBinary, acceleration, sp.GetRequiredService<ILogger<QemuHypervisor>>()));
         builder.Services.AddSingleton<InstanceManager>();
         builder.Services.AddSingleton<MetadataApi>();
 
         var app = builder.Build();
-        app.Services.GetRequiredService<ILogger<NcServer>>().LogInformation("Acceleration: {Acceleration} ({Why})", acceleration, why);
+        app.Services.GetRequiredService<ILogger<NcServer>>().LogInformation("Hypervisor {Hypervisor}, acceleration: {Acceleration} ({Why})",
+            options.Hypervisor, acceleration, why);
         var metadata = app.Services.GetRequiredService<MetadataApi>();
         app.UseWhen(http => http.Features.Get<IConnectionSocketFeature>()?.Socket.AddressFamily == AddressFamily.Unix,
             branch => branch.Run(metadata.HandleAsync));

@@ -13,7 +13,7 @@ public sealed class ComputeTests(ComputeCloudFixture f) : IClassFixture<ComputeC
     {
         var key = TestData.BucketName("key");
         await _aws.OkAsync("ec2", "create-key-pair", "--key-name", key);
-        var group = TestData.BucketName("sg");
+        var group = TestData.BucketName("web");
         await _aws.OkAsync("ec2", "create-security-group", "--group-name", group, "--description", "cli");
         var run = await _aws.JsonAsync("ec2", "run-instances", "--image-id", f.ImageId, "--count", "2", "--instance-type", "m1.small",
             "--key-name", key, "--security-groups", group, "--user-data", "#!/bin/sh\necho cli-was-here\n",

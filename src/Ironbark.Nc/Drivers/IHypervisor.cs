@@ -1,12 +1,15 @@
 namespace Ironbark.Nc.Drivers;
 
-/// <summary>The seam between the node and the virtualisation it drives. One real driver: QEMU over QMP.</summary>
+/// <summary>
+/// The seam between the node and the virtualisation it drives. One real driver: QEMU over QMP;
+/// the fake driver (Drivers/Fake) is for scale simulation only.
+/// </summary>
 public interface IHypervisor
 {
-    /// <summary>"qemu".</summary>
+    /// <summary>"qemu" (or "fake").</summary>
     string Name { get; }
 
-    /// <summary>"kvm" or "tcg", as decided at start.</summary>
+    /// <summary>"kvm" or "tcg", as decided at start ("none" for the fake driver).</summary>
     string Acceleration { get; }
 
     /// <summary>Creates the instance's writable disk on top of a cached base image.</summary>
