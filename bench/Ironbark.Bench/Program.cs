@@ -1,11 +1,15 @@
 using Ironbark.Bench;
+using Ironbark.Bench.Launch;
 using Ironbark.Bench.Nc;
 
 // The Walrus benchmark: starts Walrus and s3rver as their own processes, drives them and the raw
 // disk with the same load, and writes the figures to a Markdown report. Run it through bench/run.
-// `nc` first runs the Node Controller benchmark instead (bench/run-nc).
+// `nc` runs the Node Controller benchmark instead (bench/run-nc), `launch` the launch benchmark
+// through the CLC and CC (bench/run-launch).
 if (args is ["nc", .. var ncArgs])
     return await NcBenchmarkCommand.RunAsync(ncArgs);
+if (args is ["launch", .. var launchArgs])
+    return await LaunchBenchmarkCommand.RunAsync(launchArgs);
 var options = BenchArguments.Parse(args);
 using var cancel = new CancellationTokenSource();
 Console.CancelKeyPress += (_, e) =>

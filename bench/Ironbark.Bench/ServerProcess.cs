@@ -11,11 +11,13 @@ public sealed class ServerProcess : IDisposable
 {
     private readonly Process _process;
     private readonly List<string> _output = [];
+    private readonly Action<string>? _onLine;
 
-    private ServerProcess(Process process, string name)
+    private ServerProcess(Process process, string name, Action<string>? onLine)
     {
         _process = process;
         Name = name;
+        _onLine = onLine;
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);
         _process.BeginOutputReadLine();
@@ -26,15 +28,18 @@ public sealed class ServerProcess : IDisposable
     public int Pid => _process.Id;
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Starts <paramref name="file"/> and records its id in <paramref name="pidFile"/> so `bench/run` can clean up after a crash.</summary>
-    public static ServerProcess Start(string name, string file, IEnumerable<string> args, string pidFile)
+    /// <summary>
+    /// Starts <paramref name="file"/> and records its id in <paramref name="pidFile"/> so `bench/run` can clean up after a crash;
+    /// <paramref name="onLine"/> sees every line it prints (for the addresses a server reports when it listens on port 0).
+    /// </summary>
+    public static ServerProcess Start(string name, string file, IEnumerable<string> args, string pidFile, Action<string>? onLine = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         foreach (var a in args)
             info.ArgumentList.Add(a);
         var process = Process.Start(info) ?? throw new InvalidOperationException($"Could not start {file}");
         File.AppendAllText(pidFile, $"{process.Id}\n");
-        return new ServerProcess(process, name);
+        return new ServerProcess(process, name, onLine);
     }
 
     /// <summary>Waits until the server accepts TCP connections on <paramref name="port"/>.</summary>
@@ -90,5 +95,6 @@ public sealed class ServerProcess : IDisposable
             return;
         lock (_output)
             _output.Add(line);
+        _onLine?.Invoke(line);
     }
 }

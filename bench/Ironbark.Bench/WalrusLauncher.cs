@@ -8,11 +8,7 @@ public static class WalrusLauncher
 {
     public static async Task<(ServerProcess Process, S3Target Target)> StartAsync(string ironbark, string dataDir, string pidFile, CancellationToken ct)
     {
-        var env = await RunAsync(ironbark, ["env", "--data-dir", dataDir], ct);
-        var exports = env.Split('\n')
-            .Where(l => l.StartsWith("export ", StringComparison.Ordinal))
-            .Select(l => l["export ".Length..].Split('=', 2))
-            .ToDictionary(p => p[0], p => p[1]);
+        var admin = await AdminCredentials.ReadAsync(ironbark, dataDir, ct);
         var port = FreePort.Next();
         var (file, prefix) = Command(ironbark);
         var process = ServerProcess.Start("Walrus", file,
@@ -27,7 +23,7 @@ public static class WalrusLauncher
             throw;
         }
         var target = new S3Target("Walrus", process.Pid, new Uri($"http://127.0.0.1:{port}"),
-            exports["AWS_ACCESS_KEY_ID"], exports["AWS_SECRET_ACCESS_KEY"], exports["AWS_DEFAULT_REGION"]);
+            admin.AccessKeyId, admin.SecretAccessKey, admin.Region);
         return (process, target);
     }
 

@@ -64,7 +64,7 @@ public sealed class MetadataResponder : IAsyncDisposable
             var (status, body) = path switch
             {
                 "/latest/meta-data/instance-id" => ("200 OK", InstanceId),
-                "/latest/user-data" => ("200 OK", "benchmark"),
+                "/latest/user-data" => ("200 OK", NcLaunchRequest.UserData),
                 _ => ("404 Not Found", "Not Found"),
             };
             var response = $"HTTP/1.0 {status}\r\nContent-Type: text/plain\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";

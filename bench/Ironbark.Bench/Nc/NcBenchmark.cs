@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using Google.Protobuf;
 using Ironbark.Common.Contracts.Nc;
 
 namespace Ironbark.Bench.Nc;
@@ -14,8 +12,6 @@ namespace Ironbark.Bench.Nc;
 /// </summary>
 public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages guest, NcBenchArguments options, TextWriter log)
 {
-    public const int Cores = 1;
-    public const int MemoryMib = 256;
     private static readonly TimeSpan BootTimeout = TimeSpan.FromSeconds(90);
     private static readonly LaunchKind[] Kinds = [LaunchKind.Baseline, LaunchKind.NcCold, LaunchKind.NcWarm];
 
@@ -23,7 +19,7 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
     {
         results.RssFresh = ProcessMemory.Read(cloud.NcPid).Rss;
         log.WriteLine("Warm-up (not counted): one baseline boot, one NC launch.");
-        await baseline.BootAsync(NewInstanceId(), BootTimeout, ct);
+        await baseline.BootAsync(NcLaunchRequest.NewInstanceId(), BootTimeout, ct);
         cloud.ClearImageCache();
         await TerminateAsync((await LaunchAsync(LaunchKind.NcCold, ct)).InstanceId, ct);
 
@@ -32,7 +28,7 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
             {
                 var kind = Kinds[(round + k) % Kinds.Length];
                 var timing = kind == LaunchKind.Baseline
-                    ? await baseline.BootAsync(NewInstanceId(), BootTimeout, ct)
+                    ? await baseline.BootAsync(NcLaunchRequest.NewInstanceId(), BootTimeout, ct)
                     : await LaunchAsync(kind, ct);
                 if (kind != LaunchKind.Baseline)
                     await TerminateAsync(timing.InstanceId, ct);
@@ -53,7 +49,7 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
         {
             for (var i = 0; i < options.MemoryVms; i++)
             {
-                var id = NewInstanceId();
+                var id = NcLaunchRequest.NewInstanceId();
                 var status = await RunInstanceAsync(id, ct);
                 running.Add((id, status.Pid));
                 await ConsoleMarkers.WaitAsync(cloud.ConsolePath(id), Stopwatch.StartNew(), BootTimeout, null, ct);
@@ -85,7 +81,7 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
 
     private async Task<LaunchTiming> LaunchAsync(LaunchKind kind, CancellationToken ct)
     {
-        var id = NewInstanceId();
+        var id = NcLaunchRequest.NewInstanceId();
         if (kind == LaunchKind.NcCold)
             cloud.ClearImageCache();
         var cpu = ProcessCpu.Used(cloud.NcPid);
@@ -103,7 +99,7 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
 
     private async Task<InstanceStatus> RunInstanceAsync(string id, CancellationToken ct)
     {
-        var status = await cloud.Client.RunInstanceAsync(Request(id), deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: ct);
+        var status = await cloud.Client.RunInstanceAsync(NcLaunchRequest.For(id, guest), deadline: DateTime.UtcNow.AddMinutes(2), cancellationToken: ct);
         cloud.Track(status.Pid);
         if (status.State != "running")
             throw new InvalidOperationException($"RunInstance {id} answered state {status.State}: {status.Reason}");
@@ -112,23 +108,6 @@ public sealed class NcBenchmark(NcCloud cloud, BaselineVm baseline, GuestImages 
 
     private async Task TerminateAsync(string id, CancellationToken ct) =>
         await cloud.Client.TerminateInstanceAsync(new InstanceRef { InstanceId = id }, deadline: DateTime.UtcNow.AddSeconds(60), cancellationToken: ct);
-
-    private RunInstanceRequest Request(string id) => new()
-    {
-        InstanceId = id,
-        Cores = Cores,
-        MemoryMib = MemoryMib,
-        Kernel = Image("vmlinux", guest.KernelSha256),
-        Ramdisk = Image("initrd.img", guest.RamdiskSha256),
-        RootDisk = Image("root.img", guest.DiskSha256),
-        Network = new NetworkInterface { Mode = "USER", PrivateIp = "169.254.169.15" },
-        // Not a script: the guest reads it once and goes idle, as it does with the baseline's responder.
-        Data = new InstanceData { UserData = ByteString.CopyFromUtf8("benchmark"), ImageId = "emi-0123456789abcdef0", InstanceType = "t1.micro" },
-    };
-
-    private static ImageRef Image(string key, string sha256) => new() { Id = key, Bucket = NcCloud.Bucket, Key = key, Sha256 = sha256 };
-
-    private static string NewInstanceId() => "i-" + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(9))[..17];
 
     private static string Ms(TimeSpan? t) => t is { } v ? v.TotalMilliseconds.ToString("F0", CultureInfo.InvariantCulture) : "—";
 

@@ -32,7 +32,7 @@ public static class NcBenchmarkCommand
             cloud = await NcCloud.StartAsync(options.Ironbark, Path.Combine(options.WorkDir, "cloud"), guest, pidFile, ct);
             Console.WriteLine($"Walrus and NC (pid {cloud.NcPid}) are up.");
             await using var metadata = new MetadataResponder(Path.Combine(options.WorkDir, "baseline-metadata.sock"));
-            var baseline = new BaselineVm(guest, metadata, Path.Combine(options.WorkDir, "baseline"), pidFile, NcBenchmark.Cores, NcBenchmark.MemoryMib);
+            var baseline = new BaselineVm(guest, metadata, Path.Combine(options.WorkDir, "baseline"), pidFile, NcLaunchRequest.Cores, NcLaunchRequest.MemoryMib);
             await new NcBenchmark(cloud, baseline, guest, options, Console.Out).RunAsync(results, ct);
         }
         catch (Exception e)

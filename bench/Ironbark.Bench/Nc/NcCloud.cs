@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Nc;
-using Ironbark.Common.Pki;
 
 namespace Ironbark.Bench.Nc;
 
@@ -68,9 +67,7 @@ public sealed class NcCloud : IAsyncDisposable
             "--walrus-url", _walrus.Endpoint.ToString().TrimEnd('/'), "--accel", "tcg"], _pidFile);
         await _nc.WaitForPortAsync(port, TimeSpan.FromSeconds(60), ct);
 
-        var pki = new CloudCertificates(Path.Combine(DataDir, "pki"));
-        _channel = GrpcChannel.ForAddress($"https://127.0.0.1:{port}",
-            new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(pki.Load("cc"), pki.LoadCa()) });
+        _channel = NcChannel.AsCc(DataDir, $"https://127.0.0.1:{port}");
         Client = new NodeController.NodeControllerClient(_channel);
         var node = await Client.DescribeNodeAsync(new DescribeNodeRequest(), deadline: DateTime.UtcNow.AddSeconds(30), cancellationToken: ct);
         if (node.Acceleration != "tcg")
@@ -107,31 +104,8 @@ public sealed class NcCloud : IAsyncDisposable
         }
         _channel?.Dispose();
         _nc?.Dispose();
-        KillLeftoverQemus();
+        LeftoverQemus.Kill(InstancesDir);
         _walrus?.Dispose();
         _walrusProcess?.Dispose();
-    }
-
-    /// <summary>Kills every QEMU whose pid file is under this cloud's instances and whose command line names that directory: only ours.</summary>
-    private void KillLeftoverQemus()
-    {
-        if (!Directory.Exists(InstancesDir))
-            return;
-        foreach (var pidFile in Directory.EnumerateFiles(InstancesDir, "qemu.pid", SearchOption.AllDirectories))
-        {
-            try
-            {
-                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid)
-                    && File.ReadAllText($"/proc/{pid}/cmdline").Contains(Path.GetDirectoryName(pidFile)!, StringComparison.Ordinal))
-                {
-                    using var process = System.Diagnostics.Process.GetProcessById(pid);
-                    process.Kill();
-                }
-            }
-            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
-            {
-                // Gone already.
-            }
-        }
     }
 }

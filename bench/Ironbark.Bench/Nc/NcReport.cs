@@ -24,7 +24,7 @@ public static class NcReport
         md.AppendLine(Inv($"- Date: {r.Started:yyyy-MM-dd HH:mm} UTC; the run took {r.Duration.TotalMinutes:F1} min."));
         md.AppendLine(Inv($"- CPUs (nproc): {r.Machine.Cpus} × {r.Machine.CpuModel}; memory {r.Machine.MemoryBytes / MiB / 1024:F1} GiB; Linux {r.Machine.Kernel}; {QemuVersion()}."));
         md.AppendLine(Inv($"- Load average (1/5/15 min) at start {r.Machine.LoadAverage}, at end {r.LoadAtEnd}: the cores are shared with other work, so absolute times are noisy; compare the columns, which were measured interleaved."));
-        md.AppendLine(Inv($"- Guest: the test guest of `scripts/build-test-guest` (vmlinux {Size(guest.Kernel)}, initramfs {Size(guest.Ramdisk)}, root disk {Size(guest.Disk)} raw under a qcow2 overlay), {NcBenchmark.Cores} vCPU, {NcBenchmark.MemoryMib} MiB, `-accel tcg,tb-size=32`, QEMU user networking with `restrict=on` and the metadata address forwarded through `socat`."));
+        md.AppendLine(Inv($"- Guest: the test guest of `scripts/build-test-guest` (vmlinux {Size(guest.Kernel)}, initramfs {Size(guest.Ramdisk)}, root disk {Size(guest.Disk)} raw under a qcow2 overlay), {NcLaunchRequest.Cores} vCPU, {NcLaunchRequest.MemoryMib} MiB, `-accel tcg,tb-size=32`, QEMU user networking with `restrict=on` and the metadata address forwarded through `socat`."));
         md.AppendLine(Inv($"- NC: `ironbark nc --accel tcg` (Release) as its own process beside `ironbark walrus`, called over gRPC with mutual TLS with the CC's certificate. {r.Rounds} rounds of one launch of each kind, one at a time, the order rotating each round; one untimed baseline boot and NC launch first."));
         md.AppendLine("- Time: from the `RunInstance` call (NC) or the start of the QEMU process (baseline) until the line `IRONBARK-READY instance-id=<id> …` is on the serial console file (polled every 10 ms, by the same code for both). Cold: the NC's image cache (`nc/images`) emptied before the call, so kernel, initramfs and disk come from Walrus again.");
         md.AppendLine();
@@ -73,7 +73,7 @@ public static class NcReport
         md.AppendLine(Inv($"| per running VM, upper bound: (highest sample with {r.MemoryVms} − lowest with 0) / {r.MemoryVms} | {r.PerVmBound / MiB:F2} |"));
         md.AppendLine(Inv($"| peak (`VmHWM`) over the whole run | {r.NcPeakRss / MiB:F1} |"));
         md.AppendLine();
-        md.AppendLine(Inv($"For scale: each guest's QEMU held {r.QemuRssMean / MiB:F0} MiB RSS on average ({NcBenchmark.MemoryMib} MiB guests)."));
+        md.AppendLine(Inv($"For scale: each guest's QEMU held {r.QemuRssMean / MiB:F0} MiB RSS on average ({NcLaunchRequest.MemoryMib} MiB guests)."));
         md.AppendLine();
 
         md.AppendLine("## Every launch").AppendLine();
@@ -128,7 +128,8 @@ public static class NcReport
 
     private static string Size(string path) => Inv($"{new FileInfo(path).Length / MiB:F1} MiB");
 
-    private static string QemuVersion()
+    /// <summary>The first line of `qemu-system-x86_64 --version`, shortened, for the reports.</summary>
+    public static string QemuVersion()
     {
         try
         {
