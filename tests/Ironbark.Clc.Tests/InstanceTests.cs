@@ -137,6 +137,29 @@ public abstract class InstanceTests(ClcFixture f)
     }
 
     [Fact]
+    public async Task Concurrent_launches_never_admit_more_than_the_zone_has_room_for()
+    {
+        // The node has room for four m1.small; three calls of two each at once: two are admitted, one is refused.
+        var calls = Enumerable.Range(0, 3).Select(async _ =>
+        {
+            try
+            {
+                return (await f.AliceEc2.RunInstancesAsync(Launch(2))).Reservation.Instances.Select(i => i.InstanceId).ToList();
+            }
+            catch (AmazonEC2Exception e) when (e.ErrorCode == "InsufficientInstanceCapacity")
+            {
+                return null;
+            }
+        }).ToList();
+        var results = await Task.WhenAll(calls);
+        var launched = results.OfType<List<string>>().SelectMany(ids => ids).ToArray();
+        Assert.Single(results, r => r is null);
+        Assert.Equal(4, launched.Length);
+        await f.AliceEc2.WaitForStateAsync("running", launched);
+        await TerminateAndWaitAsync(f.AliceEc2, launched);
+    }
+
+    [Fact]
     public async Task A_client_token_launches_once()
     {
         var token = Guid.NewGuid().ToString();

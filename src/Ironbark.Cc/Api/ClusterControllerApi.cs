@@ -30,6 +30,7 @@ public sealed class ClusterControllerApi(NodeRegistry registry, InstanceMap inst
                 Reason = n.Reason,
             });
         }
+        answer.LaunchingInstanceIds.AddRange(placer.Launching);
         return Task.FromResult(answer);
     }
 

@@ -71,6 +71,16 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Ins
         }
     }
 
+    /// <summary>The launches under way that are placed on a node, and so taken off its free capacity.</summary>
+    public IReadOnlyList<string> Launching
+    {
+        get
+        {
+            lock (_lock)
+                return [.. _launches.Values.Where(l => l.NodeUrl is not null).Select(l => l.Request.InstanceId)];
+        }
+    }
+
     /// <summary>
     /// What a node has for new launches: what it last reported free, minus the launches placed on it that its
     /// last report did not list yet (those it listed are already in its free capacity).

@@ -36,9 +36,12 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         }
     }
 
-    /// <summary>The launches accepted for the zone that have not reached its CC yet (their cores and memory).</summary>
-    public IEnumerable<(int Cores, int MemoryMib)> Queued(string zone) =>
-        _queued.Values.Where(q => q.Zone == zone).Select(q => (q.Cores, q.MemoryMib));
+    /// <summary>
+    /// The launches accepted for the zone whose CC call has not returned yet (their ids, cores and memory):
+    /// until it returns, the CC's free capacity may or may not count them (see ClusterResources.launching_instance_ids).
+    /// </summary>
+    public IEnumerable<(string InstanceId, int Cores, int MemoryMib)> Queued(string zone) =>
+        _queued.Where(q => q.Value.Zone == zone).Select(q => (q.Key, q.Value.Cores, q.Value.MemoryMib));
 
     public void Terminate(Instance instance) => Start(instance.InstanceId, () => TerminateAsync(instance.InstanceId, instance.Zone));
 
@@ -67,9 +70,8 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
             await slots.WaitAsync(ct);
             try
             {
-                // From here the CC holds the room for it (its own in-flight reservation).
-                _queued.TryRemove(instance.InstanceId, out _);
                 var placed = await clusters.RunInstanceAsync(instance.Zone, spec, ct);
+                _queued.TryRemove(instance.InstanceId, out _); // its node's free capacity counts it now
                 var moved = await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running,
                     new InstanceChange(NodeId: placed.NodeId), CancellationToken.None);
                 if (moved is null)

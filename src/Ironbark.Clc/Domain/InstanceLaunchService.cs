@@ -146,7 +146,8 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
         {
             throw new Ec2Exception("InsufficientInstanceCapacity", $"The cluster of zone {zone} does not answer now; try again later.", 503);
         }
-        return ZoneRoom.For(resources.Nodes, dispatcher.Queued(zone), type);
+        var counted = resources.LaunchingInstanceIds.ToHashSet(StringComparer.Ordinal);
+        return ZoneRoom.For(resources.Nodes, dispatcher.Queued(zone).Where(q => !counted.Contains(q.InstanceId)).Select(q => (q.Cores, q.MemoryMib)), type);
     }
 
     private static bool SameLaunch(Instance earlier, LaunchRequest request) =>

@@ -4,8 +4,8 @@ namespace Ironbark.Clc.Domain;
 
 /// <summary>
 /// How many instances of a type a zone has room for: what each node that is up has free (as its CC
-/// reports, with the CC's own launches in flight already taken off), less the launches the CLC has
-/// accepted but not yet handed to the CC, each taken from the node with the most memory free.
+/// reports, with the launches it is working on already taken off), less the launches the CLC has
+/// accepted that the CC does not count yet, each taken from the node with the most memory free.
 /// </summary>
 public static class ZoneRoom
 {
