@@ -154,7 +154,7 @@ public sealed class ClusterFixture(bool withGuest = false) : IAsyncLifetime
         finally
         {
             foreach (var options in NodeOptions.Where(o => o is not null))
-                KillLeftovers(options.InstancesDir);
+                QemuLeftovers.Kill(options.InstancesDir);
             await Walrus.DisposeAsync();
             _dir.Dispose();
         }
@@ -171,26 +171,6 @@ public sealed class ClusterFixture(bool withGuest = false) : IAsyncLifetime
         catch (RpcException)
         {
             // Whatever is left is killed by its pid file.
-        }
-    }
-
-    /// <summary>Kills every QEMU whose pid file is under <paramref name="instancesDir"/> (only ours), e.g. of a stopped node.</summary>
-    private static void KillLeftovers(string instancesDir)
-    {
-        if (!Directory.Exists(instancesDir))
-            return;
-        foreach (var pidFile in Directory.EnumerateFiles(instancesDir, "qemu.pid", SearchOption.AllDirectories))
-        {
-            try
-            {
-                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && QemuVirtualMachine.IsAlive(pid)
-                    && File.ReadAllText($"/proc/{pid}/cmdline").Contains(Path.GetDirectoryName(pidFile)!, StringComparison.Ordinal))
-                    QemuVirtualMachine.Kill(pid);
-            }
-            catch (IOException)
-            {
-                // The process ended meanwhile.
-            }
         }
     }
 }

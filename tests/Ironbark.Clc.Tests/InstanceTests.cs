@@ -1,3 +1,4 @@
+using Ironbark.Nc.Drivers.Qemu;
 using System.Net;
 using System.Text;
 using Amazon.EC2;
@@ -84,7 +85,7 @@ public abstract class InstanceTests(ClcFixture f)
         Assert.Equal("running", (await f.AliceEc2.DescribeAsync(ids[1]))[0].State.Name.Value);
 
         var pids = ids.Select(PidOf).ToArray();
-        Assert.All(pids, pid => Assert.True(QemuLeftovers.IsAlive(pid)));
+        Assert.All(pids, pid => Assert.True(QemuVirtualMachine.IsAlive(pid)));
         var terminating = (await f.AliceEc2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [.. ids] })).TerminatingInstances;
         Assert.All(terminating, t =>
         {
@@ -93,7 +94,7 @@ public abstract class InstanceTests(ClcFixture f)
         });
         var terminated = await f.AliceEc2.WaitForStateAsync("terminated", ids);
         Assert.All(terminated, i => Assert.Equal("Client.UserInitiatedShutdown", i.StateReason.Code));
-        Assert.All(pids, pid => Assert.False(QemuLeftovers.IsAlive(pid)));
+        Assert.All(pids, pid => Assert.False(QemuVirtualMachine.IsAlive(pid)));
         // Terminating again is no error: it stays terminated.
         var again = (await f.AliceEc2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [ids[0]] })).TerminatingInstances;
         Assert.Equal("terminated", Assert.Single(again).PreviousState.Name.Value);
@@ -126,14 +127,14 @@ public abstract class InstanceTests(ClcFixture f)
             await f.AliceEc2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [id] });
             await Task.Delay(TimeSpan.FromSeconds(3)); // several reconcile rounds: none may pretend the VM is gone
             Assert.Equal("shutting-down", (await f.AliceEc2.DescribeAsync(id))[0].State.Name.Value);
-            Assert.True(QemuLeftovers.IsAlive(pid));
+            Assert.True(QemuVirtualMachine.IsAlive(pid));
         }
         finally
         {
             await f.StartNodeAsync();
         }
         await f.AliceEc2.WaitForStateAsync("terminated", id);
-        Assert.False(QemuLeftovers.IsAlive(pid));
+        Assert.False(QemuVirtualMachine.IsAlive(pid));
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using Ironbark.Nc.Drivers.Qemu;
 using System.Text.Json;
 using Ironbark.Testing;
 
@@ -25,7 +26,7 @@ public sealed class ComputeTests(ComputeCloudFixture f) : IClassFixture<ComputeC
         foreach (var id in ids)
             Assert.Contains("IRONBARK-USERDATA cli-was-here", await ConsoleAsync(id, "IRONBARK-USERDATA-DONE"));
         var pids = ids.Select(f.QemuPidOf).ToArray();
-        Assert.All(pids, pid => Assert.True(QemuLeftovers.IsAlive(pid)));
+        Assert.All(pids, pid => Assert.True(QemuVirtualMachine.IsAlive(pid)));
 
         await _aws.OkAsync("ec2", "create-tags", "--resources", ids[0], "--tags", "Key=name,Value=first");
         Assert.Equal([ids[0]], await FilteredAsync("Name=tag:name,Values=first", "Name=tag:suite,Values=e2e"));
@@ -38,7 +39,7 @@ public sealed class ComputeTests(ComputeCloudFixture f) : IClassFixture<ComputeC
         Assert.All(terminating.GetProperty("TerminatingInstances").EnumerateArray(),
             t => Assert.Equal("shutting-down", t.GetProperty("CurrentState").GetProperty("Name").GetString()));
         await WaitForStateAsync("terminated", ids);
-        Assert.All(pids, pid => Assert.False(QemuLeftovers.IsAlive(pid)));
+        Assert.All(pids, pid => Assert.False(QemuVirtualMachine.IsAlive(pid)));
 
         Assert.Contains("InvalidInstanceID.NotFound", await _aws.FailsAsync("ec2", "describe-instances", "--instance-ids", "i-00000000000000000"));
         Assert.Contains("InvalidInstanceID.Malformed", await _aws.FailsAsync("ec2", "terminate-instances", "--instance-ids", "i-bad"));
@@ -64,7 +65,7 @@ public sealed class ComputeTests(ComputeCloudFixture f) : IClassFixture<ComputeC
         var pid = f.QemuPidOf(id);
 
         await f.Cloud.Process.KillAsync();
-        Assert.True(QemuLeftovers.IsAlive(pid), "the VM must outlive a crash of the cloud");
+        Assert.True(QemuVirtualMachine.IsAlive(pid), "the VM must outlive a crash of the cloud");
         await f.Cloud.StartProcessAsync();
         var aws = f.Cloud.AdminCli;
         Assert.Equal("running", (await DescribeAsync(id, aws)).GetProperty("State").GetProperty("Name").GetString());
@@ -72,7 +73,7 @@ public sealed class ComputeTests(ComputeCloudFixture f) : IClassFixture<ComputeC
 
         await aws.OkAsync("ec2", "terminate-instances", "--instance-ids", id);
         await WaitForStateAsync("terminated", [id], aws);
-        Assert.False(QemuLeftovers.IsAlive(pid));
+        Assert.False(QemuVirtualMachine.IsAlive(pid));
     }
 
     private Task WaitForStateAsync(string state, params string[] ids) => WaitForStateAsync(state, ids, f.Cloud.AdminCli);

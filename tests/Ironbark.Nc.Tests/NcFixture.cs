@@ -130,29 +130,9 @@ public sealed class NcFixture : IAsyncLifetime
         }
         finally
         {
-            KillLeftovers(Options.InstancesDir);
+            QemuLeftovers.Kill(Options.InstancesDir);
             await Walrus.DisposeAsync();
             _dir.Dispose();
-        }
-    }
-
-    /// <summary>Kills every QEMU whose pid file is under <paramref name="instancesDir"/> (only ours).</summary>
-    public static void KillLeftovers(string instancesDir)
-    {
-        if (!Directory.Exists(instancesDir))
-            return;
-        foreach (var pidFile in Directory.EnumerateFiles(instancesDir, "qemu.pid", SearchOption.AllDirectories))
-        {
-            try
-            {
-                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && QemuVirtualMachine.IsAlive(pid)
-                    && File.ReadAllText($"/proc/{pid}/cmdline").Contains(Path.GetDirectoryName(pidFile)!, StringComparison.Ordinal))
-                    QemuVirtualMachine.Kill(pid);
-            }
-            catch (IOException)
-            {
-                // The process ended meanwhile.
-            }
         }
     }
 }

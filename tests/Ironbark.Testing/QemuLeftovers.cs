@@ -1,4 +1,4 @@
-using System.Diagnostics;
+using Ironbark.Nc.Drivers.Qemu;
 
 namespace Ironbark.Testing;
 
@@ -13,21 +13,14 @@ public static class QemuLeftovers
         {
             try
             {
-                if (!int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) || !File.Exists($"/proc/{pid}/cmdline")
-                    || !File.ReadAllText($"/proc/{pid}/cmdline").Contains(Path.GetDirectoryName(pidFile)!, StringComparison.Ordinal))
-                    continue;
-                using var process = Process.GetProcessById(pid);
-                process.Kill();
-                process.WaitForExit(5000);
+                if (int.TryParse(File.ReadAllText(pidFile).Trim(), out var pid) && QemuVirtualMachine.IsAlive(pid)
+                    && File.ReadAllText($"/proc/{pid}/cmdline").Contains(Path.GetDirectoryName(pidFile)!, StringComparison.Ordinal))
+                    QemuVirtualMachine.Kill(pid);
             }
-            catch (Exception e) when (e is IOException or ArgumentException or InvalidOperationException)
+            catch (IOException)
             {
                 // The process ended meanwhile.
             }
         }
     }
-
-    /// <summary>Whether a process with this pid runs (not a zombie).</summary>
-    public static bool IsAlive(int pid) =>
-        pid > 0 && File.Exists($"/proc/{pid}/stat") && File.ReadAllText($"/proc/{pid}/stat").Split(") ").ElementAtOrDefault(1)?.StartsWith('Z') == false;
 }
