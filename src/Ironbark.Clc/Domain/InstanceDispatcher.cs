@@ -30,8 +30,9 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         foreach (var instance in instances)
         {
             var spec = JsonParser.Default.Parse<RunInstanceRequest>(instance.LaunchSpec);
-            _queued[instance.InstanceId] = (instance.Zone, spec.Cores, spec.MemoryMib);
-            if (!Start(instance.InstanceId, () => LaunchAsync(instance, spec)))
+            // Counted before the work starts (it may finish at once); an entry already there belongs to a launch under way.
+            var counted = _queued.TryAdd(instance.InstanceId, (instance.Zone, spec.Cores, spec.MemoryMib));
+            if (!Start(instance.InstanceId, () => LaunchAsync(instance, spec)) && counted)
                 _queued.TryRemove(instance.InstanceId, out _);
         }
     }
@@ -44,9 +45,6 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         _queued.Where(q => q.Value.Zone == zone).Select(q => (q.Key, q.Value.Cores, q.Value.MemoryMib));
 
     public void Terminate(Instance instance) => Start(instance.InstanceId, () => TerminateAsync(instance.InstanceId, instance.Zone));
-
-    /// <summary>Waits for the work under way (for tests and an orderly stop).</summary>
-    public Task DrainAsync() => Task.WhenAll(_inFlight.Values);
 
     /// <summary>Starts the work unless some is under way for the instance already (then the reconcile loop looks again later).</summary>
     private bool Start(string instanceId, Func<Task> work)
@@ -70,6 +68,12 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
             await slots.WaitAsync(ct);
             try
             {
+                // Terminated while it waited for a slot: nothing to launch.
+                if (await store.FindAsync(instance.InstanceId, ct) is not { State: InstanceState.Pending })
+                {
+                    await EndAsync(instance.InstanceId, [InstanceState.ShuttingDown], null);
+                    return;
+                }
                 var placed = await clusters.RunInstanceAsync(instance.Zone, spec, ct);
                 _queued.TryRemove(instance.InstanceId, out _); // its node's free capacity counts it now
                 var moved = await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running,
@@ -101,6 +105,11 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
         }
+        catch (Exception e)
+        {
+            // E.g. the database refused the write: the instance stays as stored, and the reconcile loop looks again.
+            log.LogError(e, "Launching instance {InstanceId} failed", instance.InstanceId);
+        }
         finally
         {
             _queued.TryRemove(instance.InstanceId, out _);
@@ -127,6 +136,10 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Terminating instance {InstanceId} failed; the reconcile loop tries again", instanceId);
         }
     }
 
