@@ -85,7 +85,9 @@ public abstract class ClcFixture : IAsyncLifetime
             DataDir = _dir.Path, Url = "https://127.0.0.1:0", Cluster = ComputeZone, Nodes = [Node.Endpoint.ToString()],
             PollInterval = TimeSpan.FromMilliseconds(500), PollTimeout = TimeSpan.FromSeconds(2),
         }, logging: Quiet);
-        Server = await ClcServer.StartAsync(Options(connection, system), Accounts, logging: Quiet);
+        Server = await ClcServer.StartAsync(Options(connection, system, "http://127.0.0.1:0"), Accounts, logging: Quiet);
+        // A restarted CLC comes back on the same port, so every client of the collection keeps working.
+        _clcOptions = Options(connection, system, Server.Endpoint.ToString());
         AliceAccountId = (await Accounts.CreateAccountAsync("alice")).Id;
         Alice = await Accounts.CreateAccessKeyAsync("alice");
         BobAccountId = (await Accounts.CreateAccountAsync("bob")).Id;
@@ -101,6 +103,15 @@ public abstract class ClcFixture : IAsyncLifetime
     }
 
     private NcOptions _nodeOptions = null!;
+    private ClcOptions _clcOptions = null!;
+
+    /// <summary>Stops the CLC and starts it again on the same state and port.</summary>
+    public async Task RestartClcAsync()
+    {
+        await Server.StopAsync();
+        await Server.DisposeAsync();
+        Server = await ClcServer.StartAsync(_clcOptions, Accounts, logging: Quiet);
+    }
 
     /// <summary>Stops the NC (its VMs keep running, as when a node controller goes down).</summary>
     public async Task StopNodeAsync()
@@ -113,9 +124,9 @@ public abstract class ClcFixture : IAsyncLifetime
     /// <summary>Starts the NC again on the same port and state: it finds its VMs again.</summary>
     public async Task StartNodeAsync() => Node = await NcServer.StartAsync(_nodeOptions, logging: Quiet);
 
-    private ClcOptions Options(string? connection, AccessKey system) => new()
+    private ClcOptions Options(string? connection, AccessKey system, string url) => new()
     {
-        DataDir = _dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = connection,
+        DataDir = _dir.Path, Url = url, PostgresConnectionString = connection,
         AvailabilityZones = [ComputeZone, "ironbark-b"], ClusterControllers = new Dictionary<string, string> { [ComputeZone] = Cluster.Endpoint.ToString() },
         ReconcileInterval = TimeSpan.FromMilliseconds(500),
         WalrusUrl = Walrus.Endpoint.ToString(), WalrusAccessKeyId = system.AccessKeyId, WalrusSecretAccessKey = system.SecretAccessKey,

@@ -161,6 +161,19 @@ public abstract class InstanceTests(ClcFixture f)
     }
 
     [Fact]
+    public async Task A_restart_of_the_CLC_during_launches_loses_no_instance_and_launches_none_twice()
+    {
+        var ids = (await f.AliceEc2.RunInstancesAsync(Launch(2))).Reservation.Instances.Select(i => i.InstanceId).ToArray();
+        await f.RestartClcAsync(); // the launches may be anywhere: queued, at the CC, done
+        await f.AliceEc2.WaitForStateAsync("running", ids);
+        Assert.Equal(2, f.Node.Instances.Describe([]).Count(i => ids.Contains(i.Id) && i.State == "running"));
+        var pids = ids.Select(PidOf).ToArray();
+        Assert.All(pids, pid => Assert.True(QemuVirtualMachine.IsAlive(pid)));
+        await TerminateAndWaitAsync(f.AliceEc2, ids);
+        Assert.All(pids, pid => Assert.False(QemuVirtualMachine.IsAlive(pid)));
+    }
+
+    [Fact]
     public async Task A_client_token_launches_once()
     {
         var token = Guid.NewGuid().ToString();

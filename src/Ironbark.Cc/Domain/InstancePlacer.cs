@@ -48,26 +48,32 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Ins
                 mine = true;
             }
         }
-        if (launch is not null && !mine)
-            return await launch.Done.Task.WaitAsync(ct);
         if (known is not null)
             return await RelaunchAsync(request, known, ct);
+        if (mine)
+            _ = OwnLaunchAsync(launch!);
+        return await launch!.Done.Task.WaitAsync(ct);
+    }
+
+    /// <summary>
+    /// Runs a launch to its end whoever waits for it: a caller that goes away (the CLC restarting) stops
+    /// waiting but does not abort the launch, which a retry of the same id then joins.
+    /// </summary>
+    private async Task OwnLaunchAsync(Launch launch)
+    {
         try
         {
-            var launched = await LaunchAsync(launch!, ct);
-            launch!.Done.SetResult(launched);
-            return launched;
+            launch.Done.SetResult(await LaunchAsync(launch, CancellationToken.None));
         }
         catch (Exception e)
         {
-            launch!.Done.SetException(e);
-            _ = launch.Done.Task.Exception; // observed: a retry waiting on it gets it, nobody else needs to
-            throw;
+            launch.Done.SetException(e);
+            _ = launch.Done.Task.Exception; // observed: a caller waiting on it gets it, nobody else needs to
         }
         finally
         {
             lock (_lock)
-                _launches.Remove(id);
+                _launches.Remove(launch.Request.InstanceId);
         }
     }
 

@@ -76,6 +76,12 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
                 }
                 var placed = await clusters.RunInstanceAsync(instance.Zone, spec, ct);
                 _queued.TryRemove(instance.InstanceId, out _); // its node's free capacity counts it now
+                if (placed.Status.State == InstanceState.Terminated)
+                {
+                    // The node had tried this launch before (a retry after a restart) and it failed: its reason stands.
+                    await EndAsync(instance.InstanceId, [InstanceState.Pending, InstanceState.ShuttingDown], placed.Status.Reason);
+                    return;
+                }
                 var moved = await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running,
                     new InstanceChange(NodeId: placed.NodeId), CancellationToken.None);
                 if (moved is null)

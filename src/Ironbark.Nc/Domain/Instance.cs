@@ -25,6 +25,9 @@ public sealed class Instance(RunInstanceRequest request, string directory)
     public long LaunchedMs { get; set; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     public bool HoldsResources { get; set; }
 
+    /// <summary>The launch under way or done (null for an instance found again after a restart).</summary>
+    public Task? Launch { get; set; }
+
     /// <summary>IMDSv2 session tokens of this instance and when each expires.</summary>
     public ConcurrentDictionary<string, DateTimeOffset> MetadataTokens { get; } = new();
 

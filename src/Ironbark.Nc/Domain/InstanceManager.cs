@@ -69,6 +69,11 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
                 await vm.DisposeAsync();
     }
 
+    /// <summary>
+    /// Launches the instance and returns once its VM runs. The launch belongs to the node, not to the call:
+    /// a caller that goes away (a CC restarting, a deadline) stops waiting, the launch goes on, and an
+    /// identical retry waits for the same launch instead of starting another.
+    /// </summary>
     public async Task<Instance> RunAsync(RunInstanceRequest request, CancellationToken ct)
     {
         Validate(request);
@@ -77,9 +82,12 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         if (!_instances.TryAdd(request.InstanceId, instance))
         {
             var existing = _instances[request.InstanceId];
-            if (existing.State != "terminated" && existing.Request.Equals(request))
-                return existing; // a retried call: the launch is already under way or done
-            throw NcException.Invalid("InvalidInstanceID.Duplicate", $"Instance {request.InstanceId} already exists on this node.");
+            if (!existing.Request.Equals(request))
+                throw NcException.Invalid("InvalidInstanceID.Duplicate", $"Instance {request.InstanceId} already exists on this node.");
+            // A retried call: the same launch, and its outcome (a failed launch answers as the terminated instance, with its reason).
+            if (existing.Launch is { } under)
+                await under.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).WaitAsync(ct);
+            return existing;
         }
         try
         {
@@ -91,6 +99,17 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
             throw;
         }
         instance.HoldsResources = true;
+        instance.Launch = LaunchAsync(instance);
+        await instance.Launch.WaitAsync(ct);
+        return instance;
+    }
+
+    private async Task LaunchAsync(Instance instance)
+    {
+        await Task.Yield(); // the caller stores the task before the launch gets anywhere
+        var request = instance.Request;
+        var dir = instance.Directory;
+        var ct = CancellationToken.None; // bounded by the image downloads' and QEMU's own timeouts, not by a caller
         try
         {
             Directory.CreateDirectory(dir);
@@ -111,7 +130,6 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
             if (!instance.TryMove("pending", "running"))
                 await vm.ShutdownAsync(TimeSpan.Zero, CancellationToken.None); // terminated while launching
             log.LogInformation("Instance {InstanceId} running (QEMU pid {Pid})", instance.Id, vm.Pid);
-            return instance;
         }
         catch (Exception e)
         {
