@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Xml;
+using Ironbark.Common.Buffers;
 using System.Xml.Linq;
 using Microsoft.AspNetCore.Http;
 
@@ -42,16 +43,20 @@ public static class Ec2Xml
 
     private static readonly XmlWriterSettings WriterSettings = new() { Encoding = new UTF8Encoding(false), Indent = false };
 
-    /// <summary>Writes the document as UTF-8 straight from the elements (a large DescribeInstances is a megabyte: no string of it is made).</summary>
+    /// <summary>
+    /// Writes the document as UTF-8 straight from the elements into pooled chunks, then to the client: a
+    /// large DescribeInstances is over a megabyte, and neither a string of it nor a doubling array (large-object
+    /// heap garbage on every call) is made.
+    /// </summary>
     public static async Task WriteAsync(HttpResponse response, XStreamingElement root, int status)
     {
         response.StatusCode = status;
         response.ContentType = "text/xml;charset=UTF-8";
-        using var body = new MemoryStream();
+        await using var body = new PooledBufferStream();
         using (var writer = XmlWriter.Create(body, WriterSettings))
             root.WriteTo(writer);
         response.ContentLength = body.Length;
-        await response.Body.WriteAsync(body.GetBuffer().AsMemory(0, (int)body.Length));
+        await body.WriteToAsync(response.Body, response.HttpContext.RequestAborted);
     }
 
     public static Task WriteAsync(HttpResponse response, XElement root, int status) => WriteAsync(response, new XStreamingElement(root.Name, root.Attributes(), root.Nodes()), status);

@@ -1,3 +1,4 @@
+using Ironbark.Common.Buffers;
 using System.Globalization;
 using System.Text;
 using System.Xml;

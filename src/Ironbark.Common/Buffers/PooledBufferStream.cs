@@ -1,6 +1,6 @@
 using System.Buffers;
 
-namespace Ironbark.Walrus.Api;
+namespace Ironbark.Common.Buffers;
 
 /// <summary>
 /// A write-only in-memory stream kept in pooled chunks, for a response that must be whole before its
