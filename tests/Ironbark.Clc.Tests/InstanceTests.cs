@@ -245,9 +245,16 @@ public abstract class InstanceTests(ClcFixture f)
         Assert.NotEqual("shutting-down", (await f.AliceEc2.DescribeAsync(id))[0].State.Name.Value);
         await Ec2Assert.FailsAsync("IncorrectInstanceState", () => f.AliceEc2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = id, InstanceType = "c1.medium" }));
         await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = id, Attribute = "colour" }));
+        await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = id, InstanceInitiatedShutdownBehavior = "explode" }));
+        await Ec2Assert.FailsAsync("InvalidGroup.NotFound", () => f.AliceEc2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = id, Groups = ["sg-00000000000000000"] }));
+        var group = (await f.AliceEc2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = ClcFixture.Unique("attr"), Description = "x" })).GroupId;
+        await f.AliceEc2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = id, Groups = [group] });
+        Assert.Equal(group, Assert.Single((await f.AliceEc2.DescribeAsync(id))[0].SecurityGroups).GroupId);
+        await Ec2Assert.FailsAsync("DependencyViolation", () => f.AliceEc2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = group }));
         await f.AliceEc2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = id, DisableApiTermination = false });
         await TerminateAndWaitAsync(f.AliceEc2, id);
         await Ec2Assert.FailsAsync("IncorrectInstanceState", () => f.AliceEc2.RebootInstancesAsync(new RebootInstancesRequest { InstanceIds = [id] }));
+        await f.AliceEc2.DeleteSecurityGroupAsync(new DeleteSecurityGroupRequest { GroupId = group }); // no live instance is in it now
     }
 
     [Fact]
@@ -296,6 +303,16 @@ public abstract class InstanceTests(ClcFixture f)
         await Ec2Assert.FailsAsync("MissingParameter", () => f.AliceEc2.TerminateInstancesAsync(new TerminateInstancesRequest()));
         await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new Filter("colour", ["red"])] }));
         await Ec2Assert.FailsAsync("InvalidParameterCombination", () => f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [missing], MaxResults = 5 }));
+        await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest { MaxResults = 2 }));
+        await Ec2Assert.FailsAsync("InvalidNextToken", () => f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest { MaxResults = 5, NextToken = "not-a-token" }));
+        await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.DescribeInstanceStatusAsync(new DescribeInstanceStatusRequest { Filters = [new Filter("colour", ["red"])] }));
+        await Ec2Assert.FailsAsync("MissingParameter", () => f.AliceEc2.RebootInstancesAsync(new RebootInstancesRequest()));
+        await Ec2Assert.FailsAsync("MissingParameter", () => f.AliceEc2.GetConsoleOutputAsync(new GetConsoleOutputRequest()));
+        await Ec2Assert.FailsAsync("MissingParameter", () => f.AliceEc2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest { InstanceId = missing }));
+        await Ec2Assert.FailsAsync("InvalidInstanceID.NotFound", () => f.AliceEc2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = missing, DisableApiTermination = true }));
+        await Ec2Assert.FailsAsync("MissingParameter", () => f.AliceEc2.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = missing }));
+        await Ec2Assert.FailsAsync("DryRunOperation", HttpStatusCode.PreconditionFailed, () => f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest { DryRun = true }));
+        await Ec2Assert.FailsAsync("DryRunOperation", HttpStatusCode.PreconditionFailed, () => f.AliceEc2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [missing], DryRun = true }));
     }
 
     [Fact]

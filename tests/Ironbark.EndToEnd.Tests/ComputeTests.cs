@@ -46,14 +46,19 @@ public sealed class ComputeTests(ComputeCloudFixture f) : IClassFixture<ComputeC
     }
 
     [Fact]
-    public async Task Boto3_launches_reads_the_console_reboots_and_terminates()
+    public async Task Boto3_launches_two_reads_their_consoles_tags_reboots_and_terminates_them()
     {
         var script = Path.Combine(AppContext.BaseDirectory, "scripts", "boto3_ec2.py");
         var (code, stdout, stderr) = await ProcessRunner.RunAsync("/usr/bin/python3", [script, f.Cloud.Admin.Ec2Url, f.ImageId],
             f.Cloud.Admin.ClientEnvironment(), timeout: TimeSpan.FromMinutes(5));
         Assert.True(code == 0, $"boto3 script failed ({code}):\n{stdout}\n{stderr}");
-        var id = JsonDocument.Parse(stdout).RootElement.GetProperty("instance_id").GetString()!;
-        Assert.Equal("terminated", (await DescribeAsync(id)).GetProperty("State").GetProperty("Name").GetString());
+        var ids = JsonDocument.Parse(stdout).RootElement.GetProperty("instance_ids").EnumerateArray().Select(i => i.GetString()!).ToList();
+        Assert.Equal(2, ids.Count);
+        foreach (var id in ids)
+        {
+            Assert.Equal("terminated", (await DescribeAsync(id)).GetProperty("State").GetProperty("Name").GetString());
+            Assert.Equal(0, f.QemuPidOf(id) is var pid && pid > 0 && QemuVirtualMachine.IsAlive(pid) ? pid : 0);
+        }
     }
 
     [Fact]

@@ -1,9 +1,9 @@
-"""boto3 EC2 against Ironbark: launch the test guest with user-data, see it run, read its console,
-tag and filter it, reboot it, terminate it. Run with Debian's /usr/bin/python3.
+"""boto3 EC2 against Ironbark: launch two test guests with user-data, see them run, read their
+consoles, tag and filter them, reboot one, terminate both. Run with Debian's /usr/bin/python3.
 
 Usage: boto3_ec2.py ENDPOINT IMAGE_ID. Credentials and region come from the usual AWS_* variables.
-Fails with an AssertionError on any wrong answer; on success prints the instance id and the QEMU-side
-facts the caller checks ({"instance_id": ...}).
+Fails with an AssertionError on any wrong answer; on success prints {"instance_ids": [...]} for the
+caller to check on the host that their QEMU processes are gone.
 """
 import json
 import sys
@@ -48,26 +48,31 @@ except ClientError as e:
     assert e.response["Error"]["Code"] == "InvalidAMIID.NotFound", e.response
 
 reservation = ec2.run_instances(
-    ImageId=image_id, InstanceType="m1.small", MinCount=1, MaxCount=1, KeyName="boto3-key", SecurityGroupIds=[group],
+    ImageId=image_id, InstanceType="m1.small", MinCount=2, MaxCount=2, KeyName="boto3-key", SecurityGroupIds=[group],
     UserData="#!/bin/sh\necho boto3-was-here\n",
     TagSpecifications=[{"ResourceType": "instance", "Tags": [{"Key": "client", "Value": "boto3"}]}])
-instance = reservation["Instances"][0]
-instance_id = instance["InstanceId"]
-assert instance["State"]["Name"] == "pending", instance["State"]
+ids = sorted(i["InstanceId"] for i in reservation["Instances"])
+assert len(ids) == 2, reservation
+assert all(i["State"]["Name"] == "pending" for i in reservation["Instances"]), reservation["Instances"]
 
-running = wait_for(instance_id, "running")
-assert running["KeyName"] == "boto3-key"
-assert [g["GroupId"] for g in running["SecurityGroups"]] == [group]
-text = console(instance_id, "IRONBARK-USERDATA-DONE")
-assert "IRONBARK-USERDATA boto3-was-here" in text, text
+for instance_id in ids:
+    running = wait_for(instance_id, "running")
+    assert running["KeyName"] == "boto3-key"
+    assert [g["GroupId"] for g in running["SecurityGroups"]] == [group]
+    text = console(instance_id, "IRONBARK-USERDATA-DONE")
+    assert "IRONBARK-USERDATA boto3-was-here" in text, text
 
+ec2.create_tags(Resources=[ids[0]], Tags=[{"Key": "name", "Value": "first"}])
 tagged = ec2.describe_instances(Filters=[{"Name": "tag:client", "Values": ["boto3"]}, {"Name": "instance-state-name", "Values": ["running"]}])
-assert [i["InstanceId"] for r in tagged["Reservations"] for i in r["Instances"]] == [instance_id], tagged
+assert sorted(i["InstanceId"] for r in tagged["Reservations"] for i in r["Instances"]) == ids, tagged
+first = ec2.describe_instances(Filters=[{"Name": "tag:name", "Values": ["first"]}])
+assert [i["InstanceId"] for r in first["Reservations"] for i in r["Instances"]] == [ids[0]], first
 
-ec2.reboot_instances(InstanceIds=[instance_id])
-console(instance_id, "IRONBARK-READY instance-id=" + instance_id, times=2)
+ec2.reboot_instances(InstanceIds=[ids[1]])
+console(ids[1], "IRONBARK-READY instance-id=" + ids[1], times=2)
 
-changes = ec2.terminate_instances(InstanceIds=[instance_id])["TerminatingInstances"]
-assert changes[0]["CurrentState"]["Name"] == "shutting-down", changes
-wait_for(instance_id, "terminated")
-print(json.dumps({"instance_id": instance_id}))
+changes = ec2.terminate_instances(InstanceIds=ids)["TerminatingInstances"]
+assert all(c["CurrentState"]["Name"] == "shutting-down" for c in changes), changes
+for instance_id in ids:
+    wait_for(instance_id, "terminated")
+print(json.dumps({"instance_ids": ids}))
