@@ -62,10 +62,10 @@ for instance_id in ids:
     text = console(instance_id, "IRONBARK-USERDATA-DONE")
     assert "IRONBARK-USERDATA boto3-was-here" in text, text
 
-ec2.create_tags(Resources=[ids[0]], Tags=[{"Key": "name", "Value": "first"}])
+ec2.create_tags(Resources=[ids[0]], Tags=[{"Key": "boto3-name", "Value": "first"}])
 tagged = ec2.describe_instances(Filters=[{"Name": "tag:client", "Values": ["boto3"]}, {"Name": "instance-state-name", "Values": ["running"]}])
 assert sorted(i["InstanceId"] for r in tagged["Reservations"] for i in r["Instances"]) == ids, tagged
-first = ec2.describe_instances(Filters=[{"Name": "tag:name", "Values": ["first"]}])
+first = ec2.describe_instances(Filters=[{"Name": "tag:boto3-name", "Values": ["first"]}])
 assert [i["InstanceId"] for r in first["Reservations"] for i in r["Instances"]] == [ids[0]], first
 
 ec2.reboot_instances(InstanceIds=[ids[1]])
