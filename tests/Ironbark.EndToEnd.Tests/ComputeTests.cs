@@ -28,6 +28,13 @@ public sealed class ComputeTests(ComputeCloudFixture f) : IClassFixture<ComputeC
         var pids = ids.Select(f.QemuPidOf).ToArray();
         Assert.All(pids, pid => Assert.True(QemuVirtualMachine.IsAlive(pid)));
 
+        // The operator's view of the node: up, and holding (at least) these two.
+        var nodes = await IronbarkBinary.RunOkAsync("admin", "describe-nodes", "--data-dir", f.Cloud.DataDir);
+        Assert.Contains("Cluster ironbark-a", nodes);
+        var node = nodes.Split('\n')[2].Split('\t');
+        Assert.Equal("up", node[2]);
+        Assert.True(int.Parse(node[5]) >= 2, nodes);
+
         await _aws.OkAsync("ec2", "create-tags", "--resources", ids[0], "--tags", "Key=name,Value=first");
         Assert.Equal([ids[0]], await FilteredAsync("Name=tag:name,Values=first", "Name=tag:suite,Values=e2e"));
         Assert.Equal(ids.Order(), (await FilteredAsync("Name=tag:suite,Values=e2e", $"Name=key-name,Values={key}")).Order());

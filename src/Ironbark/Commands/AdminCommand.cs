@@ -3,16 +3,17 @@ using Ironbark.Common.Accounts;
 
 namespace Ironbark.Commands;
 
-/// <summary>`ironbark admin …`: accounts and access keys of the cloud.</summary>
+/// <summary>`ironbark admin …`: accounts and access keys of the cloud, and its nodes.</summary>
 public static class AdminCommand
 {
     public static Command Create()
     {
-        var admin = new Command("admin", "Administer the cloud: accounts and access keys");
+        var admin = new Command("admin", "Administer the cloud: accounts, access keys and nodes");
         admin.Subcommands.Add(CreateAccount());
         admin.Subcommands.Add(CreateAccessKey());
         admin.Subcommands.Add(ListAccounts());
         admin.Subcommands.Add(DeleteAccessKey());
+        admin.Subcommands.Add(DescribeNodesCommand.Create());
         return admin;
     }
 
