@@ -9,8 +9,8 @@ public sealed class Instance
 {
     public const string IdPrefix = "i";
     public const string ReservationPrefix = "r";
-    /// <summary>The address QEMU's user-mode network gives every guest (USER mode: no VM-to-VM traffic, so no clash).</summary>
-    public const string UserNetworkAddress = "10.0.2.15";
+    /// <summary>The address the NC's user-mode network (169.254.169.0/24, DHCP from .15) gives every guest (USER mode: no VM-to-VM traffic, so no clash).</summary>
+    public const string UserNetworkAddress = "169.254.169.15";
 
     public string InstanceId { get; init; } = "";
     public string ReservationId { get; init; } = "";
