@@ -64,6 +64,8 @@ public abstract class InstanceTests(ClcFixture f)
         {
             var console = await f.AliceEc2.WaitForConsoleAsync(id, "IRONBARK-USERDATA-DONE");
             Assert.Contains($"IRONBARK-USERDATA hello from {id}", console);
+            // The private address DescribeInstances gives is the one the guest got.
+            Assert.Contains($"IRONBARK-READY instance-id={id} ip={running.Single(i => i.InstanceId == id).PrivateIpAddress} ", console);
         }
 
         await f.AliceEc2.CreateTagsAsync(new CreateTagsRequest { Resources = [ids[0]], Tags = [new Tag("name", "first")] });
