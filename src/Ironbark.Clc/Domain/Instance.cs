@@ -41,6 +41,3 @@ public sealed class Instance
 
     public int StateCode => InstanceState.Code(State);
 }
-
-/// <summary>A security group an instance is in, by id and name.</summary>
-public sealed record GroupRef(string GroupId, string GroupName);

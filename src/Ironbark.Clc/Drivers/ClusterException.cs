@@ -1,18 +1,5 @@
 namespace Ironbark.Clc.Drivers;
 
-/// <summary>How a call to a Cluster Controller failed, in the terms the CLC acts on.</summary>
-public enum ClusterFailure
-{
-    /// <summary>The CC or the instance's node does not answer now; try again later.</summary>
-    Unavailable,
-    /// <summary>The CC does not know the instance.</summary>
-    NotFound,
-    /// <summary>No node has room (InsufficientInstanceCapacity).</summary>
-    Capacity,
-    /// <summary>The node or the CC refused the request (Code says why, e.g. IncorrectInstanceState).</summary>
-    Refused,
-}
-
 /// <summary>A failed call to a Cluster Controller, with the EC2 error code the CC or NC gave (or one that fits).</summary>
 public sealed class ClusterException(ClusterFailure failure, string code, string message) : Exception(message)
 {
