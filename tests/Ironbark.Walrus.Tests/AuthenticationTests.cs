@@ -238,9 +238,9 @@ public abstract class AuthenticationTests(WalrusFixture f)
         await AssertAbsentAsync(bucket, "partial");
         // The partial bytes went to a temp file, which is removed once the request has failed.
         var tmp = Path.Combine(f.Host.DataDir, "walrus", "tmp");
-        for (var i = 0; i < 100 && Directory.EnumerateFiles(tmp).Any(); i++)
+        for (var i = 0; i < 100 && Directory.EnumerateFiles(tmp, "*", SearchOption.AllDirectories).Any(); i++)
             await Task.Delay(50);
-        Assert.Empty(Directory.EnumerateFiles(tmp));
+        Assert.Empty(Directory.EnumerateFiles(tmp, "*", SearchOption.AllDirectories));
     }
 
     [Theory]
