@@ -8,6 +8,11 @@ public sealed record LoadResult(int Ops, long Bytes, TimeSpan Elapsed, double[] 
     public double MeanLatencyMs => LatenciesMs.Length == 0 ? double.NaN : LatenciesMs.Average();
     public double P99LatencyMs => Percentile(0.99);
 
+    /// <summary>CPU time (user + system) the server process used during the workload, when the target has a process.</summary>
+    public TimeSpan? ServerCpu { get; init; }
+
+    public double? ServerCpuMicrosecondsPerOp => ServerCpu is { } cpu && Ops > 0 ? cpu.TotalMicroseconds / Ops : null;
+
     private double Percentile(double p)
     {
         if (LatenciesMs.Length == 0)

@@ -47,6 +47,16 @@ public static class PerformanceReport
         foreach (var f in figures)
             md.AppendLine($"| {f.Name} | {Latency(r.Get(f.Phase, Disk))} | {Latency(r.Get(f.Phase, Walrus))} | {Latency(r.Get(f.Phase, S3rver))} |");
         md.AppendLine();
+        // Less noisy than throughput when other work shares the cores: what each operation cost the server itself.
+        md.AppendLine("Server CPU per operation, user + system from `/proc/PID/stat` (µs; 10 ms ticks, so short phases are coarse):").AppendLine();
+        md.AppendLine("| operation | Walrus | s3rver | Walrus ÷ s3rver |");
+        md.AppendLine("|---|---:|---:|---:|");
+        foreach (var f in figures.Where(f => f.Phase != Phase.HugePut))
+        {
+            double? Cpu(string t) => r.Get(f.Phase, t)?.ServerCpuMicrosecondsPerOp;
+            md.AppendLine($"| {f.Name} | {Num(Cpu(Walrus))} | {Num(Cpu(S3rver))} | {Ratio(Cpu(Walrus), Cpu(S3rver))} |");
+        }
+        md.AppendLine();
         md.AppendLine("## Targets").AppendLine();
         md.AppendLine("| target | measured | result |");
         md.AppendLine("|---|---:|---|");

@@ -68,11 +68,18 @@ public sealed class WalrusBenchmark(BenchmarkPlan plan, IReadOnlyList<ILoadTarge
             // means the disk's read speed, and a cached read would only measure memory copies.
             if (phase is Phase.LargeGet or Phase.SmallGet)
                 PageCache.Drop(log);
+            // CPU per operation of the server and of this client: less noisy than throughput on shared cores.
+            var serverCpu = target.Pid is { } pid ? ProcessCpu.Used(pid) : TimeSpan.Zero;
+            var clientCpu = ProcessCpu.Used(Environment.ProcessId);
             var result = await LoadRunner.RunAsync(plan.Workers, opsPerWorker, plan.PhaseLimit, ReadBufferSize,
                 (w, i, buffer, c) => operation(target, w, i, buffer, c), ct);
+            if (target.Pid is { } p)
+                result = result with { ServerCpu = ProcessCpu.Used(p) - serverCpu };
             results.Loads[(phase, target.Name)] = result;
+            var cpu = result.ServerCpuMicrosecondsPerOp is { } us ? $", server CPU {us,6:F0} µs/op" : "";
+            cpu += $", client CPU {(ProcessCpu.Used(Environment.ProcessId) - clientCpu).TotalMicroseconds / result.Ops,6:F0} µs/op";
             log.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"  {phase,-9} {target.Name,-9} {result.Ops,6} ops in {result.Elapsed.TotalSeconds,6:F2} s: {result.OpsPerSecond,9:F1} ops/s {result.MiBPerSecond,8:F1} MiB/s, mean {result.MeanLatencyMs,7:F1} ms{(result.HitTimeLimit ? " (time limit)" : "")}"));
+                $"  {phase,-9} {target.Name,-9} {result.Ops,6} ops in {result.Elapsed.TotalSeconds,6:F2} s: {result.OpsPerSecond,9:F1} ops/s {result.MiBPerSecond,8:F1} MiB/s, mean {result.MeanLatencyMs,7:F1} ms{cpu}, load {MachineInfo.LoadNow()}{(result.HitTimeLimit ? " (time limit)" : "")}"));
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
@@ -5,6 +6,8 @@ using System.Text;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Ironbark.Common.Accounts;
+using Ironbark.Common.Data;
 
 namespace Ironbark.Walrus.Tests;
 
@@ -31,6 +34,38 @@ public abstract class AuthenticationTests(WalrusFixture f)
         using var raw = f.Raw(f.Alice);
         using var response = await raw.SendAsync(new RawS3.Request(HttpMethod.Get, $"/{bucket}") { Secret = "not the secret" });
         await S3Assert.ErrorAsync(response, "SignatureDoesNotMatch", HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task A_key_deleted_by_another_process_is_refused_within_the_key_cache_lifetime()
+    {
+        var key = await f.Host.Accounts.CreateAccessKeyAsync("alice");
+        using var s3 = f.Host.Client(key);
+        // Twice: the key, its secret and its SigV4 signing key are now cached in Walrus.
+        await s3.ListBucketsAsync();
+        await s3.ListBucketsAsync();
+
+        // `ironbark admin delete-access-key` runs in its own process: it shares the database, not Walrus's caches.
+        await using (var db = new Database(DatabaseOptions.For(f.Host.DataDir, "identity.db", f.Host.Options.PostgresConnectionString)))
+        {
+            var admin = new AccountStore(db, SecretProtector.LoadOrCreate(Path.Combine(f.Host.DataDir, "keys", "secrets.key")));
+            Assert.True(await admin.DeleteAccessKeyAsync(key.AccessKeyId));
+        }
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await s3.ListBucketsAsync();
+            }
+            catch (AmazonS3Exception e)
+            {
+                Assert.Equal("InvalidAccessKeyId", e.ErrorCode);
+                break;
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(7), "The deleted key still works after the 5 s cache lifetime.");
+            await Task.Delay(100);
+        }
     }
 
     [Fact]
@@ -238,9 +273,9 @@ public abstract class AuthenticationTests(WalrusFixture f)
         await AssertAbsentAsync(bucket, "partial");
         // The partial bytes went to a temp file, which is removed once the request has failed.
         var tmp = Path.Combine(f.Host.DataDir, "walrus", "tmp");
-        for (var i = 0; i < 100 && Directory.EnumerateFiles(tmp).Any(); i++)
+        for (var i = 0; i < 100 && Directory.EnumerateFiles(tmp, "*", SearchOption.AllDirectories).Any(); i++)
             await Task.Delay(50);
-        Assert.Empty(Directory.EnumerateFiles(tmp));
+        Assert.Empty(Directory.EnumerateFiles(tmp, "*", SearchOption.AllDirectories));
     }
 
     [Theory]

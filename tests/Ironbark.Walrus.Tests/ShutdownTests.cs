@@ -30,7 +30,7 @@ public sealed class ShutdownTests
         var sending = raw.SendAsync(message);
         await body.Writer.WriteAsync(new byte[16 * 1024]).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
         var tmp = Path.Combine(host.DataDir, "walrus", "tmp");
-        await S3Expect.EventuallyAsync(() => Task.FromResult(Directory.EnumerateFiles(tmp).Any()), "the upload has started");
+        await S3Expect.EventuallyAsync(() => Task.FromResult(Directory.EnumerateFiles(tmp, "*", SearchOption.AllDirectories).Any()), "the upload has started");
 
         var stopwatch = Stopwatch.StartNew();
         await host.Server.StopAsync().WaitAsync(TimeSpan.FromSeconds(20));

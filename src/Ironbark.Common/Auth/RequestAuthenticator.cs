@@ -15,6 +15,7 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
 {
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(15);
     private const long MaxPresignSeconds = 604800;
+    private readonly SigningKeyCache _signingKeys = new();
 
     /// <param name="service">The SigV4 service name the caller signs for ("s3", "ec2").</param>
     /// <param name="s3V2Resource">For S3, the CanonicalizedResource of SigV2; null for other services.</param>
@@ -80,7 +81,7 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
             contentSha = Convert.ToHexStringLower(SHA256.HashData(bufferedBody));
         }
         var canonical = CanonicalRequest(request, signedHeaders, contentSha, s3, excludeSignature: false);
-        var signingKey = SigV4.SigningKey(key.SecretAccessKey, scope.Date, scope.Region, scope.Service);
+        var signingKey = _signingKeys.Get(key.SecretAccessKey, scope.Date, scope.Region, scope.Service);
         var expected = SigV4.Sign(signingKey, SigV4.StringToSign(amzDate, scope.Scope, canonical));
         if (!SigV4.SignaturesEqual(expected, signature))
             throw AuthException.SignatureMismatch();
@@ -138,7 +139,7 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         var (key, account) = await ResolveAsync(scope.AccessKeyId, ct);
         var contentSha = q["X-Amz-Content-Sha256"].ToString() is { Length: > 0 } given ? given : SigV4.UnsignedPayload;
         var canonical = CanonicalRequest(request, signedHeaders, contentSha, service == "s3", excludeSignature: true);
-        var signingKey = SigV4.SigningKey(key.SecretAccessKey, scope.Date, scope.Region, scope.Service);
+        var signingKey = _signingKeys.Get(key.SecretAccessKey, scope.Date, scope.Region, scope.Service);
         var expected = SigV4.Sign(signingKey, SigV4.StringToSign(amzDate, scope.Scope, canonical));
         if (!SigV4.SignaturesEqual(expected, signature))
             throw AuthException.SignatureMismatch();

@@ -16,7 +16,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
     {
         var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var spec = await SpecFromHeadersAsync(r, bucket);
-        var row = await objects.PutAsync(r.Caller, r.Bucket, r.Key, r.Body, spec, r.Aborted);
+        var row = await objects.PutAsync(r.Caller, bucket, r.Key, r.Body, spec, r.Aborted);
         r.Response.Headers.ETag = row.Etag;
         WriteVersionHeader(r, bucket, row);
         r.Response.StatusCode = 200;

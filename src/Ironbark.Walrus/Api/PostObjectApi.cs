@@ -63,7 +63,7 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         var headers = ObjectHeaders.FromRequest(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))
             .Append(new("Content-Type", fields.GetValueOrDefault("content-type") ?? fileType ?? "")));
         var acl = fields.TryGetValue("acl", out var canned) ? AccessControlList.Canned(canned, owner, bucket.OwnerCanonical) : null;
-        var row = await objects.PutAsync(caller, r.Bucket, key, file.Body,
+        var row = await objects.PutAsync(caller, bucket, key, file.Body,
             new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null),
             r.Aborted, policy?.MaxLength, policy is null ? _ => { } : policy.CheckLength);
         await RespondAsync(r, fields, row.Etag, key);

@@ -26,9 +26,12 @@ public sealed class FileObjectStore : IObjectStore, IDisposable
     {
         _blobs = Path.Combine(root, "blobs");
         _tmp = Path.Combine(root, "tmp");
-        Directory.CreateDirectory(_tmp);
         for (var i = 0; i < 256; i++)
-            Directory.CreateDirectory(Path.Combine(_blobs, i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture)));
+        {
+            var shard = i.ToString("x2", System.Globalization.CultureInfo.InvariantCulture);
+            Directory.CreateDirectory(Path.Combine(_blobs, shard));
+            Directory.CreateDirectory(Path.Combine(_tmp, shard));
+        }
         _lock = Ironbark.Common.Hosting.DirectoryLock.Acquire(root, "Walrus");
     }
 
@@ -80,7 +83,8 @@ public sealed class FileObjectStore : IObjectStore, IDisposable
     public Task<int> RecoverAsync(Func<string, bool> isReferenced, CancellationToken ct)
     {
         var removed = 0;
-        foreach (var file in Directory.EnumerateFiles(_tmp))
+        // tmp/xx/ and, from before temp files were sharded, tmp/ itself.
+        foreach (var file in Directory.EnumerateFiles(_tmp, "*", SearchOption.AllDirectories))
         {
             File.Delete(file);
             removed++;
@@ -100,7 +104,9 @@ public sealed class FileObjectStore : IObjectStore, IDisposable
     private async Task<StoredBlob> WriteNewAsync(Func<FileStream, IncrementalHash, Task> fill, CancellationToken ct)
     {
         var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16));
-        var temp = Path.Combine(_tmp, id);
+        // Temp files are sharded like blobs: creating a file holds its directory's lock, and in one
+        // tmp/ directory concurrent uploads queued (and spun) on that lock while the kernel allocated inodes.
+        var temp = Path.Combine(_tmp, id[..2], id);
         var path = BlobPath(id);
         using var md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
         try

@@ -15,18 +15,19 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
     public sealed record PutSpec(Dictionary<string, string> Headers, AccessControlList? Acl, string? Tags, byte[]? ContentMd5, long? ContentLength,
         WriteCondition? Condition = null);
 
+    /// <param name="bucket">The bucket as the caller just read it (for the request's headers): read once per PUT, not twice.</param>
     /// <param name="checkLength">For uploads without a declared length (browser POST): a check of the received length.</param>
-    public async Task<ObjectRow> PutAsync(Caller caller, string bucketName, string key, Stream body, PutSpec spec, CancellationToken ct,
+    public async Task<ObjectRow> PutAsync(Caller caller, BucketRow bucket, string key, Stream body, PutSpec spec, CancellationToken ct,
         long? maxBytes = null, Action<long>? checkLength = null)
     {
         ValidateKey(key);
-        var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
+        AccessEvaluator.Require(caller, bucket, S3Action.PutObject, key: key);
         if (spec.ContentLength is null && checkLength is null)
             throw S3Errors.MissingContentLength();
         var limit = Math.Min(maxBytes ?? long.MaxValue, options.MaxPutBytes);
         if (spec.ContentLength > limit)
             throw S3Errors.EntityTooLarge(limit);
-        await CheckConditionAsync(bucketName, key, spec.Condition, ct);
+        await CheckConditionAsync(bucket.Name, key, spec.Condition, ct);
         var blob = await WriteBlobAsync(body, limit, ct);
         return await CommitOrDiscardAsync(blob, key, async () =>
         {

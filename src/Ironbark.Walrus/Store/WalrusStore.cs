@@ -155,7 +155,9 @@ public sealed class WalrusStore(Database db)
             if (old is not null)
                 freed.Add(old);
         }
-        await c.ExecuteAsync("UPDATE objects SET is_latest = FALSE WHERE bucket = @Bucket AND key = @Key AND is_latest", row, tx);
+        // "is_latest = TRUE", not "is_latest": only an equality lets SQLite seek objects_latest on all three columns;
+        // the bare column made it scan every row of the bucket, under the write lock, on every PUT.
+        await c.ExecuteAsync("UPDATE objects SET is_latest = FALSE WHERE bucket = @Bucket AND key = @Key AND is_latest = TRUE", row, tx);
         row.IsLatest = true;
         row.Seq = await c.ExecuteScalarAsync<long>(
             $"""
