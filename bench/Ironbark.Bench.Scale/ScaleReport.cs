@@ -74,7 +74,12 @@ public static class ScaleReport
     public static IEnumerable<(string Name, double? Measured, double Limit)> Targets(ScaleResults r)
     {
         yield return (Inv($"{r.Arguments.Instances} instances on {r.Arguments.Nodes} nodes: call to all running (ms)"), r.AllRunning?.TotalMilliseconds, AllRunningTargetMs);
-        yield return (Inv($"DescribeInstances of {r.DescribedInstances} instances, p95 (ms)"), r.DescribeInstances.Count > 0 ? r.DescribeInstances.Percentile(95) : null, DescribeP95TargetMs);
+        // The CLC's latency is what the target is about; the SDK's row adds the client's parsing of the answer
+        // (over a megabyte of XML) on the same two cores, and is shown against the same limit.
+        yield return (Inv($"DescribeInstances of {r.DescribedInstances} instances, p95, the CLC's answer over HTTP (ms)"),
+            r.RawDescribeInstances.Count > 0 ? r.RawDescribeInstances.Percentile(95) : null, DescribeP95TargetMs);
+        yield return (Inv($"DescribeInstances of {r.DescribedInstances} instances, p95, through AWSSDK.EC2 with its parsing (ms)"),
+            r.DescribeInstances.Count > 0 ? r.DescribeInstances.Percentile(95) : null, DescribeP95TargetMs);
     }
 
     public static IEnumerable<string> Missed(ScaleResults r) =>
