@@ -15,12 +15,7 @@ public static class LaunchBenchmarkCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var options = LaunchBenchArguments.Parse(args);
-        using var cancel = new CancellationTokenSource(RunLimit);
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
+        using var cancel = BenchRun.Bounded(RunLimit);
         var ct = cancel.Token;
         var guest = GuestImages.Read(options.GuestDir);
         Directory.CreateDirectory(options.WorkDir);
@@ -67,16 +62,8 @@ public static class LaunchBenchmarkCommand
 
         results.Duration = DateTimeOffset.UtcNow - results.Started;
         results.LoadAtEnd = MachineInfo.LoadNow();
-        var report = LaunchReport.ToMarkdown(results);
-        Console.WriteLine();
-        Console.WriteLine(report);
-        if (options.Output is { } output)
-        {
-            ReportFile.Write(output, report);
-            Console.WriteLine($"Wrote {output}.");
-        }
-        var missed = LaunchReport.Overheads(results).Where(o => !o.Met).ToList();
-        Console.WriteLine(missed.Count == 0 ? "Every target met." : $"Targets missed: {string.Join("; ", missed.Select(o => $"{o.Count} to {o.To}"))}.");
+        BenchRun.Publish(LaunchReport.ToMarkdown(results), options.Output,
+            [.. LaunchReport.Overheads(results).Where(o => !o.Met).Select(o => $"{o.Count} to {o.To}")]);
         return 0;
     }
 }

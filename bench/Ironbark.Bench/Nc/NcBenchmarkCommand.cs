@@ -13,12 +13,7 @@ public static class NcBenchmarkCommand
     public static async Task<int> RunAsync(string[] args)
     {
         var options = NcBenchArguments.Parse(args);
-        using var cancel = new CancellationTokenSource(RunLimit);
-        Console.CancelKeyPress += (_, e) =>
-        {
-            e.Cancel = true;
-            cancel.Cancel();
-        };
+        using var cancel = BenchRun.Bounded(RunLimit);
         var ct = cancel.Token;
         var guest = GuestImages.Read(options.GuestDir);
         Directory.CreateDirectory(options.WorkDir);
@@ -51,16 +46,7 @@ public static class NcBenchmarkCommand
 
         results.Duration = DateTimeOffset.UtcNow - results.Started;
         results.LoadAtEnd = MachineInfo.LoadNow();
-        var report = NcReport.ToMarkdown(results, guest);
-        Console.WriteLine();
-        Console.WriteLine(report);
-        if (options.Output is { } output)
-        {
-            ReportFile.Write(output, report);
-            Console.WriteLine($"Wrote {output}.");
-        }
-        var missed = NcReport.Missed(results).ToList();
-        Console.WriteLine(missed.Count == 0 ? "Every target met." : $"Targets missed: {string.Join("; ", missed)}.");
+        BenchRun.Publish(NcReport.ToMarkdown(results, guest), options.Output, [.. NcReport.Missed(results)]);
         return 0;
     }
 }
