@@ -143,6 +143,7 @@ public abstract class InstanceTests(ClcFixture f)
     public async Task Concurrent_launches_never_admit_more_than_the_zone_has_room_for()
     {
         // The node has room for four m1.small; three calls of two each at once: two are admitted, one is refused.
+        await WaitForFreeSmallSlotsAsync(4);
         var calls = Enumerable.Range(0, 3).Select(async _ =>
         {
             try
@@ -165,6 +166,7 @@ public abstract class InstanceTests(ClcFixture f)
     [Fact]
     public async Task A_restart_of_the_CLC_during_launches_loses_no_instance_and_launches_none_twice()
     {
+        await WaitForFreeSmallSlotsAsync(2);
         var ids = (await f.AliceEc2.RunInstancesAsync(Launch(2))).Reservation.Instances.Select(i => i.InstanceId).ToArray();
         await f.RestartClcAsync(); // the launches may be anywhere: queued, at the CC, done
         await f.AliceEc2.WaitForStateAsync("running", ids);
@@ -329,6 +331,22 @@ public abstract class InstanceTests(ClcFixture f)
         Assert.Contains(verbose, z => z.ZoneName == ClcFixture.ComputeZone);
         var plain = (await f.AliceEc2.DescribeAvailabilityZonesAsync(new DescribeAvailabilityZonesRequest { ZoneNames = ["verbose"] })).AvailabilityZones;
         Assert.DoesNotContain(plain, z => z.ZoneName.StartsWith("|-"));
+    }
+
+    /// <summary>Waits until the zone has room for <paramref name="slots"/> m1.small again (what earlier tests ran is released asynchronously).</summary>
+    private async Task WaitForFreeSmallSlotsAsync(int slots)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var zones = (await f.AdminEc2.DescribeAvailabilityZonesAsync(new DescribeAvailabilityZonesRequest { ZoneNames = ["verbose", ClcFixture.ComputeZone] })).AvailabilityZones;
+            var line = zones.Single(z => z.ZoneName == "|- m1.small").State.Value;
+            if (int.Parse(line[..4]) >= slots)
+                return;
+            if (DateTime.UtcNow > deadline)
+                throw new TimeoutException($"The zone did not get room for {slots} m1.small back: {line}");
+            await Task.Delay(200);
+        }
     }
 
     private async Task<int> CountAsync() =>

@@ -79,29 +79,30 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         Validate(request);
         var dir = Path.Combine(options.InstancesDir, request.InstanceId);
         var instance = new Instance(request, dir);
+        if (_instances.TryGetValue(request.InstanceId, out var known))
+            return await RetriedAsync(known, request, ct);
+        // Reserved before the instance is listed: whoever sees it in DescribeInstances sees its cores and
+        // memory taken in DescribeNode too (the CC reads the two in that order).
+        resources.Reserve(request.InstanceId, request.Cores, request.MemoryMib);
+        instance.HoldsResources = true;
         if (!_instances.TryAdd(request.InstanceId, instance))
         {
-            var existing = _instances[request.InstanceId];
-            if (!existing.Request.Equals(request))
-                throw NcException.Invalid("InvalidInstanceID.Duplicate", $"Instance {request.InstanceId} already exists on this node.");
-            // A retried call: the same launch, and its outcome (a failed launch answers as the terminated instance, with its reason).
-            if (existing.Launch is { } under)
-                await under.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).WaitAsync(ct);
-            return existing;
+            resources.Release(request.Cores, request.MemoryMib);
+            return await RetriedAsync(_instances[request.InstanceId], request, ct);
         }
-        try
-        {
-            resources.Reserve(request.InstanceId, request.Cores, request.MemoryMib);
-        }
-        catch
-        {
-            _instances.TryRemove(request.InstanceId, out _);
-            throw;
-        }
-        instance.HoldsResources = true;
         instance.Launch = LaunchAsync(instance);
         await instance.Launch.WaitAsync(ct);
         return instance;
+    }
+
+    /// <summary>A retried call: the same launch, and its outcome (a failed launch answers as the terminated instance, with its reason).</summary>
+    private static async Task<Instance> RetriedAsync(Instance existing, RunInstanceRequest request, CancellationToken ct)
+    {
+        if (!existing.Request.Equals(request))
+            throw NcException.Invalid("InvalidInstanceID.Duplicate", $"Instance {request.InstanceId} already exists on this node.");
+        if (existing.Launch is { } under)
+            await under.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).WaitAsync(ct);
+        return existing;
     }
 
     private async Task LaunchAsync(Instance instance)
