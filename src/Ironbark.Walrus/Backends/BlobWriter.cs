@@ -8,7 +8,8 @@ namespace Ironbark.Walrus.Backends;
 /// writing one overlaps receiving and hashing the next. Once an object fills a buffer the file
 /// bypasses the page cache (O_DIRECT, where the filesystem allows it): a large blob is fsynced
 /// anyway, so copying it into the page cache and writing the dirty pages back only cost CPU.
-/// Small objects stay buffered, where one write and the fsync are cheaper than a direct write.
+/// Objects smaller than one buffer stay buffered (one write, then the fsync, as before): the 4 KiB
+/// PUT path is unchanged.
 /// </summary>
 internal sealed class BlobWriter : IAsyncDisposable
 {

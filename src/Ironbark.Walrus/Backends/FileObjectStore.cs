@@ -6,8 +6,8 @@ namespace Ironbark.Walrus.Backends;
 /// Blobs as files: written to <c>tmp/</c>, fsynced, then renamed into <c>blobs/xx/</c> (and the
 /// directory fsynced), so a blob either exists whole under its name or not at all; only then may
 /// metadata name it. Whatever a crash leaves (tmp files, unreferenced blobs) is removed at start.
-/// Memory stays flat: bodies are streamed through a bounded pool of buffers (<see cref="BlobWriter"/>). One process at a
-/// time owns the directory (<c>lock</c>).
+/// Memory stays flat: bodies are streamed through a bounded pool of buffers (<see cref="BlobWriter"/>).
+/// One process at a time owns the directory (<c>lock</c>).
 /// </summary>
 public sealed class FileObjectStore : IObjectStore, IDisposable
 {
