@@ -59,12 +59,12 @@ internal sealed class BlobWriter : IAsyncDisposable
                 // O_DIRECT writes whole blocks: write the tail padded, then cut the file to its size.
                 var padded = (_filled + BlobBuffer.Alignment - 1) / BlobBuffer.Alignment * BlobBuffer.Alignment;
                 _current.Span[_filled..padded].Clear();
-                await RandomAccess.WriteAsync(_file, _current.Memory[..padded], _written, ct);
+                await WriteAsync(_current.Memory[..padded], _written, ct);
                 RandomAccess.SetLength(_file, size);
             }
             else
             {
-                await RandomAccess.WriteAsync(_file, _current.Memory[.._filled], _written, ct);
+                await WriteAsync(_current.Memory[.._filled], _written, ct);
             }
             _written = size;
             _filled = 0;
@@ -84,12 +84,30 @@ internal sealed class BlobWriter : IAsyncDisposable
             BlobBuffer.Return(_next);
     }
 
+    /// <summary>
+    /// One write; should a filesystem take O_DIRECT on the file but refuse the aligned write itself, the
+    /// file goes back to buffered writes and the same bytes are written again, so the upload still succeeds.
+    /// </summary>
+    private async Task WriteAsync(ReadOnlyMemory<byte> data, long offset, CancellationToken ct)
+    {
+        try
+        {
+            await RandomAccess.WriteAsync(_file, data, offset, ct);
+        }
+        catch (IOException) when (_direct)
+        {
+            Posix.UsePageCache(_file);
+            _direct = false;
+            await RandomAccess.WriteAsync(_file, data, offset, ct);
+        }
+    }
+
     private async Task WriteCurrentAsync(CancellationToken ct)
     {
         await _writing;
         if (_written == 0)
             _direct = Posix.TryBypassPageCache(_file);
-        _writing = RandomAccess.WriteAsync(_file, _current.Memory, _written, ct).AsTask();
+        _writing = WriteAsync(_current.Memory, _written, ct);
         _written += BlobBuffer.Size;
         _filled = 0;
         (_current, _next) = (_next ?? BlobBuffer.Rent(), _current);

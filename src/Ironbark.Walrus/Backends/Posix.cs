@@ -36,6 +36,14 @@ internal static class Posix
         return flags >= 0 && fcntl(file, F_SETFL, flags | O_DIRECT) == 0;
     }
 
+    /// <summary>Turns O_DIRECT off again (buffered writes from here on).</summary>
+    public static void UsePageCache(SafeFileHandle file)
+    {
+        var flags = fcntl(file, F_GETFL, 0);
+        if (flags < 0 || fcntl(file, F_SETFL, flags & ~O_DIRECT) != 0)
+            throw new IOException($"fcntl failed: {Marshal.GetLastPInvokeErrorMessage()}", Marshal.GetLastPInvokeError());
+    }
+
     [DllImport("libc", SetLastError = true)]
     private static extern int open([MarshalAs(UnmanagedType.LPStr)] string path, int flags);
 
