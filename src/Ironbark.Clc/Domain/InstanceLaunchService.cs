@@ -69,7 +69,7 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
     private async Task<IReadOnlyList<Instance>> AdmitAsync(string accountId, LaunchRequest request, InstanceTypeSpec type, string zone, Image image,
         Image kernel, Image? ramdisk, KeyPair? keyPair, IReadOnlyList<SecurityGroup> inGroups, CancellationToken ct)
     {
-        var live = (await store.ListAsync(accountId, ct)).Count(i => InstanceState.IsLive(i.State));
+        var live = await store.CountLiveAsync(accountId, ct);
         var allowed = options.MaxInstancesPerAccount - live;
         if (allowed < request.MinCount)
             throw new Ec2Exception("InstanceLimitExceeded",

@@ -16,14 +16,13 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
     public async Task<IReadOnlyList<Instance>> DescribeAsync(string accountId, IReadOnlyList<string> instanceIds, IReadOnlyList<Filter> filters,
         FilterSchema<Instance> schema, CancellationToken ct)
     {
-        var all = await ListedAsync(accountId, ct);
-        return schema.Apply(instanceIds.Count > 0 ? Select(all, instanceIds) : all, filters);
+        return schema.Apply(instanceIds.Count > 0 ? await ChosenAsync(accountId, instanceIds, ct) : await ListedAsync(accountId, null, ct), filters);
     }
 
     /// <summary>Moves each instance to shutting-down and has its VM stopped; returns (instance, state before) in request order.</summary>
     public async Task<IReadOnlyList<(Instance Instance, string Previous)>> TerminateAsync(string accountId, IReadOnlyList<string> instanceIds, CancellationToken ct)
     {
-        var chosen = Select(await ListedAsync(accountId, ct), instanceIds);
+        var chosen = await ChosenAsync(accountId, instanceIds, ct);
         foreach (var instance in chosen.Where(i => i.DisableApiTermination && InstanceState.IsLive(i.State)))
             throw new Ec2Exception("OperationNotPermitted",
                 $"The instance '{instance.InstanceId}' may not be terminated. Modify its 'disableApiTermination' instance attribute and try again.");
@@ -47,7 +46,7 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
 
     public async Task RebootAsync(string accountId, IReadOnlyList<string> instanceIds, CancellationToken ct)
     {
-        var chosen = Select(await ListedAsync(accountId, ct), instanceIds);
+        var chosen = await ChosenAsync(accountId, instanceIds, ct);
         foreach (var instance in chosen.Where(i => i.State != InstanceState.Running))
             throw new Ec2Exception("IncorrectInstanceState", $"The instance '{instance.InstanceId}' is not in a state from which it can be rebooted.");
         foreach (var instance in chosen)
@@ -66,7 +65,7 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
     /// <summary>The last 64 KiB of the serial console; empty while (or when no longer) there is one to read.</summary>
     public async Task<(byte[] Output, long TimestampMs)> ConsoleAsync(string accountId, string instanceId, CancellationToken ct)
     {
-        var instance = Select(await ListedAsync(accountId, ct), [instanceId])[0];
+        var instance = (await ChosenAsync(accountId, [instanceId], ct))[0];
         try
         {
             var console = await clusters.GetConsoleOutputAsync(instance.Zone, instanceId, ct);
@@ -79,7 +78,7 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
     }
 
     public async Task<Instance> OwnedAsync(string accountId, string instanceId, CancellationToken ct) =>
-        Select(await ListedAsync(accountId, ct), [instanceId])[0];
+        (await ChosenAsync(accountId, [instanceId], ct))[0];
 
     /// <summary>Changes what ModifyInstanceAttribute may change on an instance that is not stopped.</summary>
     public async Task ModifyAsync(string accountId, string instanceId, InstanceAttributeChange change, CancellationToken ct)
@@ -105,25 +104,27 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
             ? Google.Protobuf.JsonParser.Default.Parse<Ironbark.Common.Contracts.Nc.RunInstanceRequest>(full.LaunchSpec).Data.UserData.ToByteArray()
             : [];
 
-    /// <summary>The account's instances DescribeInstances still lists: terminated ones only for a while.</summary>
-    private async Task<IReadOnlyList<Instance>> ListedAsync(string accountId, CancellationToken ct)
+    /// <summary>The account's instances (or those of the ids) DescribeInstances still lists: terminated ones only for a while.</summary>
+    private async Task<IReadOnlyList<Instance>> ListedAsync(string accountId, IReadOnlyCollection<string>? instanceIds, CancellationToken ct)
     {
         var hideBefore = time.GetUtcNow().Subtract(options.TerminatedVisibility).ToUnixTimeMilliseconds();
-        return (await store.ListAsync(accountId, ct)).Where(i => i.TerminatedMs is not { } t || t >= hideBefore)
+        return (await store.ListAsync(accountId, instanceIds, ct)).Where(i => i.TerminatedMs is not { } t || t >= hideBefore)
             .OrderBy(i => i.LaunchMs).ThenBy(i => i.ReservationId, StringComparer.Ordinal).ThenBy(i => i.LaunchIndex).ToList();
     }
 
     /// <summary>The instances with these ids, in the order asked; every id must be well formed and the account's.</summary>
-    private static List<Instance> Select(IReadOnlyList<Instance> all, IReadOnlyList<string> instanceIds)
+    private async Task<List<Instance>> ChosenAsync(string accountId, IReadOnlyList<string> instanceIds, CancellationToken ct)
     {
         if (instanceIds.Count == 0)
             throw Ec2Exception.MissingParameter("InstanceId");
         foreach (var id in instanceIds.Where(id => !ResourceId.IsValid(id, Instance.IdPrefix)))
             throw new Ec2Exception("InvalidInstanceID.Malformed", $"Invalid id: \"{id}\" (expecting \"i-...\")");
-        var missing = instanceIds.Where(id => all.All(i => i.InstanceId != id)).Distinct().ToList();
+        var ids = instanceIds.Distinct().ToList();
+        var found = await ListedAsync(accountId, ids, ct);
+        var missing = ids.Where(id => found.All(i => i.InstanceId != id)).ToList();
         if (missing.Count > 0)
             throw NotFound(missing);
-        return instanceIds.Distinct().Select(id => all.First(i => i.InstanceId == id)).ToList();
+        return ids.Select(id => found.First(i => i.InstanceId == id)).ToList();
     }
 
     private static Ec2Exception NotFound(IReadOnlyList<string> ids) => ids.Count == 1

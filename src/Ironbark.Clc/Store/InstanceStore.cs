@@ -42,31 +42,46 @@ public sealed class InstanceStore(Database db)
         return instances;
     }
 
-    /// <summary>The reservation an account launched with this client token, or an empty list.</summary>
+    /// <summary>The reservation an account launched with this client token, in launch order, or an empty list.</summary>
     public async Task<IReadOnlyList<Instance>> FindByClientTokenAsync(string accountId, string clientToken, CancellationToken ct)
     {
-        var all = await ListAsync(accountId, ct);
-        var reservation = all.FirstOrDefault(i => i.ClientToken == clientToken && i.LaunchIndex == 0)?.ReservationId;
-        return all.Where(i => i.ReservationId == reservation).OrderBy(i => i.LaunchIndex).ToList();
+        List<string> ids;
+        await using (var c = await db.OpenAsync(ct))
+            ids = (await c.QueryAsync<string>(
+                "SELECT instance_id FROM instances WHERE account_id = @accountId AND reservation_id = " +
+                "(SELECT reservation_id FROM instances WHERE account_id = @accountId AND client_token = @clientToken AND launch_index = 0)",
+                new { accountId, clientToken })).ToList();
+        return ids.Count == 0 ? [] : (await ListAsync(accountId, ids, ct)).OrderBy(i => i.LaunchIndex).ToList();
     }
 
-    /// <summary>Every instance of the account (all accounts when null), with its groups and tags, without launch specs.</summary>
-    public async Task<IReadOnlyList<Instance>> ListAsync(string? accountId, CancellationToken ct)
+    /// <summary>How many of the account's instances are not terminated yet.</summary>
+    public async Task<int> CountLiveAsync(string accountId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        var where = accountId is null ? "" : " WHERE account_id = @accountId";
-        var instances = (await c.QueryAsync<Instance>($"SELECT {ListedColumns} FROM instances{where}", new { accountId })).ToList();
+        return await c.ExecuteScalarAsync<int>("SELECT COUNT(*) FROM instances WHERE account_id = @accountId AND state <> @terminated",
+            new { accountId, terminated = InstanceState.Terminated });
+    }
+
+    /// <summary>
+    /// The account's instances, or only those of <paramref name="instanceIds"/> among them, with their groups and
+    /// tags, without launch specs.
+    /// </summary>
+    public async Task<IReadOnlyList<Instance>> ListAsync(string accountId, IReadOnlyCollection<string>? instanceIds, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var only = instanceIds is null ? "" : " AND " + db.AnyOf("i.instance_id", "@ids");
+        var ids = instanceIds?.ToArray();
+        var instances = (await c.QueryAsync<Instance>(
+            $"SELECT {Prefixed("i.", ListedColumns)} FROM instances i WHERE i.account_id = @accountId{only}", new { accountId, ids })).ToList();
         var groups = (await c.QueryAsync<(string InstanceId, string GroupId, string GroupName)>(
-                accountId is null
-                    ? "SELECT instance_id, group_id, group_name FROM instance_groups"
-                    : "SELECT g.instance_id, g.group_id, g.group_name FROM instance_groups g JOIN instances i ON i.instance_id = g.instance_id WHERE i.account_id = @accountId",
-                new { accountId }))
+                "SELECT g.instance_id, g.group_id, g.group_name FROM instance_groups g JOIN instances i ON i.instance_id = g.instance_id " +
+                $"WHERE i.account_id = @accountId{only}", new { accountId, ids }))
             .ToLookup(g => g.InstanceId, g => new GroupRef(g.GroupId, g.GroupName));
-        var tags = accountId is null ? null : await TagRows.ForAccountAsync(c, accountId);
+        var tags = instanceIds is null ? await TagRows.ForAccountAsync(c, accountId) : await TagRows.ForResourcesAsync(c, db, ids!);
         foreach (var instance in instances)
         {
             instance.Groups = groups[instance.InstanceId].OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList();
-            instance.Tags = tags?[instance.InstanceId].ToList() ?? [];
+            instance.Tags = tags[instance.InstanceId].ToList();
         }
         return instances;
     }
@@ -137,6 +152,8 @@ public sealed class InstanceStore(Database db)
         await c.ExecuteScalarAsync<long>(
             "SELECT COUNT(*) FROM instance_groups g JOIN instances i ON i.instance_id = g.instance_id WHERE g.group_id = @groupId AND i.state <> @terminated",
             new { groupId, terminated = InstanceState.Terminated }, tx) > 0;
+
+    private static string Prefixed(string prefix, string columns) => string.Join(", ", columns.Split(", ").Select(c => prefix + c));
 
     private static string ToPascal(string column) =>
         string.Concat(column.Split('_').Select(w => char.ToUpperInvariant(w[0]) + w[1..]));

@@ -1,6 +1,7 @@
 using System.Data.Common;
 using Dapper;
 using Ironbark.Clc.Domain;
+using Ironbark.Common.Data;
 
 namespace Ironbark.Clc.Store;
 
@@ -13,6 +14,14 @@ internal static class TagRows
 
     public static Task DeleteAsync(DbConnection c, DbTransaction tx, string resourceId) =>
         c.ExecuteAsync("DELETE FROM resource_tags WHERE resource_id = @resourceId", new { resourceId }, tx);
+
+    /// <summary>The tags of these resources, by resource id.</summary>
+    public static async Task<ILookup<string, Tag>> ForResourcesAsync(DbConnection c, Database db, string[] resourceIds)
+    {
+        var rows = await c.QueryAsync<(string ResourceId, string TagKey, string TagValue)>(
+            $"SELECT resource_id, tag_key, tag_value FROM resource_tags WHERE {db.AnyOf("resource_id", "@resourceIds")} ORDER BY tag_key", new { resourceIds });
+        return rows.ToLookup(r => r.ResourceId, r => new Tag(r.TagKey, r.TagValue));
+    }
 
     /// <summary>Every tag of one account's resources, by resource id.</summary>
     public static async Task<ILookup<string, Tag>> ForAccountAsync(DbConnection c, string accountId)

@@ -43,6 +43,12 @@ public sealed class Database : IAsyncDisposable
     /// <summary>The column type for keys that must sort by their bytes, as S3 lists them.</summary>
     public string BinaryText => IsPostgres ? "TEXT COLLATE \"C\"" : "TEXT";
 
+    /// <summary>
+    /// "column is one of the list in parameter", for a list Dapper binds: PostgreSQL takes it as one array
+    /// parameter (<c>= ANY</c>), SQLite as an expanded <c>IN (…)</c>.
+    /// </summary>
+    public string AnyOf(string column, string parameter) => IsPostgres ? $"{column} = ANY({parameter})" : $"{column} IN {parameter}";
+
     public async Task<DbConnection> OpenAsync(CancellationToken ct = default)
     {
         if (_npgsql is not null)
