@@ -1,3 +1,4 @@
+using Ironbark.Testing;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
@@ -131,6 +132,6 @@ public sealed class AllInOneCloud : IAsyncDisposable
         }
         Ec2?.Dispose();
         _process?.Dispose();
-        LeftoverQemus.Kill(Path.Combine(DataDir, "nc", "instances"));
+        QemuLeftovers.Kill(Path.Combine(DataDir, "nc", "instances"));
     }
 }

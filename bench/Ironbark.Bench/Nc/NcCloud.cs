@@ -1,3 +1,4 @@
+using Ironbark.Testing;
 using System.Text.Json;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Nc;
@@ -104,7 +105,7 @@ public sealed class NcCloud : IAsyncDisposable
         }
         _channel?.Dispose();
         _nc?.Dispose();
-        LeftoverQemus.Kill(InstancesDir);
+        QemuLeftovers.Kill(InstancesDir);
         _walrus?.Dispose();
         _walrusProcess?.Dispose();
     }
