@@ -79,18 +79,26 @@ public sealed class S3Target(string name, int? pid, Uri endpoint, string accessK
 
     public void Dispose() => _http.Dispose();
 
+    /// <summary>
+    /// Sends one request. A request without a body that gets a 5xx is sent again, at most twice (s3rver 3.7 now and
+    /// then answers a listing under load with InternalError); each retry is logged, and its time counts in the phase.
+    /// </summary>
     private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string target, HttpContent? content, CancellationToken ct)
     {
-        using var request = new HttpRequestMessage(method, new Uri(endpoint, target)) { Content = content };
-        _signer.Sign(request);
-        var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
-        if (!response.IsSuccessStatusCode)
+        for (var attempt = 1; ; attempt++)
         {
+            using var request = new HttpRequestMessage(method, new Uri(endpoint, target)) { Content = content };
+            _signer.Sign(request);
+            var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
+            if (response.IsSuccessStatusCode)
+                return response;
             var error = await response.Content.ReadAsStringAsync(ct);
             response.Dispose();
-            throw new HttpRequestException($"{name}: {method} {target} answered {(int)response.StatusCode}: {error}");
+            var message = $"{name}: {method} {target} answered {(int)response.StatusCode}: {error}";
+            if (content is not null || (int)response.StatusCode < 500 || attempt == 3)
+                throw new HttpRequestException(message);
+            Console.Error.WriteLine(message + " (sent again)");
         }
-        return response;
     }
 
     /// <summary>Counts the Contents entries of a ListObjectsV2 page and returns its continuation token, if truncated.</summary>

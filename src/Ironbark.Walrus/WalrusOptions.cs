@@ -21,6 +21,14 @@ public sealed class WalrusOptions
     /// <summary>The largest single PUT, as on AWS (5 GiB).</summary>
     public long MaxPutBytes { get; init; } = 5L * 1024 * 1024 * 1024;
 
+    /// <summary>
+    /// Objects up to this size (declared by Content-Length) keep their bytes in their metadata row, written in the
+    /// same transaction, instead of a blob file of their own; 0 stores every object as a blob (docs/walrus.md).
+    /// </summary>
+    public int InlineMaxBytes { get; init; } = DefaultInlineMaxBytes;
+
+    public const int DefaultInlineMaxBytes = 32 * 1024;
+
     /// <summary>How often lifecycle rules are applied.</summary>
     public TimeSpan LifecycleInterval { get; init; } = TimeSpan.FromMinutes(10);
 

@@ -33,7 +33,8 @@ public abstract class CrashTests
             for (var i = 0; Volatile.Read(ref killing) == 0; i++)
             {
                 var key = $"w{w:D2}/{i:D4}";
-                var body = TestData.RandomBytes(Random.Shared.Next(64 * 1024, 4 * 1024 * 1024 + 1));
+                // Half small (their bytes go into the metadata row), half large (a blob file each).
+                var body = TestData.RandomBytes(i % 2 == 0 ? Random.Shared.Next(0, 32 * 1024 + 1) : Random.Shared.Next(64 * 1024, 4 * 1024 * 1024 + 1));
                 sent[key] = TestData.Md5Hex(body);
                 try
                 {

@@ -43,6 +43,9 @@ public sealed class Database : IAsyncDisposable
     /// <summary>The column type for keys that must sort by their bytes, as S3 lists them.</summary>
     public string BinaryText => IsPostgres ? "TEXT COLLATE \"C\"" : "TEXT";
 
+    /// <summary>The column type for bytes.</summary>
+    public string BinaryType => IsPostgres ? "BYTEA" : "BLOB";
+
     /// <summary>
     /// "column is one of the list in parameter", for a list Dapper binds: PostgreSQL takes it as one array
     /// parameter (<c>= ANY</c>), SQLite as an expanded <c>IN (…)</c>.

@@ -67,7 +67,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         ValidatePartNumber(partNumber);
         await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
         var (offset, length) = range is { } r ? (r.Start, r.Length) : (0L, source.Size);
-        var blob = await blobs.CopyAsync(source.BlobId!, offset, length, ct);
+        var blob = await objects.CopyToBlobAsync(source, offset, length, ct);
         return await objects.CommitOrDiscardAsync(blob, key, () => RecordPartAsync(uploadId, partNumber, blob, ct));
     }
 

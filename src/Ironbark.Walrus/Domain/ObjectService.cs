@@ -28,6 +28,8 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         if (spec.ContentLength > limit)
             throw S3Errors.EntityTooLarge(limit);
         await CheckConditionAsync(bucket.Name, key, spec.Condition, ct);
+        if (spec.ContentLength <= options.InlineMaxBytes)
+            return await PutInlineAsync(caller, bucket, key, body, spec, (int)spec.ContentLength.Value, ct);
         var blob = await WriteBlobAsync(body, limit, ct);
         return await CommitOrDiscardAsync(blob, key, async () =>
         {
@@ -43,6 +45,40 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct, spec.Condition));
             return row;
         });
+    }
+
+    /// <summary>
+    /// A small object: its bytes go into its row, in the transaction that makes it the latest version, so there is
+    /// no blob file to create, fsync and rename, and nothing to discard when the commit fails.
+    /// </summary>
+    private async Task<ObjectRow> PutInlineAsync(Caller caller, BucketRow bucket, string key, Stream body, PutSpec spec, int length,
+        CancellationToken ct)
+    {
+        var data = new byte[length];
+        var received = 0;
+        int read;
+        // Reads to the end (a signed body's hash is checked there); a byte beyond the declared length is an error.
+        while ((read = await body.ReadAsync(received < length ? data.AsMemory(received) : new byte[1], ct)) > 0)
+            if ((received += read) > length)
+                throw S3Errors.IncompleteBody();
+        if (received != length)
+            throw S3Errors.IncompleteBody();
+        var md5 = MD5.HashData(data);
+        if (spec.ContentMd5 is not null && !spec.ContentMd5.AsSpan().SequenceEqual(md5))
+            throw S3Errors.BadDigest();
+        var row = NewRow(caller, bucket, key, spec.Headers, spec.Acl, spec.Tags);
+        row.InlineData = data;
+        row.Size = length;
+        row.Etag = "\"" + Convert.ToHexStringLower(md5) + "\"";
+        try
+        {
+            buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct, spec.Condition));
+        }
+        catch (WriteConditionFailedException e)
+        {
+            throw S3Errors.WriteConditionFailed(e.Failure, key);
+        }
+        return row;
     }
 
     /// <summary>
@@ -115,7 +151,16 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         return (bucket, row);
     }
 
-    public Stream OpenRead(ObjectRow row) => blobs.OpenRead(row.BlobId ?? throw new InvalidOperationException("A delete marker has no bytes."));
+    /// <summary>The object's bytes, from its row or from the blob store; seekable, for ranges.</summary>
+    public Stream OpenRead(ObjectRow row) =>
+        row.InlineData is { } data ? new MemoryStream(data, writable: false)
+        : blobs.OpenRead(row.BlobId ?? throw new InvalidOperationException("A delete marker has no bytes."));
+
+    /// <summary>Copies a byte range of an object, inline or not, into a new blob.</summary>
+    internal async Task<StoredBlob> CopyToBlobAsync(ObjectRow source, long offset, long length, CancellationToken ct) =>
+        source.InlineData is { } data
+            ? await blobs.WriteAsync(new MemoryStream(data, (int)offset, (int)length, writable: false), long.MaxValue, ct)
+            : await blobs.CopyAsync(source.BlobId ?? throw new InvalidOperationException("A delete marker has no bytes."), offset, length, ct);
 
     /// <summary>Deletes an object (or one version); answers what S3 reports: the version removed or the delete marker made.</summary>
     public async Task<(string? VersionId, bool DeleteMarker)> DeleteAsync(Caller caller, string bucketName, string key, string? versionId, CancellationToken ct)
@@ -179,13 +224,20 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
         if (source.Bucket == bucketName && source.Key == key && newHeaders is null && source.VersionId == ObjectRow.NullVersion)
             throw S3Errors.InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
-        var blob = await blobs.CopyAsync(source.BlobId!, 0, source.Size, ct);
+        var row = NewRow(caller, bucket, key, newHeaders ?? ObjectHeaders.FromJson(source.Headers), acl, copyTags ? source.Tags : tags);
+        row.Size = source.Size;
+        row.Etag = source.Etag;
+        if (source.InlineData is not null && source.Size <= options.InlineMaxBytes)
+        {
+            // The copy of a small object is small: its bytes go into its own row too.
+            row.InlineData = source.InlineData;
+            buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct));
+            return (row, source);
+        }
+        var blob = await CopyToBlobAsync(source, 0, source.Size, ct);
         return await CommitOrDiscardAsync(blob, key, async () =>
         {
-            var row = NewRow(caller, bucket, key, newHeaders ?? ObjectHeaders.FromJson(source.Headers), acl, copyTags ? source.Tags : tags);
             row.BlobId = blob.Id;
-            row.Size = blob.Size;
-            row.Etag = source.Etag;
             buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct));
             return (row, source);
         });

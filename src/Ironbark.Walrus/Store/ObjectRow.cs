@@ -11,7 +11,13 @@ public sealed class ObjectRow
     public long Seq { get; set; }
     public bool IsLatest { get; set; }
     public bool DeleteMarker { get; set; }
+    /// <summary>Where the bytes are in the blob store; null for a delete marker and for an object whose bytes are inline.</summary>
     public string? BlobId { get; set; }
+    /// <summary>
+    /// The bytes of a small object, kept in its row and written in the transaction that names it (see docs/walrus.md,
+    /// "Small objects"); null when they are in the blob store. Read only with a single object, never in listings.
+    /// </summary>
+    public byte[]? InlineData { get; set; }
     public long Size { get; set; }
     public string Etag { get; set; } = "";
     public long LastModifiedMs { get; set; }
@@ -26,8 +32,9 @@ public sealed class ObjectRow
 
     /// <summary>
     /// Whether <paramref name="other"/> is this very write of the key. The version id alone does not say
-    /// it in an unversioned bucket (every write is "null"), but a write's blob and time do.
+    /// it in an unversioned bucket (every write is "null"), but a write's blob and time do. An inline object has no
+    /// blob: two of its writes in the same millisecond with the same bytes (ETag) are taken as one.
     /// </summary>
     public bool IsSameWrite(ObjectRow? other) =>
-        other is not null && other.VersionId == VersionId && other.BlobId == BlobId && other.LastModifiedMs == LastModifiedMs;
+        other is not null && other.VersionId == VersionId && other.BlobId == BlobId && other.LastModifiedMs == LastModifiedMs && other.Etag == Etag;
 }

@@ -40,6 +40,8 @@ public sealed class WalrusStore(Database db)
             upload_id TEXT NOT NULL, part_number INTEGER NOT NULL, blob_id TEXT NOT NULL, size BIGINT NOT NULL,
             etag TEXT NOT NULL, last_modified_ms BIGINT NOT NULL, PRIMARY KEY (upload_id, part_number));
         """,
+        // Small objects keep their bytes in their row (see ObjectRow.InlineData); blob_id is then NULL.
+        $"ALTER TABLE objects ADD COLUMN inline_data {db.BinaryType}",
     ], ct);
 
     // ---- buckets -------------------------------------------------------------------------
@@ -109,14 +111,15 @@ public sealed class WalrusStore(Database db)
 
     // ---- objects -------------------------------------------------------------------------
 
+    /// <summary>One version (the latest when <paramref name="versionId"/> is null), with its bytes if they are inline.</summary>
     public async Task<ObjectRow?> GetObjectAsync(string bucket, string key, string? versionId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
         return versionId is null
             ? await c.QuerySingleOrDefaultAsync<ObjectRow>(
-                $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND key = @key AND is_latest", new { bucket, key })
+                $"SELECT {ObjectColumns}, inline_data FROM objects WHERE bucket = @bucket AND key = @key AND is_latest", new { bucket, key })
             : await c.QuerySingleOrDefaultAsync<ObjectRow>(
-                $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND key = @key AND version_id = @versionId",
+                $"SELECT {ObjectColumns}, inline_data FROM objects WHERE bucket = @bucket AND key = @key AND version_id = @versionId",
                 new { bucket, key, versionId });
     }
 
@@ -161,9 +164,9 @@ public sealed class WalrusStore(Database db)
         row.IsLatest = true;
         row.Seq = await c.ExecuteScalarAsync<long>(
             $"""
-            INSERT INTO objects ({ObjectColumns}) VALUES (@Bucket, @Key, @VersionId,
+            INSERT INTO objects ({ObjectColumns}, inline_data) VALUES (@Bucket, @Key, @VersionId,
                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = @Bucket AND key = @Key),
-                @IsLatest, @DeleteMarker, @BlobId, @Size, @Etag, @LastModifiedMs, @OwnerCanonical, @Headers, @Acl, @Tags)
+                @IsLatest, @DeleteMarker, @BlobId, @Size, @Etag, @LastModifiedMs, @OwnerCanonical, @Headers, @Acl, @Tags, @InlineData)
             RETURNING seq
             """, row, tx);
         return freed;
@@ -199,6 +202,7 @@ public sealed class WalrusStore(Database db)
     {
         marker.DeleteMarker = true;
         marker.BlobId = null;
+        marker.InlineData = null;
         marker.Size = 0;
         marker.Etag = "";
         return PutObjectAsync(marker, versioningEnabled, ct, condition);
