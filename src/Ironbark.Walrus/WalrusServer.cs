@@ -56,7 +56,8 @@ public sealed class WalrusServer : IAsyncDisposable
     private static async Task<WalrusServer> StartAsync(WalrusOptions options, AccountStore accounts, FileObjectStore blobs, CancellationToken ct,
         Action<ILoggingBuilder>? logging)
     {
-        var db = new Database(DatabaseOptions.For(options.DataDir, "walrus.db", options.PostgresConnectionString));
+        // Every commit is fsynced: metadata names blobs, and small objects' bytes are in it (docs/walrus.md, "Durability").
+        var db = new Database(DatabaseOptions.For(options.DataDir, "walrus.db", options.PostgresConnectionString) with { SyncEveryCommit = true });
         var store = new WalrusStore(db);
         await store.MigrateAsync(ct);
         var referenced = await store.ReferencedBlobsAsync(ct);

@@ -129,14 +129,9 @@ public sealed class WalrusStore(Database db)
     /// Returns the blobs no longer referenced; throws <see cref="WriteConditionFailedException"/> (writing nothing)
     /// when <paramref name="condition"/> does not hold.
     /// </summary>
-    public async Task<List<string>> PutObjectAsync(ObjectRow row, bool versioningEnabled, CancellationToken ct, WriteCondition? condition = null)
-    {
-        await using var c = await db.OpenAsync(ct);
-        await using var tx = await db.BeginWriteAsync(c, ct);
-        var freed = await PutObjectInTxAsync(c, tx, row, versioningEnabled, condition);
-        await tx.CommitAsync(ct);
-        return freed;
-    }
+    /// <remarks>Concurrent PUTs share a group commit (<see cref="Database.WriteBatchedAsync{T}"/>).</remarks>
+    public Task<List<string>> PutObjectAsync(ObjectRow row, bool versioningEnabled, CancellationToken ct, WriteCondition? condition = null) =>
+        db.WriteBatchedAsync((c, tx) => PutObjectInTxAsync(c, tx, row, versioningEnabled, condition), ct);
 
     private async Task<List<string>> PutObjectInTxAsync(DbConnection c, DbTransaction tx, ObjectRow row, bool versioningEnabled, WriteCondition? condition)
     {
