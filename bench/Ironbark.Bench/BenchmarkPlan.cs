@@ -5,7 +5,7 @@ public sealed record BenchmarkPlan
 {
     public int Workers { get; init; } = 16;
     public long LargeSize { get; init; } = 64L * 1024 * 1024;
-    public int LargeOpsPerWorker { get; init; } = 2;
+    public int LargeOpsPerWorker { get; init; } = 4;
     public int SmallSize { get; init; } = 4 * 1024;
     public int SmallOpsPerWorker { get; init; } = 200;
     public int ListKeys { get; init; } = 1000;
