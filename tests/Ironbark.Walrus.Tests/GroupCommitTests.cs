@@ -60,6 +60,48 @@ public sealed class GroupCommitTests
     }
 
     [Fact]
+    public async Task When_the_shared_commit_fails_no_write_of_the_batch_is_acknowledged_or_stored()
+    {
+        using var dir = new TempDir();
+        await using var db = new Database(DatabaseOptions.Sqlite(dir.Combine("t.db")) with { SyncEveryCommit = true });
+        await using (var c = await db.OpenAsync())
+            await c.ExecuteAsync("""
+                CREATE TABLE parent (id INTEGER PRIMARY KEY);
+                CREATE TABLE t (k INTEGER PRIMARY KEY, parent INTEGER REFERENCES parent (id) DEFERRABLE INITIALLY DEFERRED);
+                """);
+        Task<int>[] pending;
+        await using (var holder = await db.OpenAsync())
+        {
+            await using var held = await db.BeginWriteAsync(holder);
+            // Write 5 breaks a deferred foreign key: every statement succeeds, the COMMIT of its batch fails.
+            pending = Enumerable.Range(0, 10).Select(i => db.WriteBatchedAsync((c, tx) =>
+                c.ExecuteAsync("INSERT INTO t (k, parent) VALUES (@i, @parent)", new { i, parent = i == 5 ? 42 : (int?)null }, tx))).ToArray();
+            await Task.Delay(200);
+            await held.CommitAsync();
+        }
+        var outcomes = await Task.WhenAll(pending.Select(async p =>
+        {
+            try
+            {
+                await p;
+                return true;
+            }
+            catch (Microsoft.Data.Sqlite.SqliteException)
+            {
+                return false;
+            }
+        }));
+        // The loop may have taken write 0 alone before it waited for the lock; the batch with write 5 fails whole.
+        Assert.False(outcomes[5]);
+        Assert.All(outcomes[1..], ok => Assert.False(ok));
+        await using var read = await db.OpenAsync();
+        var stored = (await read.QueryAsync<long>("SELECT k FROM t")).ToList();
+        Assert.Equal(outcomes[0] ? [0L] : [], stored);
+        // The database takes writes again after the failed batch.
+        Assert.Equal(1, await db.WriteBatchedAsync((c, tx) => c.ExecuteAsync("INSERT INTO t (k) VALUES (100)", transaction: tx)));
+    }
+
+    [Fact]
     public async Task A_write_cancelled_before_its_turn_does_not_run()
     {
         using var dir = new TempDir();
