@@ -56,7 +56,7 @@ public sealed class WalrusServer : IAsyncDisposable
     private static async Task<WalrusServer> StartAsync(WalrusOptions options, AccountStore accounts, FileObjectStore blobs, CancellationToken ct,
         Action<ILoggingBuilder>? logging)
     {
-        // Every commit is fsynced: metadata names blobs, and small objects' bytes are in it (docs/walrus.md, "Durability").
+        // Every commit is fsynced: metadata names blobs, and small objects' bytes are in it (docs/walrus.md, "Storage that does not lose data").
         var db = new Database(DatabaseOptions.For(options.DataDir, "walrus.db", options.PostgresConnectionString) with { SyncEveryCommit = true });
         var store = new WalrusStore(db);
         await store.MigrateAsync(ct);

@@ -15,7 +15,7 @@ public sealed class ObjectRow
     public string? BlobId { get; set; }
     /// <summary>
     /// The bytes of a small object, kept in its row and written in the transaction that names it (see docs/walrus.md,
-    /// "Small objects"); null when they are in the blob store. Read only with a single object, never in listings.
+    /// "Storage that does not lose data"); null when they are in the blob store. Read only with a single object, never in listings.
     /// </summary>
     public byte[]? InlineData { get; set; }
     public long Size { get; set; }
