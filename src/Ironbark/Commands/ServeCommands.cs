@@ -29,12 +29,26 @@ public static class ServeCommands
     {
         Description = "How VMs are placed on nodes: GREEDY, ROUNDROBIN or POWERSAVE (docs/cc.md)", DefaultValueFactory = _ => "ROUNDROBIN",
     };
-    static ServeCommands() =>
+    private static readonly Option<int> InlineMaxBytes = new("--walrus-inline-max-bytes")
+    {
+        Description = "Objects up to this many bytes keep them in their metadata row instead of a blob file; 0: a file for every object (docs/walrus.md)",
+        DefaultValueFactory = _ => WalrusOptions.DefaultInlineMaxBytes,
+    };
+    private const int InlineMaxBytesLimit = 1024 * 1024;
+
+    static ServeCommands()
+    {
         Placement.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is { } name && !PlacementPolicy.TryParse(name, out _))
                 result.AddError($"Unknown placement policy '{name}': use GREEDY, ROUNDROBIN or POWERSAVE.");
         });
+        InlineMaxBytes.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() is < 0 or > InlineMaxBytesLimit)
+                result.AddError($"--walrus-inline-max-bytes must be between 0 and {InlineMaxBytesLimit} (a small object is read into memory whole).");
+        });
+    }
 
     private static readonly Option<string> Accel = new("--accel") { Description = "Hypervisor acceleration: auto (KVM only if a probe boot works), kvm or tcg", DefaultValueFactory = _ => "auto" };
     private static readonly Option<string?> DemoGuestDir = new("--demo-guest")
@@ -53,13 +67,13 @@ public static class ServeCommands
     private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to read images and manifests from (default: the one this data directory announced)" };
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, WalrusListen, S3Domain, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, Zone], runClc: true, runWalrus: true, runCc: true, runNc: true);
+        [ClcListen, WalrusListen, S3Domain, InlineMaxBytes, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, Zone], runClc: true, runWalrus: true, runCc: true, runNc: true);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
         [ClcListen, WalrusUrl, Cluster], runClc: true, runWalrus: false, runCc: false, runNc: false);
 
     public static Command Walrus() => Serve(new Command("walrus", "Run Walrus, the S3-compatible object store, in the foreground"),
-        [WalrusListen, S3Domain], runClc: false, runWalrus: true, runCc: false, runNc: false);
+        [WalrusListen, S3Domain, InlineMaxBytes], runClc: false, runWalrus: true, runCc: false, runNc: false);
 
     public static Command Cc() => Serve(new Command("cc", "Run a Cluster Controller (one per availability zone, over its NCs) in the foreground"),
         [CcListen, Node, Placement, Zone], runClc: false, runWalrus: false, runCc: true, runNc: false);
@@ -101,6 +115,7 @@ public static class ServeCommands
                         DataDir = home.DataDir,
                         Url = parse.GetValue(WalrusListen)!,
                         Domain = parse.GetValue(S3Domain)!,
+                        InlineMaxBytes = parse.GetValue(InlineMaxBytes),
                         PostgresConnectionString = home.Postgres,
                     }, accounts, ct));
                     if (walrus is null)
