@@ -9,17 +9,7 @@ public sealed record ScaleArguments(int Nodes, int Instances, int BatchSize, int
 
     public static ScaleArguments Parse(string[] args)
     {
-        var values = new Dictionary<string, string>();
-        var quick = false;
-        for (var i = 0; i < args.Length; i++)
-        {
-            if (args[i] == "--quick")
-                quick = true;
-            else if (args[i].StartsWith("--", StringComparison.Ordinal) && i + 1 < args.Length)
-                values[args[i][2..]] = args[++i];
-            else
-                throw new ArgumentException($"Unexpected argument '{args[i]}'.\n{Usage}");
-        }
+        var (values, quick) = CommandLine.ParseOptions(args, Usage);
         int Int(string name, int full, int small) =>
             values.TryGetValue(name, out var v) ? int.Parse(v, CultureInfo.InvariantCulture) : quick ? small : full;
         var workDir = values.TryGetValue("work-dir", out var w) ? w : Path.Combine(Path.GetTempPath(), $"ironbark-scale-{Environment.ProcessId}");
