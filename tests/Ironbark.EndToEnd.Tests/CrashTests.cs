@@ -13,7 +13,8 @@ namespace Ironbark.EndToEnd.Tests;
 public abstract class CrashTests
 {
     private const int Workers = 16;
-    private const int InlineMaxBytes = 32 * 1024;
+    /// <summary>What `ironbark up` keeps inline by default: objects up to this size have no blob file.</summary>
+    private const int InlineMaxBytes = Ironbark.Walrus.WalrusOptions.DefaultInlineMaxBytes;
 
     protected abstract Task<Cloud> StartCloudAsync();
 

@@ -70,22 +70,18 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         row.InlineData = data;
         row.Size = length;
         row.Etag = "\"" + Convert.ToHexStringLower(md5) + "\"";
-        try
+        return await CommitOrDiscardAsync(null, key, async () =>
         {
             buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct, spec.Condition));
-        }
-        catch (WriteConditionFailedException e)
-        {
-            throw S3Errors.WriteConditionFailed(e.Failure, key);
-        }
-        return row;
+            return row;
+        });
     }
 
     /// <summary>
-    /// Runs <paramref name="commit"/>, the metadata change that makes a new blob reachable. If it fails,
-    /// the blob is deleted, so nothing half-written stays; a failed write condition becomes its S3 error.
+    /// Runs <paramref name="commit"/>, the metadata change that makes a new blob (or, with none, inline bytes) reachable.
+    /// If it fails, the blob is deleted, so nothing half-written stays; a failed write condition becomes its S3 error.
     /// </summary>
-    internal async Task<T> CommitOrDiscardAsync<T>(StoredBlob blob, string key, Func<Task<T>> commit)
+    internal async Task<T> CommitOrDiscardAsync<T>(StoredBlob? blob, string key, Func<Task<T>> commit)
     {
         try
         {
@@ -93,12 +89,14 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         }
         catch (WriteConditionFailedException e)
         {
-            blobs.Delete(blob.Id);
+            if (blob is not null)
+                blobs.Delete(blob.Id);
             throw S3Errors.WriteConditionFailed(e.Failure, key);
         }
         catch
         {
-            blobs.Delete(blob.Id);
+            if (blob is not null)
+                blobs.Delete(blob.Id);
             throw;
         }
     }
