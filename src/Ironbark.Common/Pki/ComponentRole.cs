@@ -45,12 +45,10 @@ public sealed class ComponentRole
     /// </summary>
     public static ComponentRole? Of(X509Certificate2 certificate)
     {
-        var roles = RoleUris(certificate).ToList();
+        // Counted in any case, accepted only as written: "URN:IRONBARK:ROLE:cc" beside a role makes it ambiguous, alone it is none.
+        var roles = UrisOf(certificate).Where(u => u.StartsWith(UriPrefix, StringComparison.OrdinalIgnoreCase)).ToList();
         return roles is [var only] && only.StartsWith(UriPrefix, StringComparison.Ordinal) ? Named(only[UriPrefix.Length..]) : null;
     }
-
-    private static IEnumerable<string> RoleUris(X509Certificate2 certificate) =>
-        UrisOf(certificate).Where(u => u.StartsWith(UriPrefix, StringComparison.OrdinalIgnoreCase));
 
     private static List<string> UrisOf(X509Certificate2 certificate)
     {
