@@ -108,7 +108,7 @@ public sealed class ScaleCloud : IAsyncDisposable
         {
             DataDir = DataDir("cc", pki), Url = "https://127.0.0.1:0", Cluster = Zone, Nodes = [.. _nodes.Select(n => n.Endpoint.ToString())],
         }, ct, Quiet);
-        _ccChannel = GrpcChannel.ForAddress(Cc.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(pki.Load("clc"), pki.LoadCa()) });
+        _ccChannel = GrpcChannel.ForAddress(Cc.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(pki.Load(ComponentRole.Clc), pki.LoadCa(), ComponentRole.Cc) });
         CcClient = new ClusterController.ClusterControllerClient(_ccChannel);
 
         Clc = await ClcServer.StartAsync(new ClcOptions

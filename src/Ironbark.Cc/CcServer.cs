@@ -43,7 +43,7 @@ public sealed class CcServer : IAsyncDisposable
         if (!pki.Exists)
             throw new InvalidOperationException($"No cloud CA in {pki.Directory}: run `ironbark init` first.");
         var ca = pki.LoadCa();
-        var certificate = pki.Load("cc");
+        var certificate = pki.Load(ComponentRole.Cc);
         var stateLock = DirectoryLock.Acquire(options.StateDir, "Cluster Controller");
         try
         {
@@ -54,7 +54,7 @@ public sealed class CcServer : IAsyncDisposable
                 k.AddServerHeader = false;
                 MutualTls.ListenGrpc(k, url, certificate, ca);
             });
-            builder.Services.AddGrpc();
+            builder.Services.AddGrpc(RoleAuthorization.AddTo);
             builder.Services.AddSingleton(options);
             builder.Services.AddSingleton<InstanceMap>();
             builder.Services.AddSingleton(sp => new NodeRegistry(options, sp.GetRequiredService<InstanceMap>(), certificate, ca,

@@ -50,7 +50,7 @@ public sealed class NcServer : IAsyncDisposable
         if (options.Hypervisor is not ("qemu" or "fake"))
             throw new ArgumentException($"Unknown hypervisor '{options.Hypervisor}': use qemu (or fake, for scale simulation only).");
         var ca = pki.LoadCa();
-        var certificate = pki.Load("nc");
+        var certificate = pki.Load(ComponentRole.Nc);
         var stateLock = DirectoryLock.Acquire(options.StateDir, "Node Controller");
         File.Delete(options.MetadataSocket);
 
@@ -65,7 +65,7 @@ public sealed class NcServer : IAsyncDisposable
             MutualTls.ListenGrpc(k, url, certificate, ca);
             k.ListenUnixSocket(options.MetadataSocket, listen => listen.Protocols = HttpProtocols.Http1);
         });
-        builder.Services.AddGrpc();
+        builder.Services.AddGrpc(RoleAuthorization.AddTo);
         builder.Services.AddSingleton(options);
         builder.Services.AddSingleton<IAmazonS3>(new AmazonS3Client(new BasicAWSCredentials(options.AccessKeyId, options.SecretAccessKey),
             new AmazonS3Config { ServiceURL = options.WalrusUrl, ForcePathStyle = true, AuthenticationRegion = "ironbark" }));

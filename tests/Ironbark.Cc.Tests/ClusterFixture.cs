@@ -71,7 +71,7 @@ public sealed class ClusterFixture(bool withGuest = false) : IAsyncLifetime
     {
         Server = await CcServer.StartAsync(Options, logging: Logging);
         _channel?.Dispose();
-        _channel = Channel(Pki.Load("clc"));
+        _channel = Channel(Pki.Load(ComponentRole.Clc));
         Client = new ClusterController.ClusterControllerClient(_channel);
     }
 
@@ -84,7 +84,7 @@ public sealed class ClusterFixture(bool withGuest = false) : IAsyncLifetime
     }
 
     public GrpcChannel Channel(X509Certificate2 clientCertificate) =>
-        GrpcChannel.ForAddress(Server.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(clientCertificate, Pki.LoadCa()) });
+        GrpcChannel.ForAddress(Server.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(clientCertificate, Pki.LoadCa(), ComponentRole.Cc) });
 
     /// <summary>A data directory of its own holding a copy of the cloud's PKI, as on another host.</summary>
     private string DataDir(string name)

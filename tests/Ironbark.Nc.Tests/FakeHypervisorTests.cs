@@ -55,7 +55,7 @@ public sealed class FakeHypervisorTests : IAsyncLifetime
         foreach (var node in _nodes)
         {
             using var channel = GrpcChannel.ForAddress(node.Endpoint,
-                new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(_pki.Load("cc"), _pki.LoadCa()) });
+                new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(_pki.Load(ComponentRole.Cc), _pki.LoadCa(), ComponentRole.Nc) });
             var client = new NodeController.NodeControllerClient(channel);
             var description = await client.DescribeNodeAsync(new DescribeNodeRequest());
             Assert.Equal(("fake", "none"), (description.Hypervisor, description.Acceleration));

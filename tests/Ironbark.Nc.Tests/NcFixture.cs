@@ -52,7 +52,7 @@ public sealed class NcFixture : IAsyncLifetime
     {
         Server = await NcServer.StartAsync(Options, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         _channel?.Dispose();
-        _channel = Channel(Pki.Load("cc"));
+        _channel = Channel(Pki.Load(ComponentRole.Cc));
         Client = new NodeController.NodeControllerClient(_channel);
     }
 
@@ -63,7 +63,7 @@ public sealed class NcFixture : IAsyncLifetime
     }
 
     public GrpcChannel Channel(System.Security.Cryptography.X509Certificates.X509Certificate2 clientCertificate) =>
-        GrpcChannel.ForAddress(Server.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(clientCertificate, Pki.LoadCa()) });
+        GrpcChannel.ForAddress(Server.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(clientCertificate, Pki.LoadCa(), ComponentRole.Nc) });
 
     public ImageRef Image(string key, string sha256) => new() { Id = key, Bucket = Bucket, Key = key, Sha256 = sha256 };
 

@@ -9,6 +9,6 @@ public static class NcChannel
     public static GrpcChannel AsCc(string dataDir, string ncUrl)
     {
         var pki = new CloudCertificates(Path.Combine(dataDir, "pki"));
-        return GrpcChannel.ForAddress(ncUrl, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(pki.Load("cc"), pki.LoadCa()) });
+        return GrpcChannel.ForAddress(ncUrl, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(pki.Load(ComponentRole.Cc), pki.LoadCa(), ComponentRole.Nc) });
     }
 }

@@ -32,7 +32,7 @@ public sealed class NodeRegistry : BackgroundService
         _log = log;
         _nodes = options.Nodes.Select(url =>
         {
-            var handler = MutualTls.ClientHandler(certificate, ca);
+            var handler = MutualTls.ClientHandler(certificate, ca, ComponentRole.Nc);
             handler.ConnectTimeout = options.PollTimeout;
             var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
             return (url, channel, new NodeController.NodeControllerClient(channel));

@@ -23,11 +23,11 @@ public sealed class ClusterClient : IDisposable
         if (options.ClusterControllers.Count == 0)
             return;
         var pki = new CloudCertificates(Path.Combine(options.DataDir, "pki"));
-        var certificate = pki.Load("clc");
+        var certificate = pki.Load(ComponentRole.Clc);
         var ca = pki.LoadCa();
         foreach (var (zone, url) in options.ClusterControllers)
         {
-            var handler = MutualTls.ClientHandler(certificate, ca);
+            var handler = MutualTls.ClientHandler(certificate, ca, ComponentRole.Cc);
             handler.ConnectTimeout = TimeSpan.FromSeconds(5);
             var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
             _zones[zone] = (channel, new ClusterController.ClusterControllerClient(channel));

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Security;
+using System.Security.Authentication;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
@@ -9,7 +10,9 @@ namespace Ironbark.Common.Pki;
 
 /// <summary>
 /// Mutual TLS between components: each side presents its component certificate and accepts only
-/// a peer whose certificate chains to the cloud CA (and nothing from the system trust store).
+/// a peer whose certificate chains to the cloud CA (and nothing from the system trust store). A client
+/// also requires the server to hold the role it means to call; a server authorizes each call by the
+/// client's role (<see cref="RoleAuthorization"/>).
 /// </summary>
 public static class MutualTls
 {
@@ -48,14 +51,29 @@ public static class MutualTls
         });
     }
 
-    /// <summary>An HTTP handler for gRPC clients: presents <paramref name="clientCertificate"/>, trusts only the CA.</summary>
-    public static SocketsHttpHandler ClientHandler(X509Certificate2 clientCertificate, X509Certificate2 ca) => new()
+    /// <summary>
+    /// An HTTP handler for gRPC clients: presents <paramref name="clientCertificate"/>, trusts only the CA, and talks
+    /// only to a server whose certificate names <paramref name="server"/> (a CC configured with an "NC" URL where
+    /// Walrus answers refuses it).
+    /// </summary>
+    public static SocketsHttpHandler ClientHandler(X509Certificate2 clientCertificate, X509Certificate2 ca, ComponentRole server) => new()
     {
         SslOptions = new SslClientAuthenticationOptions
         {
             ClientCertificates = [clientCertificate],
             RemoteCertificateValidationCallback = (_, certificate, _, _) =>
-                certificate is not null && IsSignedByCa(X509CertificateLoader.LoadCertificate(certificate.GetRawCertData()), ca),
+            {
+                if (certificate is null)
+                    return false;
+                using var peer = X509CertificateLoader.LoadCertificate(certificate.GetRawCertData());
+                if (!IsSignedByCa(peer, ca))
+                    return false;
+                var role = ComponentRole.Of(peer);
+                // Thrown rather than returned false: the message reaches the caller's error (and the CC's node reason).
+                if (role != server)
+                    throw new AuthenticationException($"The server's certificate '{peer.Subject}' names role {role?.Name ?? "none"}, not {server}: refused.");
+                return true;
+            },
         },
         EnableMultipleHttp2Connections = true,
         PooledConnectionIdleTimeout = TimeSpan.FromMinutes(5),

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Cc;
@@ -8,7 +9,8 @@ namespace Ironbark.Commands;
 
 /// <summary>
 /// `ironbark admin describe-nodes`: the nodes of a cluster as its CC sees them (state, capacity, free,
-/// instances, last answer), asked over mutual TLS as the CLC (the host must hold DATA/pki).
+/// instances, last answer), asked over mutual TLS with the `admin` certificate (the host must hold DATA/pki), whose
+/// role may read the cluster's resources and do nothing else.
 /// </summary>
 public static class DescribeNodesCommand
 {
@@ -24,9 +26,19 @@ public static class DescribeNodesCommand
                 return 1;
             }
             var pki = home.Pki;
+            X509Certificate2 admin;
+            try
+            {
+                admin = pki.Load(ComponentRole.Admin);
+            }
+            catch (InvalidOperationException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
             using var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions
             {
-                HttpHandler = MutualTls.ClientHandler(pki.Load("clc"), pki.LoadCa()), DisposeHttpClient = true,
+                HttpHandler = MutualTls.ClientHandler(admin, pki.LoadCa(), ComponentRole.Cc), DisposeHttpClient = true,
             });
             ClusterResources resources;
             try
