@@ -26,9 +26,9 @@ public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router rout
                 await router.PreflightAsync(http, address);
                 return;
             }
-            var v2Resource = address.V2Resource(rawPath, SigV4.ParseQuery(rawQuery));
-            var auth = await authenticator.AuthenticateAsync(http.Request, "s3", v2Resource, http.RequestAborted);
-            await router.DispatchAsync(new S3Request(http, address, auth));
+            var query = S3Query.Parse(rawQuery);
+            var auth = await authenticator.AuthenticateAsync(http.Request, "s3", address.V2Resource(rawPath, query), http.RequestAborted);
+            await router.DispatchAsync(new S3Request(http, address, query, auth));
         }
         catch (WalrusException e)
         {

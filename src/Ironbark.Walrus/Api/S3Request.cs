@@ -4,7 +4,7 @@ using Microsoft.AspNetCore.Http;
 namespace Ironbark.Walrus.Api;
 
 /// <summary>An authenticated S3 request: what it addresses, who sent it and its (checked) body.</summary>
-public sealed class S3Request(HttpContext http, S3Address address, AuthenticatedRequest auth)
+public sealed class S3Request(HttpContext http, S3Address address, S3Query query, AuthenticatedRequest auth)
 {
     public HttpContext Http { get; } = http;
     public HttpRequest Request => Http.Request;
@@ -13,13 +13,16 @@ public sealed class S3Request(HttpContext http, S3Address address, Authenticated
     public string Key => address.Key ?? throw new InvalidOperationException("No key in this request.");
     public bool HasBucket => address.Bucket is not null;
     public bool HasKey => address.Key is not null;
+    public S3Target Target => !HasBucket ? S3Target.Service : HasKey ? S3Target.Object : S3Target.Bucket;
+    public S3Query QueryView => query;
     public Caller Caller => auth.Caller;
     public Stream Body => auth.Body;
     public long? ContentLength => auth.DecodedContentLength;
     public bool AwsChunked => auth.BodyIsAwsChunked;
     public CancellationToken Aborted => Http.RequestAborted;
 
-    public bool Has(string subresource) => Request.Query.ContainsKey(subresource);
-    public string? Query(string name) => Request.Query.TryGetValue(name, out var v) ? v.ToString() : null;
+    /// <summary>Query names are read from the one parsed view (exact spelling), never from ASP.NET's case-insensitive Request.Query.</summary>
+    public bool Has(string name) => query.Has(name);
+    public string? Query(string name) => query.Get(name);
     public string? Header(string name) => Request.Headers.TryGetValue(name, out var v) ? v.ToString() : null;
 }

@@ -50,6 +50,9 @@ public static class S3Errors
         new WalrusException("MethodNotAllowed", 405, "The specified method is not allowed against this resource.").With("Method", method);
     public static WalrusException NotImplemented(string what) =>
         new("NotImplemented", 501, $"A header or query you provided implies functionality that is not implemented: {what}");
+    /// <summary>An S3 operation AWS defines and Walrus does not serve; the message is S3's own for NotImplemented.</summary>
+    public static WalrusException OperationNotImplemented(string operation) =>
+        new WalrusException("NotImplemented", 501, "A header you provided implies functionality that is not implemented").With("Operation", operation);
     public static WalrusException MissingContentLength() =>
         new("MissingContentLength", 411, "You must provide the Content-Length HTTP header.");
     public static WalrusException IncompleteBody() =>
