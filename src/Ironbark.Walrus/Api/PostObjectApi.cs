@@ -3,6 +3,8 @@ using System.Text;
 using Ironbark.Common.Accounts;
 using Ironbark.Common.Auth;
 using Ironbark.Walrus.Domain;
+using Ironbark.Walrus.Store;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -48,9 +50,18 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         var headers = ObjectHeaders.FromRequest(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))
             .Append(new("Content-Type", fields.GetValueOrDefault("content-type") ?? fileType ?? "")));
         var acl = fields.TryGetValue("acl", out var canned) ? AccessControlList.Canned(canned, owner, bucket.OwnerCanonical) : null;
-        var row = await objects.PutAsync(caller, bucket, key, file.Body,
-            new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null),
-            r.Aborted, policy?.MaxLength, policy is null ? _ => { } : policy.CheckLength);
+        ObjectRow row;
+        try
+        {
+            row = await objects.PutAsync(caller, bucket, key, file.Body,
+                new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null),
+                r.Aborted, policy?.MaxLength, policy is null ? _ => { } : policy.CheckLength);
+        }
+        catch (IOException e) when (e is not BadHttpRequestException && !r.Aborted.IsCancellationRequested)
+        {
+            // The multipart reader found the form's end before the file's closing boundary: nothing was stored.
+            throw S3Errors.MalformedPostRequest();
+        }
         await RespondAsync(r, fields, row.Etag, key);
     }
 
