@@ -86,7 +86,8 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
                 if (name == "file")
                     // The file part's own type is a fallback for the Content-Type field, not a field the policy must cover.
                     return (fields, section, HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "", section.ContentType);
-                preData += name.Length;
+                if ((preData += name.Length) > MaxPreDataBytes)
+                    throw S3Errors.MaxPostPreDataLengthExceeded(MaxPreDataBytes);
                 var value = await ReadFieldAsync(section.Body, MaxPreDataBytes - preData, deadline.Token);
                 preData += value.Length;
                 fields[name] = Encoding.UTF8.GetString(value);

@@ -61,6 +61,8 @@ public static class S3Errors
             .With("MaxMessageLengthBytes", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
     public static WalrusException MalformedPostRequest() =>
         new("MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data.");
+    /// <summary>A bucket policy past AWS's 20 KB: S3 refuses it as a malformed policy.</summary>
+    public static WalrusException PolicyTooLarge(int max) => new("MalformedPolicy", 400, $"Policies must be no larger than {max} bytes.");
     public static WalrusException RequestTimeout() =>
         new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period.");
     public static WalrusException MissingContentLength() =>
