@@ -41,6 +41,12 @@ public sealed class WalrusOptions
     /// </summary>
     public TimeSpan ShutdownTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a body Walrus parses in memory (an XML or JSON configuration, the form fields before a browser POST's
+    /// file) may take to arrive; a slower one is cut off with RequestTimeout, so a trickle cannot hold a request open.
+    /// </summary>
+    public TimeSpan InMemoryBodyTimeout { get; init; } = TimeSpan.FromSeconds(30);
+
     /// <summary>The smallest part other than the last of a multipart upload, as on AWS (5 MiB).</summary>
     public long MinPartBytes { get; init; } = 5L * 1024 * 1024;
 }

@@ -98,6 +98,8 @@ public sealed class WalrusServer : IAsyncDisposable
         services.AddSingleton<BucketConfigApi>();
         services.AddSingleton<PostObjectApi>();
         services.AddSingleton<CorsApi>();
+        services.AddSingleton<UnsetConfigurationApi>();
+        services.AddSingleton<S3Apis>();
         services.AddSingleton<S3Router>();
         services.AddSingleton<S3Endpoint>();
 

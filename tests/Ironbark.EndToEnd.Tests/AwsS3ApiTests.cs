@@ -99,6 +99,43 @@ public sealed class AwsS3ApiTests(CloudFixture f) : IClassFixture<CloudFixture>,
         Assert.Equal(["c", "doc"], Strings(left, "Contents", "Key"));
     }
 
+    /// <summary>
+    /// The configuration calls Walrus does not implement never reach the plain bucket or object operation: once
+    /// delete-bucket-website deleted the bucket, put-object-legal-hold overwrote the object and get-object-retention
+    /// returned its bytes. Each is answered as AWS answers a bucket where that configuration is not set, or NotImplemented.
+    /// </summary>
+    [Fact]
+    public async Task Unimplemented_configuration_calls_keep_buckets_and_objects_and_answer_as_aws()
+    {
+        var empty = await NewBucketAsync("unset");
+        await _aws.OkAsync("s3api", "delete-bucket-website", "--bucket", empty);
+        await _aws.OkAsync("s3api", "delete-bucket-encryption", "--bucket", empty);
+        await _aws.OkAsync("s3api", "head-bucket", "--bucket", empty);
+
+        foreach (var (command, code) in new[]
+        {
+            ("get-object-lock-configuration", "ObjectLockConfigurationNotFoundError"),
+            ("get-bucket-encryption", "ServerSideEncryptionConfigurationNotFoundError"),
+            ("get-public-access-block", "NoSuchPublicAccessBlockConfiguration"),
+            ("get-bucket-ownership-controls", "OwnershipControlsNotFoundError"),
+            ("get-bucket-website", "NoSuchWebsiteConfiguration"),
+            ("get-bucket-replication", "ReplicationConfigurationNotFoundError"),
+        })
+            Assert.Contains($"({code})", await _aws.FailsAsync("s3api", command, "--bucket", empty));
+        Assert.Equal("BucketOwner", (await _aws.JsonAsync("s3api", "get-bucket-request-payment", "--bucket", empty)).GetProperty("Payer").GetString());
+        Assert.False((await _aws.JsonAsync("s3api", "get-bucket-logging", "--bucket", empty)).TryGetProperty("LoggingEnabled", out _));
+        Assert.False((await _aws.JsonAsync("s3api", "get-bucket-notification-configuration", "--bucket", empty)).TryGetProperty("TopicConfigurations", out _));
+
+        await PutAsync(empty, "kept");
+        Assert.Contains("(NotImplemented)", await _aws.FailsAsync("s3api", "put-object-legal-hold", "--bucket", empty, "--key", "kept", "--legal-hold", "Status=ON"));
+        Assert.Contains("(NotImplemented)", await _aws.FailsAsync("s3api", "get-object-legal-hold", "--bucket", empty, "--key", "kept"));
+        Assert.Contains("(NotImplemented)", await _aws.FailsAsync("s3api", "get-object-retention", "--bucket", empty, "--key", "kept"));
+        Assert.Contains("(NotImplemented)", await _aws.FailsAsync("s3api", "get-object-attributes", "--bucket", empty, "--key", "kept", "--object-attributes", "ETag"));
+        using var s3 = f.Cloud.Admin.S3Client();
+        using var get = await s3.GetObjectAsync(empty, "kept");
+        Assert.Equal("kept", await new StreamReader(get.ResponseStream).ReadToEndAsync());
+    }
+
     private async Task<string> NewBucketAsync(string hint)
     {
         var bucket = TestData.BucketName(hint);

@@ -45,4 +45,13 @@ public sealed class Boto3Tests(CloudFixture f) : IClassFixture<CloudFixture>
         using var getPosted = await s3.GetObjectAsync(bucket, "posted.txt");
         Assert.Equal("posted by a form", await new StreamReader(getPosted.ResponseStream).ReadToEndAsync());
     }
+
+    [Fact]
+    public async Task Boto3_connection_pool_keeps_working_after_a_refused_put()
+    {
+        var script = Path.Combine(AppContext.BaseDirectory, "scripts", "boto3_refused_put.py");
+        var (code, stdout, stderr) = await ProcessRunner.RunAsync(Python, [script, f.Cloud.Admin.S3Url, TestData.BucketName("refused")],
+            f.Cloud.Admin.ClientEnvironment());
+        Assert.True(code == 0 && stdout.Trim() == "ok", $"boto3 script failed ({code}):\n{stdout}\n{stderr}");
+    }
 }

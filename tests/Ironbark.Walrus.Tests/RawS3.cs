@@ -150,11 +150,15 @@ public sealed class RawS3(Uri endpoint, string accessKeyId, string secret, strin
     }
 
     /// <summary>A SigV2 query-string (presigned) GET URL.</summary>
-    public string PresignV2(string path, DateTimeOffset expires)
+    public string PresignV2(string path, DateTimeOffset expires) => PresignV2("GET", path, expires, path);
+
+    /// <summary>A SigV2 query-string URL for <paramref name="path"/>, its signature computed over <paramref name="resource"/>.</summary>
+    public string PresignV2(string method, string path, DateTimeOffset expires, string resource)
     {
         var epoch = expires.ToUnixTimeSeconds().ToString(CultureInfo.InvariantCulture);
-        var signature = V2Signature(secret, $"GET\n\n\n{epoch}\n{path}");
-        return $"{endpoint.ToString().TrimEnd('/')}{path}?AWSAccessKeyId={accessKeyId}&Expires={epoch}&Signature={Uri.EscapeDataString(signature)}";
+        var signature = V2Signature(secret, $"{method}\n\n\n{epoch}\n{resource}");
+        var separator = path.Contains('?') ? '&' : '?';
+        return $"{endpoint.ToString().TrimEnd('/')}{path}{separator}AWSAccessKeyId={accessKeyId}&Expires={epoch}&Signature={Uri.EscapeDataString(signature)}";
     }
 
     public Task<HttpResponseMessage> SendAsync(HttpRequestMessage message) => _http.SendAsync(message);

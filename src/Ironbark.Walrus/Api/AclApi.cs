@@ -79,12 +79,12 @@ public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusS
     private async Task<AccessControlList> ReadAclAsync(S3Request r, string owner, string? bucketOwner)
     {
         var fromHeaders = await AclFromHeadersAsync(r, owner, bucketOwner);
-        var body = await S3Xml.ReadBytesAsync(r.Body, r.Aborted);
+        var body = await r.ReadSmallBodyAsync(S3BodyLimits.Configuration);
         if (body.Length == 0)
             return fromHeaders ?? throw new WalrusException("MissingSecurityHeader", 400, "Your request was missing a required header").With("MissingHeaderName", "x-amz-acl");
         if (fromHeaders is not null)
             throw S3Errors.InvalidRequest("Specifying both an ACL in the body and ACL headers is not allowed");
-        var xml = await S3Xml.ReadAsync(new MemoryStream(body), r.Aborted);
+        var xml = S3Xml.Parse(body);
         if (xml.Name.LocalName != "AccessControlPolicy")
             throw S3Errors.MalformedXml();
         var ownerId = xml.Children("Owner").FirstOrDefault()?.Child("ID");

@@ -29,16 +29,17 @@ public sealed class BucketApi(BucketService buckets, AclApi acls)
 
     public async Task CreateBucketAsync(S3Request r)
     {
+        // Who may create is known before the body is read: an anonymous caller costs nothing to refuse.
+        var owner = r.Caller.Account?.CanonicalId ?? throw S3Errors.AccessDenied();
         string? region = null;
-        var body = await S3Xml.ReadBytesAsync(r.Body, r.Aborted);
+        var body = await r.ReadSmallBodyAsync(S3BodyLimits.CreateBucket);
         if (body.Length > 0)
         {
-            var xml = await S3Xml.ReadAsync(new MemoryStream(body), r.Aborted);
+            var xml = S3Xml.Parse(body);
             if (xml.Name.LocalName != "CreateBucketConfiguration")
                 throw S3Errors.MalformedXml();
             region = xml.Child("LocationConstraint");
         }
-        var owner = r.Caller.Account?.CanonicalId ?? throw S3Errors.AccessDenied();
         var acl = await acls.AclFromHeadersAsync(r, owner, null);
         await buckets.CreateAsync(r.Caller, r.Bucket, region, acl, r.Aborted);
         r.Response.Headers.Location = "/" + r.Bucket;

@@ -21,7 +21,7 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
     public async Task PutVersioningAsync(S3Request r)
     {
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:PutBucketVersioning"), r.Aborted);
-        var xml = await S3Xml.ReadAsync(r.Body, r.Aborted);
+        var xml = await S3Xml.ReadAsync(r);
         if (xml.Name.LocalName != "VersioningConfiguration")
             throw S3Errors.MalformedXml();
         if (xml.Child("MfaDelete") == "Enabled")
@@ -60,7 +60,7 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
     public async Task PutCorsAsync(S3Request r)
     {
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:PutBucketCORS"), r.Aborted);
-        var cors = CorsConfiguration.FromXml(await S3Xml.ReadAsync(r.Body, r.Aborted));
+        var cors = CorsConfiguration.FromXml(await S3Xml.ReadAsync(r));
         await store.SetBucketFieldAsync(bucket.Name, BucketField.Cors, cors.ToJson(), r.Aborted);
     }
 
@@ -80,7 +80,8 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
     public async Task PutPolicyAsync(S3Request r)
     {
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:PutBucketPolicy"), r.Aborted);
-        var json = System.Text.Encoding.UTF8.GetString(await S3Xml.ReadBytesAsync(r.Body, r.Aborted));
+        var json = System.Text.Encoding.UTF8.GetString(await r.ReadSmallBodyAsync(S3BodyLimits.BucketPolicy,
+            () => S3Errors.PolicyTooLarge(S3BodyLimits.BucketPolicy)));
         BucketPolicy.ParseStrict(json, bucket.Name);
         await store.SetBucketFieldAsync(bucket.Name, BucketField.Policy, json, r.Aborted);
         r.Response.StatusCode = 204;
@@ -152,7 +153,7 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
     public async Task PutLifecycleAsync(S3Request r)
     {
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:PutLifecycleConfiguration"), r.Aborted);
-        var lifecycle = LifecycleConfiguration.FromXml(await S3Xml.ReadAsync(r.Body, r.Aborted));
+        var lifecycle = LifecycleConfiguration.FromXml(await S3Xml.ReadAsync(r));
         await store.SetBucketFieldAsync(bucket.Name, BucketField.Lifecycle, lifecycle.ToJson(), r.Aborted);
     }
 
@@ -215,7 +216,7 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
 
     private static async Task<List<KeyValuePair<string, string>>> ReadTagsAsync(S3Request r)
     {
-        var xml = await S3Xml.ReadAsync(r.Body, r.Aborted);
+        var xml = await S3Xml.ReadAsync(r);
         if (xml.Name.LocalName != "Tagging" || xml.Children("TagSet").FirstOrDefault() is not { } set)
             throw S3Errors.MalformedXml();
         return set.Children("Tag").Select(t => new KeyValuePair<string, string>(t.Child("Key") ?? throw S3Errors.MalformedXml(), t.Child("Value") ?? throw S3Errors.MalformedXml())).ToList();

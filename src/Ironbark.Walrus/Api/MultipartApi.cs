@@ -45,7 +45,7 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
     public async Task CompleteAsync(S3Request r)
     {
         var condition = Preconditions.ForWrite(r.Header("If-Match"), r.Header("If-None-Match"));
-        var xml = await S3Xml.ReadAsync(r.Body, r.Aborted);
+        var xml = await S3Xml.ReadAsync(r, S3BodyLimits.MultiObject);
         if (xml.Name.LocalName != "CompleteMultipartUpload")
             throw S3Errors.MalformedXml();
         var parts = new List<(int, string)>();

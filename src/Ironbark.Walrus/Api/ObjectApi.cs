@@ -113,11 +113,11 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
 
     public async Task DeleteObjectsAsync(S3Request r)
     {
-        var body = await S3Xml.ReadBytesAsync(r.Body, r.Aborted);
+        var body = await r.ReadSmallBodyAsync(S3BodyLimits.MultiObject);
         var md5 = ObjectService.ParseContentMd5(r.Header("Content-MD5"));
         if (md5 is not null && !System.Security.Cryptography.MD5.HashData(body).AsSpan().SequenceEqual(md5))
             throw S3Errors.BadDigest();
-        var xml = await S3Xml.ReadAsync(new MemoryStream(body), r.Aborted);
+        var xml = S3Xml.Parse(body);
         if (xml.Name.LocalName != "Delete")
             throw S3Errors.MalformedXml();
         var quiet = string.Equals(xml.Child("Quiet"), "true", StringComparison.OrdinalIgnoreCase);

@@ -3,6 +3,8 @@ using System.Text;
 using Ironbark.Common.Accounts;
 using Ironbark.Common.Auth;
 using Ironbark.Walrus.Domain;
+using Ironbark.Walrus.Store;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Net.Http.Headers;
 
@@ -12,37 +14,22 @@ namespace Ironbark.Walrus.Api;
 /// Browser-style POST uploads (multipart/form-data with a signed policy, SigV4 or SigV2). The file
 /// part streams straight into the object store.
 /// </summary>
-public sealed class PostObjectApi(ObjectService objects, BucketService buckets, AccountStore accounts, TimeProvider time)
+public sealed class PostObjectApi(ObjectService objects, BucketService buckets, AccountStore accounts, TimeProvider time, WalrusOptions options)
 {
-    private const int MaxFieldBytes = 64 * 1024;
+    /// <summary>AWS's limit on the form fields before the file (MaxPostPreDataLengthExceeded).</summary>
+    public const int MaxPreDataBytes = 20 * 1024;
+    // Part headers, boundaries and a preamble come on top of the fields; the multipart reader reads ahead a little too.
+    private const int MaxPreDataOverheadBytes = 64 * 1024;
 
     public async Task PostObjectAsync(S3Request r)
     {
         if (!MediaTypeHeaderValue.TryParse(r.Request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             throw S3Errors.InvalidRequest("POST requires multipart/form-data with a file field, or ?delete / ?uploads.");
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? throw S3Errors.MalformedXml();
-        var reader = new MultipartReader(boundary, r.Body);
-        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        string? fileName = null, fileType = null;
-        MultipartSection? file = null;
-        while (await reader.ReadNextSectionAsync(r.Aborted) is { } section)
-        {
-            var disposition = ContentDispositionHeaderValue.Parse(section.ContentDisposition);
-            var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value?.ToLowerInvariant() ?? "";
-            if (name == "file")
-            {
-                fileName = HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "";
-                // The file part's own type is a fallback for the Content-Type field, not a field the policy must cover.
-                fileType = section.ContentType;
-                file = section;
-                break;
-            }
-            using var text = new StreamReader(section.Body, Encoding.UTF8);
-            var value = await text.ReadToEndAsync(r.Aborted);
-            if (value.Length > MaxFieldBytes)
-                throw S3Errors.InvalidArgument("A form field is too large.", name);
-            fields[name] = value;
-        }
+        var body = new ReadLimitStream(r.Body, () => S3Errors.MaxPostPreDataLengthExceeded(MaxPreDataBytes)) { Limit = MaxPreDataBytes + MaxPreDataOverheadBytes };
+        var (fields, file, fileName, fileType) = await ReadFieldsAsync(new MultipartReader(boundary, body), r.Aborted);
+        // The file streams into the store, bounded by the policy's content-length-range and the object size limit.
+        body.Limit = null;
         if (file is null)
             throw S3Errors.InvalidArgument("POST requires exactly one file upload per request.", "file", "0");
         if (!fields.TryGetValue("key", out var key) || key.Length == 0)
@@ -63,10 +50,73 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         var headers = ObjectHeaders.FromRequest(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))
             .Append(new("Content-Type", fields.GetValueOrDefault("content-type") ?? fileType ?? "")));
         var acl = fields.TryGetValue("acl", out var canned) ? AccessControlList.Canned(canned, owner, bucket.OwnerCanonical) : null;
-        var row = await objects.PutAsync(caller, bucket, key, file.Body,
-            new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null),
-            r.Aborted, policy?.MaxLength, policy is null ? _ => { } : policy.CheckLength);
+        ObjectRow row;
+        try
+        {
+            row = await objects.PutAsync(caller, bucket, key, file.Body,
+                new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null),
+                r.Aborted, policy?.MaxLength, policy is null ? _ => { } : policy.CheckLength);
+        }
+        catch (IOException e) when (e is not BadHttpRequestException && !r.Aborted.IsCancellationRequested)
+        {
+            // The multipart reader found the form's end before the file's closing boundary: nothing was stored.
+            throw S3Errors.MalformedPostRequest();
+        }
         await RespondAsync(r, fields, row.Etag, key);
+    }
+
+    /// <summary>
+    /// The form fields up to the file part, read within AWS's 20 KiB and within the in-memory body timeout: an anonymous
+    /// form costs a bounded amount of memory and time whatever it sends.
+    /// </summary>
+    private async Task<(Dictionary<string, string> Fields, MultipartSection? File, string? FileName, string? FileType)> ReadFieldsAsync(
+        MultipartReader reader, CancellationToken aborted)
+    {
+        var fields = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(aborted);
+        deadline.CancelAfter(options.InMemoryBodyTimeout);
+        var preData = 0;
+        try
+        {
+            while (await reader.ReadNextSectionAsync(deadline.Token) is { } section)
+            {
+                if (!ContentDispositionHeaderValue.TryParse(section.ContentDisposition, out var disposition))
+                    throw S3Errors.InvalidArgument("Each part of a POST form needs a Content-Disposition with a field name.", "Content-Disposition");
+                var name = HeaderUtilities.RemoveQuotes(disposition.Name).Value?.ToLowerInvariant() ?? "";
+                if (name == "file")
+                    // The file part's own type is a fallback for the Content-Type field, not a field the policy must cover.
+                    return (fields, section, HeaderUtilities.RemoveQuotes(disposition.FileName).Value ?? "", section.ContentType);
+                if ((preData += name.Length) > MaxPreDataBytes)
+                    throw S3Errors.MaxPostPreDataLengthExceeded(MaxPreDataBytes);
+                var value = await ReadFieldAsync(section.Body, MaxPreDataBytes - preData, deadline.Token);
+                preData += value.Length;
+                fields[name] = Encoding.UTF8.GetString(value);
+            }
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !aborted.IsCancellationRequested)
+        {
+            throw S3Errors.RequestTimeout();
+        }
+        catch (Exception e) when (e is InvalidDataException || (e is IOException && !aborted.IsCancellationRequested))
+        {
+            // The multipart reader's own limits (part header length and count), or a form that ends before its last boundary.
+            throw S3Errors.MalformedPostRequest();
+        }
+        return (fields, null, null, null);
+    }
+
+    private static async Task<byte[]> ReadFieldAsync(Stream section, int budget, CancellationToken ct)
+    {
+        using var value = new MemoryStream();
+        var chunk = new byte[4096];
+        int read;
+        while ((read = await section.ReadAsync(chunk, ct)) > 0)
+        {
+            if (value.Length + read > budget)
+                throw S3Errors.MaxPostPreDataLengthExceeded(MaxPreDataBytes);
+            value.Write(chunk, 0, read);
+        }
+        return value.ToArray();
     }
 
     private static async Task RespondAsync(S3Request r, Dictionary<string, string> fields, string etag, string key)

@@ -23,22 +23,13 @@ public sealed record S3Address(string? Bucket, string? Key, bool VirtualHosted)
         return new S3Address(trimmed[..slash], objectKey.Length == 0 ? null : objectKey, false);
     }
 
-    /// <summary>The SigV2 CanonicalizedResource: /bucket/key as sent, plus the signed sub-resources.</summary>
-    public string V2Resource(string rawPath, IEnumerable<KeyValuePair<string, string>> query)
+    /// <summary>The SigV2 CanonicalizedResource: /bucket/key as sent, plus the signed sub-resources of the one query view.</summary>
+    public string V2Resource(string rawPath, S3Query query)
     {
         var resource = VirtualHosted ? "/" + Bucket + (rawPath.Length == 0 ? "/" : rawPath) : (rawPath.Length == 0 ? "/" : rawPath);
-        var sub = query.Where(p => SignedSubresources.Contains(p.Key)).OrderBy(p => p.Key, StringComparer.Ordinal)
-            .Select(p => p.Value.Length == 0 ? p.Key : $"{p.Key}={p.Value}").ToList();
-        return sub.Count == 0 ? resource : resource + "?" + string.Join('&', sub);
+        var sub = query.V2Subresources();
+        return sub.Length == 0 ? resource : resource + "?" + sub;
     }
-
-    private static readonly HashSet<string> SignedSubresources = new(StringComparer.Ordinal)
-    {
-        "acl", "cors", "delete", "lifecycle", "location", "logging", "notification", "partNumber", "policy", "requestPayment",
-        "tagging", "torrent", "uploadId", "uploads", "versionId", "versioning", "versions", "website",
-        "response-cache-control", "response-content-disposition", "response-content-encoding", "response-content-language",
-        "response-content-type", "response-expires",
-    };
 
     private static string StripPort(string host)
     {

@@ -26,22 +26,22 @@ public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router rout
                 await router.PreflightAsync(http, address);
                 return;
             }
-            var v2Resource = address.V2Resource(rawPath, SigV4.ParseQuery(rawQuery));
-            var auth = await authenticator.AuthenticateAsync(http.Request, "s3", v2Resource, http.RequestAborted);
-            await router.DispatchAsync(new S3Request(http, address, auth));
+            var query = S3Query.Parse(rawQuery);
+            var auth = await authenticator.AuthenticateAsync(http.Request, "s3", address.V2Resource(rawPath, query), http.RequestAborted);
+            await router.DispatchAsync(new S3Request(http, address, query, auth, options.InMemoryBodyTimeout));
         }
         catch (WalrusException e)
         {
-            await S3ErrorWriter.WriteAsync(http, e.Code, e.Status, e.Message, e.Details);
+            await FailAsync(http, e.Code, e.Status, e.Message, e.Details);
         }
         catch (DeleteMarkerException e)
         {
-            await S3ErrorWriter.WriteAsync(http, e.Error.Code, e.Error.Status, e.Error.Message, e.Error.Details,
+            await FailAsync(http, e.Error.Code, e.Error.Status, e.Error.Message, e.Error.Details,
                 [new("x-amz-delete-marker", "true"), new("x-amz-version-id", e.Marker.VersionId)]);
         }
         catch (AuthException e)
         {
-            await S3ErrorWriter.WriteAsync(http, e.Code, e.StatusCode, e.Message);
+            await FailAsync(http, e.Code, e.StatusCode, e.Message);
         }
         catch (Exception e) when (ClientWentAway(http, e))
         {
@@ -49,13 +49,22 @@ public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router rout
         }
         catch (BadHttpRequestException e)
         {
-            await S3ErrorWriter.WriteAsync(http, "IncompleteBody", 400, e.Message);
+            await FailAsync(http, "IncompleteBody", 400, e.Message);
         }
         catch (Exception e)
         {
             log.LogError(e, "Unhandled error on {Method} {Path}", http.Request.Method, http.Request.Path);
-            await S3ErrorWriter.WriteAsync(http, "InternalError", 500, "We encountered an internal error. Please try again.");
+            await FailAsync(http, "InternalError", 500, "We encountered an internal error. Please try again.");
         }
+    }
+
+    /// <summary>Writes the error, after taking care that an unread body cannot be parsed as the connection's next request.</summary>
+    private static async Task FailAsync(HttpContext http, string code, int status, string message, IReadOnlyDictionary<string, string>? details = null,
+        IEnumerable<KeyValuePair<string, string>>? headers = null)
+    {
+        var keepAlive = http.Response.HasStarted || await UnreadRequestBody.DrainAsync(http);
+        await S3ErrorWriter.WriteAsync(http, code, status, message, details,
+            keepAlive ? headers : [.. headers ?? [], new("Connection", "close")]);
     }
 
     /// <summary>

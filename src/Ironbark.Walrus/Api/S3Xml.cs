@@ -12,7 +12,6 @@ namespace Ironbark.Walrus.Api;
 public static class S3Xml
 {
     public const string Namespace = "http://s3.amazonaws.com/doc/2006-03-01/";
-    private const int MaxBodyBytes = 1024 * 1024;
     // CheckCharacters off: a key may hold characters XML 1.0 cannot carry; S3 writes them as character references.
     private static readonly XmlWriterSettings Settings = new() { Encoding = new UTF8Encoding(false), Async = true, CheckCharacters = false };
 
@@ -43,10 +42,9 @@ public static class S3Xml
 
     public static string HttpDate(DateTimeOffset when) => when.UtcDateTime.ToString("R", CultureInfo.InvariantCulture);
 
-    /// <summary>Reads a small XML request body; MalformedXML when it is missing, too big or not XML.</summary>
-    public static async Task<XElement> ReadAsync(Stream body, CancellationToken ct)
+    /// <summary>Parses a small XML request body (read with <see cref="S3Request.ReadSmallBodyAsync"/>); MalformedXML when it is empty or not XML.</summary>
+    public static XElement Parse(byte[] bytes)
     {
-        var bytes = await ReadBytesAsync(body, ct);
         if (bytes.Length == 0)
             throw S3Errors.MalformedXml();
         try
@@ -60,19 +58,8 @@ public static class S3Xml
         }
     }
 
-    public static async Task<byte[]> ReadBytesAsync(Stream body, CancellationToken ct)
-    {
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16 * 1024];
-        int read;
-        while ((read = await body.ReadAsync(chunk, ct)) > 0)
-        {
-            if (buffer.Length + read > MaxBodyBytes)
-                throw S3Errors.MalformedXml();
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
-    }
+    /// <summary>Reads and parses an XML configuration body of at most <paramref name="maxBytes"/>.</summary>
+    public static async Task<XElement> ReadAsync(S3Request r, int maxBytes = S3BodyLimits.Configuration) => Parse(await r.ReadSmallBodyAsync(maxBytes));
 
     /// <summary>Child elements by local name, whatever namespace the client used.</summary>
     public static IEnumerable<XElement> Children(this XElement element, string name) =>

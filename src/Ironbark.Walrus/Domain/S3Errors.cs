@@ -50,6 +50,21 @@ public static class S3Errors
         new WalrusException("MethodNotAllowed", 405, "The specified method is not allowed against this resource.").With("Method", method);
     public static WalrusException NotImplemented(string what) =>
         new("NotImplemented", 501, $"A header or query you provided implies functionality that is not implemented: {what}");
+    /// <summary>An S3 operation AWS defines and Walrus does not serve; the message is S3's own for NotImplemented.</summary>
+    public static WalrusException OperationNotImplemented(string operation) =>
+        new WalrusException("NotImplemented", 501, "A header you provided implies functionality that is not implemented").With("Operation", operation);
+    public static WalrusException MaxPostPreDataLengthExceeded(int max) =>
+        new WalrusException("MaxPostPreDataLengthExceeded", 400, "Your POST request fields preceding the upload file were too large.")
+            .With("MaxPostPreDataLengthBytes", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public static WalrusException MaxMessageLengthExceeded(int max) =>
+        new WalrusException("MaxMessageLengthExceeded", 400, "Your request was too big.")
+            .With("MaxMessageLengthBytes", max.ToString(System.Globalization.CultureInfo.InvariantCulture));
+    public static WalrusException MalformedPostRequest() =>
+        new("MalformedPOSTRequest", 400, "The body of your POST request is not well-formed multipart/form-data.");
+    /// <summary>A bucket policy past AWS's 20 KB: S3 refuses it as a malformed policy.</summary>
+    public static WalrusException PolicyTooLarge(int max) => new("MalformedPolicy", 400, $"Policies must be no larger than {max} bytes.");
+    public static WalrusException RequestTimeout() =>
+        new("RequestTimeout", 400, "Your socket connection to the server was not read from or written to within the timeout period.");
     public static WalrusException MissingContentLength() =>
         new("MissingContentLength", 411, "You must provide the Content-Length HTTP header.");
     public static WalrusException IncompleteBody() =>
