@@ -1,3 +1,4 @@
+using Ironbark.Common.Auth;
 using Ironbark.Clc.Domain;
 
 namespace Ironbark.Clc;
@@ -16,6 +17,9 @@ public sealed class ClcOptions
 
     /// <summary>The cloud's one region.</summary>
     public string Region { get; init; } = "ironbark";
+
+    /// <summary>Which credential scopes and SigV2 expiries signed requests may have (docs/configuration.md).</summary>
+    public RequestSigningOptions Signing { get; init; } = new();
 
     /// <summary>The availability zones (one per cluster) DescribeAvailabilityZones lists.</summary>
     public IReadOnlyList<string> AvailabilityZones { get; init; } = ["ironbark-a"];
@@ -54,6 +58,7 @@ public sealed class ClcOptions
     {
         if (string.IsNullOrWhiteSpace(Region))
             throw new ArgumentException("The region must not be empty.");
+        Signing.Validate();
         if (AvailabilityZones.Count == 0 || AvailabilityZones.Any(string.IsNullOrWhiteSpace))
             throw new ArgumentException("At least one availability zone, with a non-empty name, is needed.");
         if (AvailabilityZones.Distinct(StringComparer.Ordinal).Count() != AvailabilityZones.Count)

@@ -72,7 +72,8 @@ public sealed class ClcServer : IAsyncDisposable
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(accounts);
         services.AddSingleton(db);
-        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton(options.Signing);
+        services.AddSingleton(sp => new RequestAuthenticator(accounts, sp.GetRequiredService<TimeProvider>(), options.Signing, options.Region));
         services.AddSingleton<QuerySignatureV2>();
         services.AddSingleton<KeyPairStore>();
         services.AddSingleton<SecurityGroupStore>();

@@ -1,3 +1,5 @@
+using Ironbark.Common.Auth;
+
 namespace Ironbark.Walrus;
 
 /// <summary>What an operator sets for Walrus (see docs/configuration.md).</summary>
@@ -14,6 +16,9 @@ public sealed class WalrusOptions
 
     /// <summary>The region buckets are created in when the request names none.</summary>
     public string Region { get; init; } = "ironbark";
+
+    /// <summary>Which credential scopes and SigV2 expiries signed requests may have (docs/configuration.md).</summary>
+    public RequestSigningOptions Signing { get; init; } = new();
 
     /// <summary>PostgreSQL connection string for Walrus metadata; empty for SQLite in the data directory.</summary>
     public string? PostgresConnectionString { get; init; }

@@ -40,6 +40,7 @@ public sealed class WalrusServer : IAsyncDisposable
     public static async Task<WalrusServer> StartAsync(WalrusOptions options, AccountStore accounts, CancellationToken ct = default,
         Action<ILoggingBuilder>? logging = null)
     {
+        options.Signing.Validate();
         // Owning the object directory comes first: a second Walrus on the same data must touch nothing.
         var blobs = new FileObjectStore(Path.Combine(options.DataDir, "walrus"));
         try
@@ -84,7 +85,7 @@ public sealed class WalrusServer : IAsyncDisposable
         services.AddSingleton(accounts);
         services.AddSingleton(store);
         services.AddSingleton<IObjectStore>(blobs);
-        services.AddSingleton<RequestAuthenticator>();
+        services.AddSingleton(sp => new RequestAuthenticator(accounts, sp.GetRequiredService<TimeProvider>(), options.Signing, options.Region));
         services.AddSingleton<BucketService>();
         services.AddSingleton<ObjectService>();
         services.AddSingleton<MultipartService>();

@@ -45,7 +45,8 @@ public sealed class Ec2Endpoint(RequestAuthenticator sigV4, QuerySignatureV2 sig
         catch (AuthException e)
         {
             var (code, status) = Translate(e);
-            var message = code == "AuthFailure" ? "AWS was not able to validate the provided access credentials" : e.Message;
+            // A wrong key or signature says no more than EC2 does; the other refusals say what to fix.
+            var message = e.Code is "SignatureDoesNotMatch" or "InvalidAccessKeyId" ? "AWS was not able to validate the provided access credentials" : e.Message;
             await Ec2ErrorWriter.WriteAsync(http, requestId, code, message, status);
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -69,16 +70,21 @@ public sealed class Ec2Endpoint(RequestAuthenticator sigV4, QuerySignatureV2 sig
     }
 
     /// <summary>
-    /// SigV4 comes in the Authorization header: the authenticator checks it (hashing the body it
-    /// buffers) before the form is read from what it hands back. SigV2 signs the parameters
-    /// themselves, so they are read first.
+    /// SigV4 comes in the Authorization header or the query: the authenticator checks it (hashing the body it
+    /// buffers) before the form is read from what it hands back. SigV2 signs the parameters themselves, so
+    /// they are read first. Either way the answer is a signed caller or an error: every EC2 action needs one,
+    /// and an empty or unknown Authorization header is refused, never taken for anonymous.
     /// </summary>
-    private async Task<(Caller Caller, Dictionary<string, string> Parameters)> AuthenticateAsync(HttpRequest request, CancellationToken ct)
+    private async Task<(AuthenticatedCaller Caller, Dictionary<string, string> Parameters)> AuthenticateAsync(HttpRequest request, CancellationToken ct)
     {
-        if (request.Headers.Authorization.Count > 0 || request.Query.ContainsKey("X-Amz-Signature"))
+        var authorization = request.Headers.Authorization.ToString();
+        if (authorization.Length > 0 || request.Query.ContainsKey("X-Amz-Signature") || request.Query.ContainsKey("X-Amz-Credential"))
         {
+            if (!authorization.StartsWith(SigV4.Algorithm, StringComparison.Ordinal) && authorization.Length > 0)
+                throw new AuthException("IncompleteSignature",
+                    $"Unsupported Authorization Type: the EC2 API takes {SigV4.Algorithm} in the Authorization header, or a signed query.", 400);
             var auth = await sigV4.AuthenticateAsync(request, "ec2", s3V2Resource: null, ct);
-            return (auth.Caller, await ReadParametersAsync(request, auth.Body, ct));
+            return (AuthenticatedCaller.From(auth.Caller), await ReadParametersAsync(request, auth.Body, ct));
         }
         var parameters = await ReadParametersAsync(request, request.Body, ct);
         if (!QuerySignatureV2.IsSigned(parameters))
@@ -111,7 +117,7 @@ public sealed class Ec2Endpoint(RequestAuthenticator sigV4, QuerySignatureV2 sig
     {
         "SignatureDoesNotMatch" or "InvalidAccessKeyId" or "AccessDenied" => ("AuthFailure", 401),
         "RequestTimeTooSkewed" => ("RequestExpired", 400),
-        "AuthorizationHeaderMalformed" or "AuthorizationQueryParametersError" => ("IncompleteSignature", 400),
+        "AuthorizationHeaderMalformed" or "AuthorizationQueryParametersError" or "InvalidArgument" => ("IncompleteSignature", 400),
         _ => (e.Code, e.StatusCode),
     };
 }

@@ -24,7 +24,7 @@ public sealed class ImageApi(ImageService images) : IEc2Actions
         var registration = new ImageRegistration(p.Required("ImageLocation"), p.Required("Name"), p["Description"], p["Architecture"] ?? "x86_64",
             p["KernelId"], p["RamdiskId"]);
         request.CheckDryRun();
-        var image = await images.RegisterAsync(request.AccountId, request.Caller.Account!.CanonicalId, registration, ct);
+        var image = await images.RegisterAsync(request.AccountId, request.Caller.Account.CanonicalId, registration, ct);
         return [E("imageId", image.ImageId)];
     }
 

@@ -78,7 +78,7 @@ public sealed class RegionApi(ClcOptions options, IServer server, ClusterClient 
             items.Add(E("item", E("zoneName", z.Name), E("zoneState", z.State), E("regionName", z.Region), E("messageSet"), E("zoneId", z.Id),
                 E("zoneType", "availability-zone"), E("optInStatus", "opt-in-not-required"), E("groupName", z.Region),
                 E("networkBorderGroup", z.Region)));
-            if (verbose && request.Caller.Account?.Name == Account.AdminName)
+            if (verbose && request.Caller.Account.Name == Account.AdminName)
                 items.AddRange(await CapacityLinesAsync(z, ct));
         }
         return [E("availabilityZoneInfo", items.ToArray<object?>())];

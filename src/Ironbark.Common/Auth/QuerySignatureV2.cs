@@ -10,13 +10,13 @@ namespace Ironbark.Common.Auth;
 /// signature is an HMAC (SHA-256 or SHA-1) over "METHOD\nhost\n/path\n" and the sorted, RFC 3986
 /// encoded parameters other than Signature, whether they came in the query string or a form body.
 /// </summary>
-public sealed class QuerySignatureV2(AccountStore accounts, TimeProvider time)
+public sealed class QuerySignatureV2(AccountStore accounts, TimeProvider time, RequestSigningOptions signing)
 {
     /// <summary>Whether the parameters carry a Signature Version 2 signature.</summary>
     public static bool IsSigned(IReadOnlyDictionary<string, string> parameters) =>
         parameters.ContainsKey("Signature") && parameters.ContainsKey("AWSAccessKeyId");
 
-    public async Task<Caller> AuthenticateAsync(string method, string host, string path, IReadOnlyDictionary<string, string> parameters, CancellationToken ct)
+    public async Task<AuthenticatedCaller> AuthenticateAsync(string method, string host, string path, IReadOnlyDictionary<string, string> parameters, CancellationToken ct)
     {
         var version = parameters.GetValueOrDefault("SignatureVersion");
         if (version != "2")
@@ -39,7 +39,7 @@ public sealed class QuerySignatureV2(AccountStore accounts, TimeProvider time)
         }
         if (!CryptographicOperations.FixedTimeEquals(expected, given))
             throw new AuthException("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
-        return new Caller(resolved.Account, resolved.Key.AccessKeyId);
+        return new AuthenticatedCaller(resolved.Account, resolved.Key.AccessKeyId);
     }
 
     /// <summary>The string a client signs: method, lower-case host (with a non-default port), path and canonical parameters.</summary>
@@ -67,6 +67,10 @@ public sealed class QuerySignatureV2(AccountStore accounts, TimeProvider time)
                 throw new AuthException("InvalidParameterValue", $"Expires '{expires}' is not an ISO 8601 time.", 400);
             if (now > until)
                 throw new AuthException("RequestExpired", $"Request has expired. Expires date is {expires}.", 400);
+            // A signed request must not stay good for years: the same cap as SigV4's presigned URLs.
+            if (until - now > signing.MaxQueryV2Expiry)
+                throw new AuthException("AuthFailure",
+                    $"Expires {expires} is too far in the future: a signature may be valid for at most {signing.MaxQueryV2Expiry.TotalSeconds:0} seconds.", 401);
         }
         else if (parameters.TryGetValue("Timestamp", out var timestamp))
         {

@@ -10,8 +10,12 @@ namespace Ironbark.Common.Auth;
 /// <summary>
 /// Authenticates a public API request: SigV4 (Authorization header or presigned query, payload
 /// hash, streaming aws-chunked bodies) and SigV2 (header or query). Shared by every public API.
+/// What a handler may act on is only what the signature covers: the credential scope must name
+/// this endpoint (its date, the cloud's region or an accepted alias, its service), and host and
+/// every x-amz-* header sent must be signed (docs/security.md).
 /// </summary>
-public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider time)
+/// <param name="region">The cloud's region, which credential scopes must name (or one of the accepted aliases).</param>
+public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider time, RequestSigningOptions signing, string region)
 {
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(15);
     private const long MaxPresignSeconds = 604800;
@@ -51,8 +55,7 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
     private async Task<AuthenticatedRequest> HeaderV4Async(HttpRequest request, string authorization, string service, CancellationToken ct)
     {
         static AuthException Malformed(string message) => new("AuthorizationHeaderMalformed", message, 400);
-        var fields = authorization[SigV4.Algorithm.Length..].Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries)
-            .Select(f => f.Split('=', 2)).Where(f => f.Length == 2).ToDictionary(f => f[0].Trim(), f => f[1].Trim());
+        var fields = AuthorizationFields.Parse(authorization[SigV4.Algorithm.Length..], Malformed);
         if (!fields.TryGetValue("Credential", out var credential) || !fields.TryGetValue("SignedHeaders", out var signedHeaders)
             || !fields.TryGetValue("Signature", out var signature))
             throw Malformed("The authorization header is malformed; it needs Credential, SignedHeaders and Signature.");
@@ -66,20 +69,17 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         else
             throw new AuthException("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
         CheckSkew(when);
-        if (scope.Date != amzDate[..8])
-            throw Malformed($"The credential date '{scope.Date}' does not match the request date '{amzDate[..8]}'.");
+        CheckScope(scope, amzDate, service, query: false);
+        SignedHeaderRule.Check(request, signedHeaders);
 
         var (key, account) = await ResolveAsync(scope.AccessKeyId, ct);
         var contentSha = request.Headers["x-amz-content-sha256"].ToString();
         var s3 = service == "s3";
         byte[]? bufferedBody = null;
-        if (contentSha.Length == 0)
-        {
-            if (s3)
-                throw new AuthException("InvalidRequest", "Missing required header for this request: x-amz-content-sha256", 400);
-            bufferedBody = await ReadAllAsync(request.Body, ct);
-            contentSha = Convert.ToHexStringLower(SHA256.HashData(bufferedBody));
-        }
+        if (!s3)
+            (bufferedBody, contentSha) = await HashedFormBodyAsync(request, contentSha, ct);
+        else if (contentSha.Length == 0)
+            throw new AuthException("InvalidRequest", "Missing required header for this request: x-amz-content-sha256", 400);
         var canonical = CanonicalRequest(request, signedHeaders, contentSha, s3, excludeSignature: false);
         var signingKey = _signingKeys.Get(key.SecretAccessKey, scope.Date, scope.Region, scope.Service);
         var expected = SigV4.Sign(signingKey, SigV4.StringToSign(amzDate, scope.Scope, canonical));
@@ -94,7 +94,12 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
 
     private static AuthenticatedRequest BodyFor(HttpRequest request, Caller caller, string contentSha, ChunkSigner? chunkSigner)
     {
-        long? decodedLength = long.TryParse(request.Headers["x-amz-decoded-content-length"], out var d) ? d : null;
+        var decodedText = request.Headers["x-amz-decoded-content-length"].ToString();
+        long? decodedLength = null;
+        if (decodedText.Length > 0)
+            decodedLength = long.TryParse(decodedText, NumberStyles.None, CultureInfo.InvariantCulture, out var d)
+                ? d
+                : throw new AuthException("InvalidArgument", "x-amz-decoded-content-length must be a non-negative integer.", 400);
         switch (contentSha)
         {
             case SigV4.UnsignedPayload:
@@ -130,20 +135,29 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         if (expires > MaxPresignSeconds)
             throw Malformed("X-Amz-Expires must be less than a week (in seconds) that is 604800");
         var when = ParseAmzDate(amzDate) ?? throw Malformed("X-Amz-Date must be in the ISO8601 Long Format \"yyyyMMdd'T'HHmmss'Z'\"");
+        CheckScope(scope, amzDate, service, query: true);
         var now = time.GetUtcNow();
         if (when - now > MaxClockSkew)
             throw new AuthException("AccessDenied", "Request is not valid yet");
         if (now > when.AddSeconds(expires))
             throw new AuthException("AccessDenied", "Request has expired");
+        SignedHeaderRule.Check(request, signedHeaders);
 
         var (key, account) = await ResolveAsync(scope.AccessKeyId, ct);
+        var s3 = service == "s3";
         var contentSha = q["X-Amz-Content-Sha256"].ToString() is { Length: > 0 } given ? given : SigV4.UnsignedPayload;
-        var canonical = CanonicalRequest(request, signedHeaders, contentSha, service == "s3", excludeSignature: true);
+        byte[]? bufferedBody = null;
+        if (!s3)
+            (bufferedBody, contentSha) = await HashedFormBodyAsync(request, q["X-Amz-Content-Sha256"].ToString(), ct);
+        var canonical = CanonicalRequest(request, signedHeaders, contentSha, s3, excludeSignature: true);
         var signingKey = _signingKeys.Get(key.SecretAccessKey, scope.Date, scope.Region, scope.Service);
         var expected = SigV4.Sign(signingKey, SigV4.StringToSign(amzDate, scope.Scope, canonical));
         if (!SigV4.SignaturesEqual(expected, signature))
             throw AuthException.SignatureMismatch();
-        return BodyFor(request, new Caller(account, key.AccessKeyId), contentSha, new ChunkSigner(signingKey, amzDate, scope.Scope, signature));
+        var caller = new Caller(account, key.AccessKeyId);
+        if (bufferedBody is not null)
+            return new AuthenticatedRequest(caller, new MemoryStream(bufferedBody, writable: false), bufferedBody.Length, false);
+        return BodyFor(request, caller, contentSha, new ChunkSigner(signingKey, amzDate, scope.Scope, signature));
     }
 
     private async Task<AuthenticatedRequest> HeaderV2Async(HttpRequest request, string authorization, string? resource, CancellationToken ct)
@@ -169,13 +183,18 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
     private async Task<AuthenticatedRequest> QueryV2Async(HttpRequest request, string? resource, CancellationToken ct)
     {
         var expires = request.Query["Expires"].ToString();
-        if (!long.TryParse(expires, out var expiresAt))
+        if (!long.TryParse(expires, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out var expiresAt))
             throw new AuthException("AccessDenied", "Query-string authentication requires the Signature, Expires and AWSAccessKeyId parameters");
-        if (time.GetUtcNow().ToUnixTimeSeconds() > expiresAt)
+        var now = time.GetUtcNow().ToUnixTimeSeconds();
+        if (now > expiresAt)
             throw new AuthException("AccessDenied", "Request has expired");
         var (key, account) = await ResolveAsync(request.Query["AWSAccessKeyId"].ToString(), ct);
         if (!SigV2Matches(key.SecretAccessKey, StringToSignV2(request, expires, resource), request.Query["Signature"].ToString()))
             throw AuthException.SignatureMismatch();
+        // Checked once the signature is known good, so an altered Expires is reported as the forgery it is.
+        var cap = (long)signing.MaxQueryV2Expiry.TotalSeconds;
+        if (expiresAt > now + cap)
+            throw new AuthException("AccessDenied", $"Request Expires is too far in the future: a Signature Version 2 query signature may be valid for at most {cap} seconds.");
         return new AuthenticatedRequest(new Caller(account, key.AccessKeyId), request.Body, request.ContentLength, false);
     }
 
@@ -228,6 +247,49 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         var raw = request.HttpContext.Features.Get<IHttpRequestFeature>()?.RawTarget ?? (request.PathBase + request.Path + request.QueryString);
         var q = raw.IndexOf('?');
         return q < 0 ? (raw, "") : (raw[..q], raw[(q + 1)..]);
+    }
+
+    /// <summary>
+    /// The credential scope must be this request's: its date that of X-Amz-Date, its service this endpoint's,
+    /// its region the cloud's or an accepted alias. S3 answers as S3 does (naming the region it expects);
+    /// the Query APIs as their SigV4 front end does (AuthFailure, "Credential should be scoped to…").
+    /// </summary>
+    private void CheckScope(SigningScope scope, string amzDate, string service, bool query)
+    {
+        var s3 = service == "s3";
+        AuthException S3Error(string header, string parameter, IReadOnlyDictionary<string, string>? details = null) => query
+            ? new("AuthorizationQueryParametersError", parameter, 400, details)
+            : new("AuthorizationHeaderMalformed", "The authorization header is malformed; " + header, 400, details);
+        if (scope.Date != amzDate[..8])
+            throw s3
+                ? S3Error("Invalid credential date. Date is not the same as X-Amz-Date.",
+                    $"Invalid credential date \"{scope.Date}\". This date is not the same as X-Amz-Date: \"{amzDate[..8]}\".")
+                : new AuthException("AuthFailure",
+                    $"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP: '{scope.Date}' != '{amzDate[..8]}', from '{amzDate}'.", 401);
+        if (scope.Region != region && !signing.AcceptedRegionAliases.Contains(scope.Region, StringComparer.Ordinal))
+            throw s3
+                ? S3Error($"the region '{scope.Region}' is wrong; expecting '{region}'",
+                    $"Error parsing the X-Amz-Credential parameter; the region '{scope.Region}' is wrong; expecting '{region}'",
+                    new Dictionary<string, string> { ["Region"] = region })
+                : new AuthException("AuthFailure", $"Credential should be scoped to a valid region, not '{scope.Region}'.", 401);
+        if (scope.Service != service)
+            throw s3
+                ? S3Error($"incorrect service '{scope.Service}'. This endpoint belongs to '{service}'.",
+                    $"Error parsing the X-Amz-Credential parameter; incorrect service '{scope.Service}'. This endpoint belongs to '{service}'.")
+                : new AuthException("AuthFailure", $"Credential should be scoped to correct service: '{service}'.", 401);
+    }
+
+    /// <summary>
+    /// A Query API's body is its parameters, so it is always signed: the payload hash is that of the bytes
+    /// received (buffered; Kestrel bounds the body), never UNSIGNED-PAYLOAD or a streaming mode.
+    /// </summary>
+    private static async Task<(byte[] Body, string Sha256)> HashedFormBodyAsync(HttpRequest request, string declared, CancellationToken ct)
+    {
+        if (declared == SigV4.UnsignedPayload || declared.StartsWith("STREAMING-", StringComparison.Ordinal))
+            throw new AuthException("AuthFailure",
+                $"The body of a Query API request is its parameters and must be signed: x-amz-content-sha256 '{declared}' is not accepted.", 401);
+        var body = await ReadAllAsync(request.Body, ct);
+        return (body, Convert.ToHexStringLower(SHA256.HashData(body)));
     }
 
     private async Task<(AccessKey Key, Account Account)> ResolveAsync(string accessKeyId, CancellationToken ct) =>

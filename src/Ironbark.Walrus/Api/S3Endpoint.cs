@@ -41,7 +41,7 @@ public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router rout
         }
         catch (AuthException e)
         {
-            await FailAsync(http, e.Code, e.StatusCode, e.Message);
+            await FailAsync(http, e.Code, e.StatusCode, e.Message, e.Details);
         }
         catch (Exception e) when (ClientWentAway(http, e))
         {

@@ -3,6 +3,7 @@ using Ironbark.Cc;
 using Ironbark.Cc.Domain;
 using Ironbark.Clc;
 using Ironbark.Common.Accounts;
+using Ironbark.Common.Auth;
 using Ironbark.Nc;
 using Ironbark.Walrus;
 using Ironbark.Common.Hosting;
@@ -35,6 +36,16 @@ public static class ServeCommands
         DefaultValueFactory = _ => WalrusOptions.DefaultInlineMaxBytes,
     };
     private const int InlineMaxBytesLimit = 1024 * 1024;
+    private static readonly Option<string[]> AcceptedRegion = new("--accepted-region")
+    {
+        Description = "A region SigV4 credentials may be scoped to besides the cloud's own; repeat for more (default: us-east-1, what S3 clients sign with when no region is set)",
+        DefaultValueFactory = _ => [.. RequestSigningOptions.DefaultRegionAliases],
+    };
+    private static readonly Option<long> SigV2MaxExpiry = new("--sigv2-max-expiry-seconds")
+    {
+        Description = "How far in the future a Signature Version 2 query signature (Expires) may end, in seconds (default: 7 days, as SigV4 presigned URLs)",
+        DefaultValueFactory = _ => (long)RequestSigningOptions.DefaultMaxQueryV2Expiry.TotalSeconds,
+    };
 
     static ServeCommands()
     {
@@ -43,12 +54,36 @@ public static class ServeCommands
             if (result.GetValueOrDefault<string>() is { } name && !PlacementPolicy.TryParse(name, out _))
                 result.AddError($"Unknown placement policy '{name}': use GREEDY, ROUNDROBIN or POWERSAVE.");
         });
+        AcceptedRegion.Validators.Add(result => ValidateSigning(result, new RequestSigningOptions { AcceptedRegionAliases = result.GetValueOrDefault<string[]>() ?? [] }));
+        SigV2MaxExpiry.Validators.Add(result => ValidateSigning(result, new RequestSigningOptions
+        {
+            MaxQueryV2Expiry = TimeSpan.FromSeconds(Math.Clamp(result.GetValueOrDefault<long>(), 0, 100L * 365 * 86400)),
+        }));
         InlineMaxBytes.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() is < 0 or > InlineMaxBytesLimit)
                 result.AddError($"--walrus-inline-max-bytes must be between 0 and {InlineMaxBytesLimit} (a small object is read into memory whole).");
         });
     }
+
+    private static void ValidateSigning(System.CommandLine.Parsing.OptionResult result, RequestSigningOptions signing)
+    {
+        try
+        {
+            signing.Validate();
+        }
+        catch (ArgumentException e)
+        {
+            result.AddError(e.Message);
+        }
+    }
+
+    /// <summary>What signed requests may be scoped to and how long SigV2 query signatures last, from the command line.</summary>
+    private static RequestSigningOptions Signing(ParseResult parse) => new()
+    {
+        AcceptedRegionAliases = parse.GetValue(AcceptedRegion) ?? [],
+        MaxQueryV2Expiry = TimeSpan.FromSeconds(parse.GetValue(SigV2MaxExpiry)),
+    };
 
     private static readonly Option<string> Accel = new("--accel") { Description = "Hypervisor acceleration: auto (KVM only if a probe boot works), kvm or tcg", DefaultValueFactory = _ => "auto" };
     private static readonly Option<string?> DemoGuestDir = new("--demo-guest")
@@ -67,13 +102,13 @@ public static class ServeCommands
     private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to read images and manifests from (default: the one this data directory announced)" };
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, WalrusListen, S3Domain, InlineMaxBytes, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, Zone], runClc: true, runWalrus: true, runCc: true, runNc: true);
+        [ClcListen, WalrusListen, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, Zone], runClc: true, runWalrus: true, runCc: true, runNc: true);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
-        [ClcListen, WalrusUrl, Cluster], runClc: true, runWalrus: false, runCc: false, runNc: false);
+        [ClcListen, WalrusUrl, Cluster, AcceptedRegion, SigV2MaxExpiry], runClc: true, runWalrus: false, runCc: false, runNc: false);
 
     public static Command Walrus() => Serve(new Command("walrus", "Run Walrus, the S3-compatible object store, in the foreground"),
-        [WalrusListen, S3Domain, InlineMaxBytes], runClc: false, runWalrus: true, runCc: false, runNc: false);
+        [WalrusListen, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry], runClc: false, runWalrus: true, runCc: false, runNc: false);
 
     public static Command Cc() => Serve(new Command("cc", "Run a Cluster Controller (one per availability zone, over its NCs) in the foreground"),
         [CcListen, Node, Placement, Zone], runClc: false, runWalrus: false, runCc: true, runNc: false);
@@ -116,6 +151,8 @@ public static class ServeCommands
                         Url = parse.GetValue(WalrusListen)!,
                         Domain = parse.GetValue(S3Domain)!,
                         InlineMaxBytes = parse.GetValue(InlineMaxBytes),
+                        Region = endpoints.Region,
+                        Signing = Signing(parse),
                         PostgresConnectionString = home.Postgres,
                     }, accounts, ct));
                     if (walrus is null)
@@ -167,6 +204,7 @@ public static class ServeCommands
                         DataDir = home.DataDir,
                         Url = parse.GetValue(ClcListen)!,
                         Region = endpoints.Region,
+                        Signing = Signing(parse),
                         AvailabilityZones = clusters.Count > 0 ? [.. clusters.Keys] : [zone],
                         ClusterControllers = clusters,
                         PostgresConnectionString = home.Postgres,
