@@ -1,6 +1,7 @@
 using System.Net;
 using Amazon.EC2;
 using Amazon.EC2.Model;
+using Ironbark.Testing;
 
 namespace Ironbark.Clc.Tests;
 

@@ -1,12 +1,12 @@
 using Ironbark.Nc.Domain;
-using Ironbark.Testing;
 
-namespace Ironbark.Clc.Tests;
+namespace Ironbark.Testing;
 
 /// <summary>
 /// Raw HTTP requests to the NC's metadata service exactly as a VM's come in: through socat on the node's
 /// metadata socket, with the command line QEMU's guestfwd gives the forwarder of that instance (by which the
-/// service knows who asks).
+/// service knows who asks). socat must not half-close the socket when its input ends (shut-none): the server
+/// would take that for a client gone away before its answer.
 /// </summary>
 public sealed class MetadataProbe(string socket, string instanceId)
 {
@@ -17,8 +17,8 @@ public sealed class MetadataProbe(string socket, string instanceId)
                       string.Concat(headers.Select(h => $"{h.Name}: {h.Value}\r\n")) + "\r\n";
         var (code, stdout, stderr) = await ProcessRunner.RunAsync("socat",
             ["-t", "10", "-lp", Instance.ForwarderTag + instanceId, "-", $"UNIX-CONNECT:{socket},shut-none"], stdin: request, timeout: TimeSpan.FromSeconds(30));
-        Assert.True(code == 0, $"socat failed ({code}): {stderr}");
-        Assert.True(stdout.StartsWith("HTTP/", StringComparison.Ordinal), $"No HTTP answer: \"{stdout}\" {stderr}");
+        if (code != 0 || !stdout.StartsWith("HTTP/", StringComparison.Ordinal))
+            throw new InvalidOperationException($"No HTTP answer from the metadata service (socat exit {code}): \"{stdout}\" {stderr}");
         var head = stdout.Split("\r\n", 2)[0].Split(' ');
         var body = stdout.Contains("\r\n\r\n", StringComparison.Ordinal) ? stdout[(stdout.IndexOf("\r\n\r\n", StringComparison.Ordinal) + 4)..] : "";
         return (int.Parse(head[1], System.Globalization.CultureInfo.InvariantCulture), body);
