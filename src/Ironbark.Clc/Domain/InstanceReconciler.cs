@@ -9,7 +9,8 @@ namespace Ironbark.Clc.Domain;
 /// <summary>
 /// Closes the gap between the state the CLC stores (what should be) and what each zone's CC reports
 /// (what is), every ReconcileInterval: a launch lost to a restart of the CLC starts again, a VM that
-/// died makes its instance terminated, metadata options a node has not confirmed are sent again, a termination that could not reach its node is sent again
+/// died makes its instance terminated, metadata options a node has not confirmed are sent again, a
+/// termination that could not reach its node is sent again
 /// once the node answers, and a VM the CLC has no live instance for is terminated.
 /// </summary>
 public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, ClusterClient clusters, InstanceDispatcher dispatcher,
