@@ -88,6 +88,42 @@ public sealed class ComputeTests(ComputeCloudFixture f) : IClassFixture<ComputeC
         Assert.False(QemuVirtualMachine.IsAlive(pid));
     }
 
+    /// <summary>Run by the guest: IMDSv1 first, then (once it stops working) what a token-less and a tokened request get, live on the console.</summary>
+    private const string MetadataWatcher = """
+        #!/bin/sh
+        md=http://169.254.169.254/latest/meta-data
+        echo "IRONBARK-IMDS v1=$(wget -q -O - $md/instance-id)" > /dev/console
+        i=0
+        while wget -q -O /dev/null $md/instance-id 2>/dev/null && [ $i -lt 600 ]; do i=$((i + 1)); sleep 0.5; done
+        tokenless=$( (printf 'GET /latest/meta-data/instance-id HTTP/1.0\r\n\r\n'; sleep 2) | nc 169.254.169.254 80 | head -n 1)
+        token=$( (printf 'PUT /latest/api/token HTTP/1.1\r\nHost: 169.254.169.254\r\nConnection: close\r\nContent-Length: 0\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\n\r\n'; sleep 2) | nc 169.254.169.254 80 | tail -n 1)
+        echo "IRONBARK-IMDS tokenless=$tokenless v2=$(wget -q -O - --header "X-aws-ec2-metadata-token: $token" $md/instance-id)" > /dev/console
+        """;
+
+    [Fact]
+    public async Task The_aws_CLI_requires_IMDSv2_on_a_running_guest_and_the_guest_sees_it()
+    {
+        var run = await _aws.JsonAsync("ec2", "run-instances", "--image-id", f.ImageId, "--count", "1",
+            "--metadata-options", "HttpTokens=optional,HttpPutResponseHopLimit=2,HttpEndpoint=enabled", "--user-data", MetadataWatcher);
+        var launched = run.GetProperty("Instances")[0];
+        var id = launched.GetProperty("InstanceId").GetString()!;
+        Assert.Equal(2, launched.GetProperty("MetadataOptions").GetProperty("HttpPutResponseHopLimit").GetInt32());
+        await ConsoleAsync(id, $"IRONBARK-IMDS v1={id}");
+
+        var modified = await _aws.JsonAsync("ec2", "modify-instance-metadata-options", "--instance-id", id, "--http-tokens", "required");
+        Assert.Equal("pending", modified.GetProperty("InstanceMetadataOptions").GetProperty("State").GetString());
+        var console = await ConsoleAsync(id, "IRONBARK-IMDS tokenless=");
+        Assert.Matches($@"IRONBARK-IMDS tokenless=HTTP/1\.1 401 Unauthorized\s* v2={id}", console);
+        var options = (await DescribeAsync(id)).GetProperty("MetadataOptions");
+        Assert.Equal(("applied", "required", 2, "enabled"), (options.GetProperty("State").GetString(), options.GetProperty("HttpTokens").GetString(),
+            options.GetProperty("HttpPutResponseHopLimit").GetInt32(), options.GetProperty("HttpEndpoint").GetString()));
+        Assert.Contains("InvalidParameterValue", await _aws.FailsAsync("ec2", "modify-instance-metadata-options", "--instance-id", id,
+            "--http-put-response-hop-limit", "65"));
+
+        await _aws.OkAsync("ec2", "terminate-instances", "--instance-ids", id);
+        await WaitForStateAsync("terminated", id);
+    }
+
     private Task WaitForStateAsync(string state, params string[] ids) => WaitForStateAsync(state, ids, f.Cloud.AdminCli);
 
     private static async Task WaitForStateAsync(string state, string[] ids, AwsCli aws)

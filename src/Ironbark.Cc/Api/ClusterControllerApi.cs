@@ -43,6 +43,9 @@ public sealed class ClusterControllerApi(NodeRegistry registry, InstanceMap inst
     public override Task<ClusterInstance> RebootInstance(InstanceRef request, ServerCallContext context) =>
         Translate(async () => Message(await forwarder.RebootAsync(request.InstanceId, context.CancellationToken), registry.Find));
 
+    public override Task<ClusterInstance> ModifyInstanceMetadataOptions(ModifyInstanceMetadataOptionsRequest request, ServerCallContext context) =>
+        Translate(async () => Message(await forwarder.ModifyMetadataOptionsAsync(request, context.CancellationToken), registry.Find));
+
     public override Task<ConsoleOutput> GetConsoleOutput(InstanceRef request, ServerCallContext context) =>
         Translate(() => forwarder.ConsoleAsync(request.InstanceId, context.CancellationToken));
 

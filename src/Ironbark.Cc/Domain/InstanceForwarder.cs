@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Cc.Domain;
 
-/// <summary>Terminate, reboot and console output of an instance, sent to the node that holds it.</summary>
+/// <summary>Terminate, reboot, metadata options and console output of an instance, sent to the node that holds it.</summary>
 public sealed class InstanceForwarder(CcOptions options, NodeRegistry registry, InstanceMap instances, ILogger<InstanceForwarder> log)
 {
     public async Task<KnownInstance> TerminateAsync(string instanceId, CancellationToken ct)
@@ -26,6 +26,14 @@ public sealed class InstanceForwarder(CcOptions options, NodeRegistry registry, 
         var status = await NodeCall.RunAsync(registry, known, c =>
             c.RebootInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline, cancellationToken: ct).ResponseAsync, ct);
         log.LogInformation("Instance {InstanceId} on node {NodeUrl} rebooted", instanceId, known.NodeUrl);
+        return instances.Record(status, known.NodeUrl);
+    }
+
+    public async Task<KnownInstance> ModifyMetadataOptionsAsync(ModifyInstanceMetadataOptionsRequest request, CancellationToken ct)
+    {
+        var known = Locate(request.InstanceId);
+        var status = await NodeCall.RunAsync(registry, known, c =>
+            c.ModifyInstanceMetadataOptionsAsync(request, deadline: Deadline, cancellationToken: ct).ResponseAsync, ct);
         return instances.Record(status, known.NodeUrl);
     }
 

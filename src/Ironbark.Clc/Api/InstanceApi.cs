@@ -5,7 +5,7 @@ using static Ironbark.Clc.Api.Ec2Xml;
 namespace Ironbark.Clc.Api;
 
 /// <summary>RunInstances, DescribeInstances, DescribeInstanceStatus, TerminateInstances, RebootInstances, GetConsoleOutput,
-/// DescribeInstanceAttribute, ModifyInstanceAttribute.</summary>
+/// DescribeInstanceAttribute, ModifyInstanceAttribute, ModifyInstanceMetadataOptions.</summary>
 public sealed class InstanceApi(InstanceLaunchService launches, InstanceService instances) : IEc2Actions
 {
     public IEnumerable<KeyValuePair<string, Ec2Handler>> Actions =>
@@ -18,6 +18,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         new("GetConsoleOutput", ConsoleAsync),
         new("DescribeInstanceAttribute", DescribeAttributeAsync),
         new("ModifyInstanceAttribute", ModifyAttributeAsync),
+        new("ModifyInstanceMetadataOptions", ModifyMetadataOptionsAsync),
     ];
 
     private async Task<IEnumerable<object?>> RunAsync(Ec2Request request, CancellationToken ct)
@@ -28,7 +29,8 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
             p.Int("MinCount") ?? throw Ec2Exception.MissingParameter("MinCount"), p.Int("MaxCount") ?? throw Ec2Exception.MissingParameter("MaxCount"),
             p["KeyName"], p.List("SecurityGroup"), p.List("SecurityGroupId"), UserData(p["UserData"]), p["Placement.AvailabilityZone"],
             p["KernelId"], p["RamdiskId"], p["ClientToken"] is { Length: > 0 } token ? token : null,
-            p.Bool("DisableApiTermination"), p["InstanceInitiatedShutdownBehavior"] ?? "terminate", p.TagsFor(TaggableResource.Instance));
+            p.Bool("DisableApiTermination"), p["InstanceInitiatedShutdownBehavior"] ?? "terminate", p.TagsFor(TaggableResource.Instance),
+            MetadataOptions(p, "MetadataOptions."));
         request.CheckDryRun();
         var launched = await launches.RunAsync(request.AccountId, launch, ct);
         return InstanceXml.Reservation(launched);
@@ -142,6 +144,21 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         await instances.ModifyAsync(request.AccountId, id, change, ct);
         return [E("return", "true")];
     }
+
+    private async Task<IEnumerable<object?>> ModifyMetadataOptionsAsync(Ec2Request request, CancellationToken ct)
+    {
+        var p = request.Parameters;
+        var id = p.Required("InstanceId");
+        var change = MetadataOptions(p, "");
+        request.CheckDryRun();
+        var i = await instances.ModifyMetadataOptionsAsync(request.AccountId, id, change, ct);
+        return [E("instanceId", i.InstanceId), InstanceXml.MetadataOptions("instanceMetadataOptions", i)];
+    }
+
+    /// <summary>RunInstances names them MetadataOptions.HttpTokens…, ModifyInstanceMetadataOptions HttpTokens….</summary>
+    private static MetadataOptionsChange MetadataOptions(Ec2Parameters p, string prefix) => new(
+        p[prefix + "HttpTokens"], p.Int(prefix + "HttpPutResponseHopLimit"), p[prefix + "HttpEndpoint"], p[prefix + "HttpProtocolIpv6"],
+        p[prefix + "InstanceMetadataTags"]);
 
     private static bool Ec2BoolOrThrow(string value, string name) =>
         new Ec2Parameters(new Dictionary<string, string> { [name] = value }).Bool(name);

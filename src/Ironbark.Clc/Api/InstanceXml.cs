@@ -40,9 +40,15 @@ public static class InstanceXml
             E("architecture", "x86_64"), E("rootDeviceType", "instance-store"), E("blockDeviceMapping"),
             E("virtualizationType", "paravirtual"), Optional("clientToken", i.ClientToken), TagSet(i.Tags), E("hypervisor", "xen"),
             E("ebsOptimized", "false"), E("enaSupport", "false"), E("sourceDestCheck", "true"),
-            E("cpuOptions", E("coreCount", 1), E("threadsPerCore", 1)),
+            E("cpuOptions", E("coreCount", 1), E("threadsPerCore", 1)), MetadataOptions("metadataOptions", i),
         ];
     }
+
+    /// <summary>EC2's InstanceMetadataOptionsResponse: metadataOptions in an instance, instanceMetadataOptions in ModifyInstanceMetadataOptions.</summary>
+    public static XElement MetadataOptions(string name, Instance i) => E(name,
+        E("state", i.MetadataOptionsState), E("httpTokens", i.HttpTokens), E("httpPutResponseHopLimit", i.HttpPutResponseHopLimit),
+        E("httpEndpoint", i.HttpEndpoint), E("httpProtocolIpv6", InstanceMetadataOptions.Disabled),
+        E("instanceMetadataTags", InstanceMetadataOptions.Disabled));
 
     private static (string? Code, string? Message) SplitReason(string? reason)
     {

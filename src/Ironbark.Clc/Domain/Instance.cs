@@ -36,8 +36,16 @@ public sealed class Instance
     public long? TerminatedMs { get; set; }
     /// <summary>The NC's RunInstanceRequest as JSON: everything needed to launch (or launch again after a restart).</summary>
     public string LaunchSpec { get; init; } = "";
+    /// <summary>The instance metadata options as last asked for (RunInstances, then ModifyInstanceMetadataOptions).</summary>
+    public string HttpTokens { get; set; } = InstanceMetadataOptions.Default.HttpTokens;
+    public int HttpPutResponseHopLimit { get; set; } = InstanceMetadataOptions.Default.HttpPutResponseHopLimit;
+    public string HttpEndpoint { get; set; } = InstanceMetadataOptions.Default.HttpEndpoint;
+    /// <summary>"pending" until the node reported it enforces those options, then "applied" (EC2's metadataOptions.state).</summary>
+    public string MetadataOptionsState { get; set; } = InstanceMetadataOptions.StatePending;
     public IReadOnlyList<GroupRef> Groups { get; set; } = [];
     public IReadOnlyList<Tag> Tags { get; set; } = [];
 
     public int StateCode => InstanceState.Code(State);
+
+    public InstanceMetadataOptions MetadataOptions => new(HttpTokens, HttpPutResponseHopLimit, HttpEndpoint);
 }

@@ -30,6 +30,7 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         foreach (var instance in instances)
         {
             var spec = JsonParser.Default.Parse<RunInstanceRequest>(instance.LaunchSpec);
+            spec.MetadataOptions = MetadataOptionsWire.ToMessage(instance.MetadataOptions);
             // Counted before the work starts (it may finish at once); an entry already there belongs to a launch under way.
             var counted = _queued.TryAdd(instance.InstanceId, (instance.Zone, spec.Cores, spec.MemoryMib));
             if (!Start(instance.InstanceId, () => LaunchAsync(instance, spec)) && counted)
@@ -45,6 +46,9 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         _queued.Where(q => q.Value.Zone == zone).Select(q => (q.Key, q.Value.Cores, q.Value.MemoryMib));
 
     public void Terminate(Instance instance) => Start(instance.InstanceId, () => TerminateAsync(instance.InstanceId, instance.Zone));
+
+    /// <summary>Sends the instance's pending metadata options to its node (unless other work for it is under way: the reconcile loop sends them later).</summary>
+    public void ApplyMetadataOptions(Instance instance) => Start(instance.InstanceId, () => ApplyMetadataOptionsAsync(instance.InstanceId, instance.Zone));
 
     /// <summary>Starts the work unless some is under way for the instance already (then the reconcile loop looks again later).</summary>
     private bool Start(string instanceId, Func<Task> work)
@@ -91,7 +95,11 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
                     await TerminateAsync(instance.InstanceId, instance.Zone);
                 }
                 else
+                {
                     log.LogInformation("Instance {InstanceId} runs on node {NodeId}", instance.InstanceId, placed.NodeId);
+                    if (MetadataOptionsWire.Enforces(placed.Status, instance.MetadataOptions))
+                        await store.MarkMetadataOptionsAppliedAsync(instance.InstanceId, instance.MetadataOptions, CancellationToken.None);
+                }
             }
             finally
             {
@@ -146,6 +154,36 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         catch (Exception e)
         {
             log.LogError(e, "Terminating instance {InstanceId} failed; the reconcile loop tries again", instanceId);
+        }
+    }
+
+    private async Task ApplyMetadataOptionsAsync(string instanceId, string zone)
+    {
+        var ct = _stopping.Token;
+        using var scope = log.BeginScope("instance {InstanceId}", instanceId);
+        try
+        {
+            // A change stored while the one before was on its way goes out in the next round.
+            for (var round = 0; round < 3; round++)
+            {
+                if (await store.FindAsync(instanceId, ct) is not { State: InstanceState.Running, MetadataOptionsState: InstanceMetadataOptions.StatePending } instance)
+                    return;
+                var options = instance.MetadataOptions;
+                var status = (await clusters.ModifyInstanceMetadataOptionsAsync(zone, instanceId, MetadataOptionsWire.ToMessage(options), ct)).Status;
+                if (MetadataOptionsWire.Enforces(status, options))
+                    await store.MarkMetadataOptionsAppliedAsync(instanceId, options, CancellationToken.None);
+            }
+        }
+        catch (ClusterException e)
+        {
+            log.LogWarning("The metadata options of instance {InstanceId} could not reach its node yet: {Code}: {Message}", instanceId, e.Code, e.Message);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Applying the metadata options of instance {InstanceId} failed; the reconcile loop tries again", instanceId);
         }
     }
 

@@ -41,6 +41,7 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
             throw Ec2Exception.InvalidParameterValue($"User data is limited to {MaxUserDataBytes} bytes.");
         if (request.ShutdownBehavior is not ("stop" or "terminate"))
             throw Ec2Exception.InvalidParameterValue($"Value ({request.ShutdownBehavior}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected 'stop' or 'terminate'.");
+        var metadataOptions = InstanceMetadataOptions.Default.With(request.MetadataOptions.Validate());
         var zone = request.Zone ?? options.AvailabilityZones.FirstOrDefault(clusters.Serves) ?? options.AvailabilityZones[0];
         if (!options.AvailabilityZones.Contains(zone))
             throw Ec2Exception.InvalidParameterValue($"Invalid availability zone: [{zone}]");
@@ -58,7 +59,7 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
         await admission.WaitAsync(ct);
         try
         {
-            return await AdmitAsync(accountId, request, type, zone, image, kernel, ramdisk, keyPair, inGroups, ct);
+            return await AdmitAsync(accountId, request, type, zone, image, kernel, ramdisk, keyPair, inGroups, metadataOptions, ct);
         }
         finally
         {
@@ -67,7 +68,7 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
     }
 
     private async Task<IReadOnlyList<Instance>> AdmitAsync(string accountId, LaunchRequest request, InstanceTypeSpec type, string zone, Image image,
-        Image kernel, Image? ramdisk, KeyPair? keyPair, IReadOnlyList<SecurityGroup> inGroups, CancellationToken ct)
+        Image kernel, Image? ramdisk, KeyPair? keyPair, IReadOnlyList<SecurityGroup> inGroups, InstanceMetadataOptions metadataOptions, CancellationToken ct)
     {
         var live = await store.CountLiveAsync(accountId, ct);
         var allowed = options.MaxInstancesPerAccount - live;
@@ -104,6 +105,8 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
                 RamdiskId = ramdisk?.ImageId, InstanceType = type.Name, KeyName = keyPair?.KeyName, Zone = zone, LaunchIndex = index,
                 ClientToken = request.ClientToken, DisableApiTermination = request.DisableApiTermination, ShutdownBehavior = request.ShutdownBehavior,
                 LaunchMs = now, LaunchSpec = JsonFormatter.Default.Format(spec), Groups = groupRefs, Tags = request.Tags,
+                HttpTokens = metadataOptions.HttpTokens, HttpPutResponseHopLimit = metadataOptions.HttpPutResponseHopLimit,
+                HttpEndpoint = metadataOptions.HttpEndpoint,
             };
         }).ToList();
         var stored = await store.TryInsertAsync(instances, ct);

@@ -9,7 +9,8 @@ namespace Ironbark.Clc.Domain;
 /// <summary>
 /// Closes the gap between the state the CLC stores (what should be) and what each zone's CC reports
 /// (what is), every ReconcileInterval: a launch lost to a restart of the CLC starts again, a VM that
-/// died makes its instance terminated, a termination that could not reach its node is sent again
+/// died makes its instance terminated, metadata options a node has not confirmed are sent again, a
+/// termination that could not reach its node is sent again
 /// once the node answers, and a VM the CLC has no live instance for is terminated.
 /// </summary>
 public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, ClusterClient clusters, InstanceDispatcher dispatcher,
@@ -70,6 +71,13 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
                 log.LogInformation("Instance {InstanceId} is pending but no node has it: launching it (again)", instance.InstanceId);
                 if (await store.FindAsync(instance.InstanceId, CancellationToken.None) is { State: InstanceState.Pending } full)
                     dispatcher.Launch([full]);
+                break;
+            case InstanceState.Running when state == InstanceState.Running && instance.MetadataOptionsState == InstanceMetadataOptions.StatePending:
+                // Options stored but not yet confirmed by the node (a push lost to a restart or an unreachable node): confirm or send again.
+                if (MetadataOptionsWire.Enforces(actual!.Status, instance.MetadataOptions))
+                    await store.MarkMetadataOptionsAppliedAsync(instance.InstanceId, instance.MetadataOptions, CancellationToken.None);
+                else if (actual.NodeUp)
+                    dispatcher.ApplyMetadataOptions(instance);
                 break;
             case InstanceState.Pending when state == InstanceState.Running:
                 await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running, new InstanceChange(NodeId: actual!.NodeId), CancellationToken.None);

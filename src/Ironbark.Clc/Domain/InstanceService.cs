@@ -98,6 +98,29 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
             throw NotFound([instanceId]);
     }
 
+    /// <summary>
+    /// ModifyInstanceMetadataOptions: stores the new options of a running instance as pending and has them sent to
+    /// its node, which enforces them from then on; they read "applied" once the node confirmed. Returns the instance
+    /// with its options as stored.
+    /// </summary>
+    public async Task<Instance> ModifyMetadataOptionsAsync(string accountId, string instanceId, MetadataOptionsChange change, CancellationToken ct)
+    {
+        change.Validate();
+        var instance = await OwnedAsync(accountId, instanceId, ct);
+        var options = instance.MetadataOptions.With(change);
+        // Only a running instance: a pending one is launched with the options it has, and nothing is left to change on the others.
+        if (instance.State != InstanceState.Running)
+            throw NotModifiable(instanceId, instance.State);
+        if (!await store.UpdateMetadataOptionsAsync(instanceId, accountId, options, ct))
+            throw NotModifiable(instanceId, (await OwnedAsync(accountId, instanceId, ct)).State);
+        instance.HttpTokens = options.HttpTokens;
+        instance.HttpPutResponseHopLimit = options.HttpPutResponseHopLimit;
+        instance.HttpEndpoint = options.HttpEndpoint;
+        instance.MetadataOptionsState = InstanceMetadataOptions.StatePending;
+        dispatcher.ApplyMetadataOptions(instance);
+        return instance;
+    }
+
     /// <summary>The user data the instance was launched with (kept in its launch spec).</summary>
     public async Task<byte[]> UserDataAsync(Instance instance, CancellationToken ct) =>
         await store.FindAsync(instance.InstanceId, ct) is { } full
@@ -130,6 +153,9 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
     private static Ec2Exception NotFound(IReadOnlyList<string> ids) => ids.Count == 1
         ? new Ec2Exception("InvalidInstanceID.NotFound", $"The instance ID '{ids[0]}' does not exist")
         : new Ec2Exception("InvalidInstanceID.NotFound", $"The instance IDs '{string.Join(", ", ids)}' do not exist");
+
+    private static Ec2Exception NotModifiable(string instanceId, string state) =>
+        new("IncorrectInstanceState", $"The instance '{instanceId}' is not in a state from which its metadata options can be modified ({state}).");
 
     private static Ec2Exception Translate(string instanceId, ClusterException e) => e.Failure switch
     {

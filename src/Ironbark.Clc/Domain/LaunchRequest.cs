@@ -16,4 +16,5 @@ public sealed record LaunchRequest(
     string? ClientToken,
     bool DisableApiTermination,
     string ShutdownBehavior,
-    IReadOnlyList<Tag> Tags);
+    IReadOnlyList<Tag> Tags,
+    MetadataOptionsChange MetadataOptions);

@@ -51,6 +51,10 @@ public sealed class ClusterClient : IDisposable
     public Task<ClusterInstance> RebootInstanceAsync(string zone, string instanceId, CancellationToken ct) =>
         CallAsync(zone, c => c.RebootInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
 
+    public Task<ClusterInstance> ModifyInstanceMetadataOptionsAsync(string zone, string instanceId, MetadataOptions options, CancellationToken ct) =>
+        CallAsync(zone, c => c.ModifyInstanceMetadataOptionsAsync(new ModifyInstanceMetadataOptionsRequest { InstanceId = instanceId, MetadataOptions = options },
+            deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+
     public Task<ConsoleOutput> GetConsoleOutputAsync(string zone, string instanceId, CancellationToken ct) =>
         CallAsync(zone, c => c.GetConsoleOutputAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
 

@@ -55,6 +55,13 @@ public static class ClcSchema
             group_name TEXT NOT NULL, PRIMARY KEY (instance_id, group_id));
         CREATE INDEX instance_groups_group ON instance_groups (group_id);
         """,
+        // Instance metadata options; an instance launched before them has EC2's defaults, which its node enforces.
+        """
+        ALTER TABLE instances ADD COLUMN http_tokens TEXT NOT NULL DEFAULT 'optional';
+        ALTER TABLE instances ADD COLUMN http_put_response_hop_limit INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE instances ADD COLUMN http_endpoint TEXT NOT NULL DEFAULT 'enabled';
+        ALTER TABLE instances ADD COLUMN metadata_options_state TEXT NOT NULL DEFAULT 'applied';
+        """,
     ];
 
     public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations, ct);

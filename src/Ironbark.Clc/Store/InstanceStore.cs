@@ -11,7 +11,8 @@ public sealed class InstanceStore(Database db)
     /// <summary>What describing an instance needs: everything but the launch spec, which only launching reads.</summary>
     private const string ListedColumns = "instance_id, reservation_id, account_id, image_id, kernel_id, ramdisk_id, instance_type, key_name, zone, " +
                                          "launch_index, client_token, state, state_reason, transition_reason, node_id, disable_api_termination, " +
-                                         "shutdown_behavior, launch_ms, terminated_ms";
+                                         "shutdown_behavior, launch_ms, terminated_ms, http_tokens, http_put_response_hop_limit, http_endpoint, " +
+                                         "metadata_options_state";
 
     private const string Columns = ListedColumns + ", launch_spec";
 
@@ -145,6 +146,36 @@ public sealed class InstanceStore(Database db)
             instance.Groups.Select(g => new { instance.InstanceId, g.GroupId, g.GroupName }), tx);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>
+    /// Stores new metadata options of a running instance as pending (until its node enforces them); false when the
+    /// instance is not the account's or not running (compare-and-set on the state).
+    /// </summary>
+    public async Task<bool> UpdateMetadataOptionsAsync(string instanceId, string accountId, InstanceMetadataOptions options, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        var changed = await c.ExecuteAsync(
+            "UPDATE instances SET http_tokens = @HttpTokens, http_put_response_hop_limit = @HttpPutResponseHopLimit, http_endpoint = @HttpEndpoint, " +
+            "metadata_options_state = @pending WHERE instance_id = @instanceId AND account_id = @accountId AND state = @running",
+            new { options.HttpTokens, options.HttpPutResponseHopLimit, options.HttpEndpoint, pending = InstanceMetadataOptions.StatePending,
+                instanceId, accountId, running = InstanceState.Running }, tx);
+        await tx.CommitAsync(ct);
+        return changed == 1;
+    }
+
+    /// <summary>Marks the metadata options applied if they still are <paramref name="options"/> (a newer change stays pending).</summary>
+    public async Task MarkMetadataOptionsAppliedAsync(string instanceId, InstanceMetadataOptions options, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        await c.ExecuteAsync(
+            "UPDATE instances SET metadata_options_state = @applied WHERE instance_id = @instanceId AND metadata_options_state = @pending AND " +
+            "http_tokens = @HttpTokens AND http_put_response_hop_limit = @HttpPutResponseHopLimit AND http_endpoint = @HttpEndpoint",
+            new { applied = InstanceMetadataOptions.StateApplied, pending = InstanceMetadataOptions.StatePending, instanceId,
+                options.HttpTokens, options.HttpPutResponseHopLimit, options.HttpEndpoint }, tx);
+        await tx.CommitAsync(ct);
     }
 
     /// <summary>Whether a live instance is in the group (a group in use cannot be deleted).</summary>

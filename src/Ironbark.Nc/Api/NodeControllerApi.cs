@@ -56,6 +56,10 @@ public sealed class NodeControllerApi(InstanceManager instances, NcOptions optio
             TimestampMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
         });
 
+    public override Task<InstanceStatus> ModifyInstanceMetadataOptions(ModifyInstanceMetadataOptionsRequest request, ServerCallContext context) =>
+        Translate(async () => await StatusAsync(
+            await instances.ModifyMetadataOptionsAsync(request.InstanceId, request.MetadataOptions, context.CancellationToken), context.CancellationToken));
+
     private async Task<InstanceStatus> StatusAsync(Instance instance, CancellationToken ct) => new()
     {
         InstanceId = instance.Id,
@@ -66,6 +70,7 @@ public sealed class NodeControllerApi(InstanceManager instances, NcOptions optio
         Cores = instance.Request.Cores,
         MemoryMib = instance.Request.MemoryMib,
         Pid = instance.Vm?.Pid ?? 0,
+        MetadataOptions = instance.MetadataAccess.ToMessage(),
     };
 
     private static async Task<T> Translate<T>(Func<Task<T>> call)

@@ -28,6 +28,12 @@ public sealed class Instance(RunInstanceRequest request, string directory)
     /// <summary>The launch under way or done (null for an instance found again after a restart).</summary>
     public Task? Launch { get; set; }
 
+    /// <summary>What the metadata service allows this instance now: launched with, then as ModifyInstanceMetadataOptions set it.</summary>
+    public MetadataAccess MetadataAccess { get; set; } = MetadataAccess.From(request.MetadataOptions);
+
+    /// <summary>One change of the metadata options at a time, so the file on disk and the value in memory agree.</summary>
+    public SemaphoreSlim MetadataChange { get; } = new(1, 1);
+
     /// <summary>IMDSv2 session tokens of this instance and when each expires.</summary>
     public ConcurrentDictionary<string, DateTimeOffset> MetadataTokens { get; } = new();
 
@@ -58,4 +64,7 @@ public sealed class Instance(RunInstanceRequest request, string directory)
     }
 
     public string ConsolePath => Path.Combine(Directory, "console.log");
+
+    /// <summary>The metadata options as last modified (absent until the first modification: the launch request's hold).</summary>
+    public string MetadataOptionsPath => Path.Combine(Directory, "metadata-options.json");
 }

@@ -38,6 +38,8 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
                 continue;
             var request = JsonParser.Default.Parse<RunInstanceRequest>(await File.ReadAllTextAsync(specFile, ct));
             var instance = new Instance(request, dir) { LaunchedMs = new DateTimeOffset(File.GetLastWriteTimeUtc(specFile)).ToUnixTimeMilliseconds() };
+            if (File.Exists(instance.MetadataOptionsPath))
+                instance.MetadataAccess = MetadataAccess.From(JsonParser.Default.Parse<MetadataOptions>(await File.ReadAllTextAsync(instance.MetadataOptionsPath, ct)));
             _instances[instance.Id] = instance;
             var terminatedFile = Path.Combine(dir, "terminated");
             if (File.Exists(terminatedFile))
@@ -115,6 +117,7 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         {
             Directory.CreateDirectory(dir);
             File.Delete(Path.Combine(dir, "terminated"));
+            File.Delete(instance.MetadataOptionsPath);
             await File.WriteAllTextAsync(Path.Combine(dir, "spec.json"), JsonFormatter.Default.Format(request), ct);
             var kernel = images.GetAsync(request.Kernel, InUse, ct);
             var ramdisk = request.Ramdisk is { Key.Length: > 0 } r ? images.GetAsync(r, InUse, ct) : Task.FromResult<string>(null!);
@@ -161,6 +164,33 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
             throw NcException.Invalid("IncorrectInstanceState", $"The instance '{instanceId}' is not in the 'running' state.");
         await instance.Vm.ResetAsync(ct);
         return instance;
+    }
+
+    /// <summary>
+    /// Replaces the metadata options of a live instance: written to its directory first (so a restarted node
+    /// enforces them too), then to what the metadata service reads. Session tokens already issued stay valid, as on EC2.
+    /// </summary>
+    public async Task<Instance> ModifyMetadataOptionsAsync(string instanceId, MetadataOptions? options, CancellationToken ct)
+    {
+        var instance = Find(instanceId);
+        var access = MetadataAccess.From(options);
+        await instance.MetadataChange.WaitAsync(ct);
+        try
+        {
+            if (instance.State is "shutting-down" or "terminated")
+                throw NcException.Invalid("IncorrectInstanceState", $"The instance '{instanceId}' is not in a state from which its metadata options can be modified.");
+            var temp = instance.MetadataOptionsPath + ".tmp";
+            await File.WriteAllTextAsync(temp, JsonFormatter.Default.Format(access.ToMessage()), ct);
+            File.Move(temp, instance.MetadataOptionsPath, overwrite: true);
+            instance.MetadataAccess = access;
+            log.LogInformation("Instance {InstanceId} metadata options: tokens {Tokens}, hop limit {Hops}, endpoint {Endpoint}", instanceId,
+                access.TokensRequired ? "required" : "optional", access.HopLimit, access.EndpointEnabled ? "enabled" : "disabled");
+            return instance;
+        }
+        finally
+        {
+            instance.MetadataChange.Release();
+        }
     }
 
     public IReadOnlyList<Instance> Describe(IReadOnlyCollection<string> ids) =>
@@ -250,6 +280,7 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
             throw NcException.Invalid("InvalidParameterValue", "An instance needs at least 1 core and 16 MiB of memory.");
         if (request.Kernel is null || request.RootDisk is null)
             throw NcException.Invalid("MissingParameter", "A launch needs a kernel and a root disk image.");
+        MetadataAccess.From(request.MetadataOptions);
         if (request.Network is { Mode.Length: > 0 } net && net.Mode != "USER")
             throw NcException.Invalid("InvalidParameterValue", $"Network mode '{net.Mode}' is not supported by this node yet; use USER.");
     }

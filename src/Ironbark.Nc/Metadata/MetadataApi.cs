@@ -11,12 +11,14 @@ namespace Ironbark.Nc.Metadata;
 /// <summary>
 /// The EC2 instance metadata service, answered by the node for its own VMs from the data sent with
 /// the launch: /latest/meta-data/…, /latest/user-data, and IMDSv2 session tokens. The asking VM
-/// is known by the connection it came in on (see <see cref="PeerProcess"/>).
+/// is known by the connection it came in on (see <see cref="PeerProcess"/>); its metadata options
+/// (<see cref="MetadataAccess"/>) decide whether it is answered, and whether it needs a token.
 /// </summary>
 public sealed class MetadataApi(InstanceManager instances, ILogger<MetadataApi> log)
 {
     private const string TokenHeader = "X-aws-ec2-metadata-token";
     private const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
+    private const string ForwardedForHeader = "X-Forwarded-For";
 
     public async Task HandleAsync(HttpContext http)
     {
@@ -26,10 +28,22 @@ public sealed class MetadataApi(InstanceManager instances, ILogger<MetadataApi> 
             await TextAsync(http, 403, "Forbidden: the request does not come from an instance of this node");
             return;
         }
+        var access = instance.MetadataAccess;
+        if (!access.EndpointEnabled)
+        {
+            // HttpEndpoint=disabled: EC2's metadata service answers such an instance 403 Forbidden, whatever it asks.
+            await TextAsync(http, 403, "Forbidden");
+            return;
+        }
         var path = http.Request.Path.Value ?? "/";
         if (HttpMethods.IsPut(http.Request.Method) && path == "/latest/api/token")
         {
-            await IssueTokenAsync(http, instance);
+            // A token PUT that went through a proxy (X-Forwarded-For) is refused, as EC2 does: an open reverse proxy or
+            // SSRF on the instance must not be able to fetch a session token for whoever is behind it.
+            if (http.Request.Headers.ContainsKey(ForwardedForHeader))
+                await TextAsync(http, 403, "Forbidden");
+            else
+                await IssueTokenAsync(http, instance);
             return;
         }
         if (!HttpMethods.IsGet(http.Request.Method) && !HttpMethods.IsHead(http.Request.Method))
@@ -37,7 +51,9 @@ public sealed class MetadataApi(InstanceManager instances, ILogger<MetadataApi> 
             await TextAsync(http, 405, "Method Not Allowed");
             return;
         }
-        if (http.Request.Headers.TryGetValue(TokenHeader, out var token) && !ValidToken(instance, token.ToString()))
+        // HttpTokens=required turns IMDSv1 off: a GET without a session token is 401, as a bad or expired token is.
+        var hasToken = http.Request.Headers.TryGetValue(TokenHeader, out var token);
+        if (hasToken ? !ValidToken(instance, token.ToString()) : access.TokensRequired)
         {
             await TextAsync(http, 401, "Unauthorized");
             return;
