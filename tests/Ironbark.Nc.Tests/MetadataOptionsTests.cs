@@ -43,7 +43,7 @@ public sealed class MetadataOptionsTests : IAsyncLifetime
             WalrusUrl = _walrus.Endpoint.ToString(), AccessKeyId = key.AccessKeyId, SecretAccessKey = key.SecretAccessKey, Cores = 4, MemoryMib = 1024,
         };
         _node = await NcServer.StartAsync(_options, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
-        _channel = GrpcChannel.ForAddress(_node.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(pki.Load("cc"), pki.LoadCa()) });
+        _channel = GrpcChannel.ForAddress(_node.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(pki.Load(ComponentRole.Cc), pki.LoadCa(), ComponentRole.Nc) });
         _client = new NodeController.NodeControllerClient(_channel);
     }
 

@@ -23,6 +23,7 @@ public static class InternalCallPolicy
         [Method(NodeController.Descriptor, "RebootInstance")] = [ComponentRole.Cc],
         [Method(NodeController.Descriptor, "DescribeInstances")] = [ComponentRole.Cc],
         [Method(NodeController.Descriptor, "GetConsoleOutput")] = [ComponentRole.Cc],
+        [Method(NodeController.Descriptor, "ModifyInstanceMetadataOptions")] = [ComponentRole.Cc],
 
         // The CC serves the CLC; the admin tools may only read the cluster's resources (describe-nodes).
         [Method(ClusterController.Descriptor, "DescribeResources")] = [ComponentRole.Clc, ComponentRole.Admin],
@@ -31,6 +32,7 @@ public static class InternalCallPolicy
         [Method(ClusterController.Descriptor, "RebootInstance")] = [ComponentRole.Clc],
         [Method(ClusterController.Descriptor, "GetConsoleOutput")] = [ComponentRole.Clc],
         [Method(ClusterController.Descriptor, "DescribeInstances")] = [ComponentRole.Clc],
+        [Method(ClusterController.Descriptor, "ModifyInstanceMetadataOptions")] = [ComponentRole.Clc],
     };
 
     /// <summary>Every method in the table, as gRPC names them (<c>/package.Service/Method</c>).</summary>
