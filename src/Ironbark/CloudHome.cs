@@ -15,10 +15,51 @@ public sealed class CloudHome(string dataDir, string? postgres)
     public string? Postgres { get; } = postgres;
     public string EndpointsFile => Path.Combine(DataDir, "endpoints.json");
 
-    /// <summary>Opens the account store (creating the data directory and its schema on first use).</summary>
-    public async Task<(AccountStore Store, Database Db)> OpenAccountsAsync(CancellationToken ct)
+    /// <summary>
+    /// Makes this data directory a cloud unless it is one (the CA and certificates, the secret key, the
+    /// admin and system accounts) and opens its account store. Two processes initialising at once take
+    /// turns on DATA/init.lock: the first creates, the second finds what the first made.
+    /// </summary>
+    public async Task<(AccountStore Store, Database Db, AccessKey? NewAdminKey, bool PkiCreated)> InitializeAsync(CancellationToken ct)
     {
-        Directory.CreateDirectory(DataDir);
+        DataDirectoryPermissions.Create(DataDir);
+        DataDirectoryPermissions.Check(DataDir);
+        await using var _ = await InitLock.AcquireAsync(InitLockFile, create: true, ct);
+        var (store, db) = await OpenAccountsAsync(ct);
+        try
+        {
+            var newAdminKey = await store.EnsureAdminAsync(ct);
+            var pkiCreated = Pki.EnsureCreated();
+            // Written last: its presence is what makes the directory an initialised cloud.
+            await EnsureSystemCredentialsAsync(store, ct);
+            return (store, db, newAdminKey, pkiCreated);
+        }
+        catch
+        {
+            await db.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Opens the account store of an initialised cloud without creating anything; waits for an
+    /// initialisation in progress to finish. Throws <see cref="NoCloudException"/> when there is no cloud here.
+    /// </summary>
+    public async Task<(AccountStore Store, Database Db)> OpenExistingAsync(CancellationToken ct)
+    {
+        if (!File.Exists(InitLockFile))
+            throw new NoCloudException(DataDir);
+        DataDirectoryPermissions.Check(DataDir);
+        await using (await InitLock.AcquireAsync(InitLockFile, create: false, ct))
+            if (!File.Exists(SystemCredentialsFile))
+                throw new NoCloudException(DataDir);
+        return await OpenAccountsAsync(ct);
+    }
+
+    private string InitLockFile => Path.Combine(DataDir, "init.lock");
+
+    private async Task<(AccountStore Store, Database Db)> OpenAccountsAsync(CancellationToken ct)
+    {
         var db = new Database(DatabaseOptions.For(DataDir, "identity.db", Postgres));
         var store = new AccountStore(db, SecretProtector.LoadOrCreate(Path.Combine(DataDir, "keys", "secrets.key")));
         await store.MigrateAsync(ct);
@@ -33,7 +74,7 @@ public sealed class CloudHome(string dataDir, string? postgres)
     /// The cloud's own credentials, used by components (the NC fetching images from Walrus). Created
     /// once, for the account "system", and kept in a file only the owner can read.
     /// </summary>
-    public async Task<SystemCredentials> EnsureSystemCredentialsAsync(AccountStore accounts, CancellationToken ct)
+    private async Task<SystemCredentials> EnsureSystemCredentialsAsync(AccountStore accounts, CancellationToken ct)
     {
         if (File.Exists(SystemCredentialsFile))
             return JsonSerializer.Deserialize<SystemCredentials>(await File.ReadAllTextAsync(SystemCredentialsFile, ct))!;

@@ -1,5 +1,9 @@
 using System.CommandLine;
+using Ironbark;
 using Ironbark.Commands;
+
+// Whatever this process and its children (SQLite, QEMU) create in the data directory is the cloud user's alone.
+DataDirectoryPermissions.RestrictProcess();
 
 var root = new RootCommand("Ironbark: an open private cloud with the EC2 and S3 APIs")
 {

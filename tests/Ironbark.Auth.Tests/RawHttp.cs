@@ -62,6 +62,9 @@ public static class RawHttp
             throw new InvalidOperationException($"No HTTP answer: '{Encoding.UTF8.GetString(bytes)}'");
         var lines = Encoding.UTF8.GetString(bytes, 0, end).Split("\r\n");
         var status = int.Parse(lines[0].Split(' ')[1]);
+        // An interim answer (100 Continue to a mutated Expect header) precedes the real one.
+        if (status is >= 100 and < 200)
+            return Parse(bytes[(end + 4)..]);
         var headers = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
         foreach (var line in lines.Skip(1))
         {

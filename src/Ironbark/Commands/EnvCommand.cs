@@ -14,7 +14,6 @@ public static class EnvCommand
         HomeCommand.Bind(new Command("env", "Print shell exports of the cloud admin's credentials and endpoints (eval \"$(ironbark env)\")"),
             async (_, home, accounts, ct) =>
         {
-            await accounts.EnsureAdminAsync(ct);
             var admin = await accounts.FindAccountAsync(Account.AdminName, ct);
             var keyId = (await accounts.ListAccessKeyIdsAsync(admin!.Id, ct)).FirstOrDefault();
             if (keyId is null)

@@ -5,7 +5,7 @@ namespace Ironbark.Commands;
 
 /// <summary>
 /// The shape of every command that works on a cloud's data directory: --data-dir and --postgres,
-/// the account store opened for the action, and account errors printed as CODE: message.
+/// the account store of the existing cloud opened for the action (never creating one), and account errors printed as CODE: message.
 /// </summary>
 public static class HomeCommand
 {
@@ -18,15 +18,20 @@ public static class HomeCommand
         command.SetAction(async (parse, ct) =>
         {
             var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
-            var (accounts, db) = await home.OpenAccountsAsync(ct);
-            await using var _ = db;
             try
             {
+                var (accounts, db) = await home.OpenExistingAsync(ct);
+                await using var _ = db;
                 return await action(parse, home, accounts, ct);
             }
             catch (AccountException e)
             {
                 Console.Error.WriteLine($"{e.Code}: {e.Message}");
+                return 1;
+            }
+            catch (Exception e) when (e is NoCloudException or DataDirectoryExposedException)
+            {
+                Console.Error.WriteLine(e.Message);
                 return 1;
             }
         });

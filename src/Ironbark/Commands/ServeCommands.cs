@@ -4,6 +4,7 @@ using Ironbark.Cc.Domain;
 using Ironbark.Clc;
 using Ironbark.Common.Accounts;
 using Ironbark.Common.Auth;
+using Ironbark.Common.Data;
 using Ironbark.Nc;
 using Ironbark.Walrus;
 using Ironbark.Common.Hosting;
@@ -128,11 +129,20 @@ public static class ServeCommands
         {
             var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
             using var shutdown = new ShutdownSignal();
-            var (accounts, identityDb) = await home.OpenAccountsAsync(ct);
+            AccountStore accounts;
+            Database identityDb;
+            AccessKey? newAdminKey;
+            try
+            {
+                (accounts, identityDb, newAdminKey, _) = await home.InitializeAsync(ct);
+            }
+            catch (DataDirectoryExposedException e)
+            {
+                Console.Error.WriteLine(e.Message);
+                return 1;
+            }
             await using var _ = identityDb;
-            var newAdminKey = await accounts.EnsureAdminAsync(ct);
-            home.Pki.EnsureCreated();
-            var system = await home.EnsureSystemCredentialsAsync(accounts, ct);
+            var system = home.ReadSystemCredentials();
 
             ClcServer? clc = null;
             WalrusServer? walrus = null;
