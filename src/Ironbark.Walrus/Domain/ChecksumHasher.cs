@@ -6,22 +6,28 @@ namespace Ironbark.Walrus.Domain;
 /// <summary>Computes one checksum over a body as it streams by; the digest is big-endian, as S3 writes it.</summary>
 public sealed class ChecksumHasher : IDisposable
 {
-    private readonly NonCryptographicHashAlgorithm? _crc;
+    private readonly NonCryptographicHashAlgorithm? _fast;
+    private readonly bool _littleEndian;
     private readonly IncrementalHash? _hash;
 
-    private ChecksumHasher(NonCryptographicHashAlgorithm? crc, IncrementalHash? hash)
+    private ChecksumHasher(NonCryptographicHashAlgorithm? fast, bool littleEndian, IncrementalHash? hash)
     {
-        _crc = crc;
+        _fast = fast;
+        _littleEndian = littleEndian;
         _hash = hash;
     }
 
-    public static ChecksumHasher Of(NonCryptographicHashAlgorithm crc) => new(crc, null);
+    /// <summary>System.IO.Hashing writes CRCs little-endian; S3's checksums are the big-endian digest.</summary>
+    public static ChecksumHasher OfCrc(NonCryptographicHashAlgorithm crc) => new(crc, true, null);
 
-    public static ChecksumHasher Of(HashAlgorithmName name) => new(null, IncrementalHash.CreateHash(name));
+    /// <summary>xxHash digests come from System.IO.Hashing in their canonical, big-endian form already.</summary>
+    public static ChecksumHasher OfXxHash(NonCryptographicHashAlgorithm xxHash) => new(xxHash, false, null);
+
+    public static ChecksumHasher Of(HashAlgorithmName name) => new(null, false, IncrementalHash.CreateHash(name));
 
     public void Append(ReadOnlySpan<byte> data)
     {
-        _crc?.Append(data);
+        _fast?.Append(data);
         _hash?.AppendData(data);
     }
 
@@ -29,9 +35,9 @@ public sealed class ChecksumHasher : IDisposable
     {
         if (_hash is not null)
             return _hash.GetHashAndReset();
-        // System.IO.Hashing writes CRCs little-endian; S3's checksums are the big-endian digest.
-        var digest = _crc!.GetHashAndReset();
-        Array.Reverse(digest);
+        var digest = _fast!.GetHashAndReset();
+        if (_littleEndian)
+            Array.Reverse(digest);
         return digest;
     }
 
