@@ -3,6 +3,7 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using Amazon.S3.Model;
+using Ironbark.Testing;
 
 namespace Ironbark.Walrus.Tests;
 
@@ -322,6 +323,21 @@ public abstract class ChecksumTests(WalrusFixture f)
             Assert.Equal($"The {name} you specified did not match the calculated checksum.", e.Message);
             await s3.PutObjectAsync(Put(Data));
         }
+    }
+
+    [Fact]
+    public async Task Boto3_checksums_are_verified()
+    {
+        var bucket = await f.AliceBucketAsync("sum");
+        var script = Path.Combine(AppContext.BaseDirectory, "scripts", "boto3_checksums.py");
+        var (code, stdout, stderr) = await ProcessRunner.RunAsync("/usr/bin/python3", [script, f.Host.Endpoint.ToString(), bucket],
+            new Dictionary<string, string>
+            {
+                ["AWS_ACCESS_KEY_ID"] = f.Alice.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = f.Alice.SecretAccessKey,
+                ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+            });
+        Assert.True(code == 0, $"boto3 script failed ({code}):\n{stdout}\n{stderr}");
+        Assert.Equal("ok", stdout.Trim());
     }
 
     [Fact]
