@@ -16,11 +16,12 @@ public static class TrailerUpload
     public const string Unsigned = "STREAMING-UNSIGNED-PAYLOAD-TRAILER";
     private const string Region = "ironbark";
 
+    /// <summary>The signed request (no body yet) and the parts of its body, each chunk and the trailer signed in turn.</summary>
     /// <param name="pathAndQuery">The PUT target, already encoded (a PutObject or an UploadPart).</param>
     /// <param name="trailers">The trailing headers sent after the last chunk, in order.</param>
     /// <param name="declared">The x-amz-trailer header (none when null).</param>
     /// <param name="headers">More headers to sign and send (x-amz-checksum-*, x-amz-sdk-checksum-algorithm…).</param>
-    public static HttpRequestMessage Build(RawS3 raw, AccessKey key, string pathAndQuery, byte[] data, bool signed,
+    public static (HttpRequestMessage Message, ChunkedBody Body) Sign(RawS3 raw, AccessKey key, string pathAndQuery, byte[] data, bool signed,
         IReadOnlyList<(string Name, string Value)> trailers, string? declared, int chunkSize = 8192,
         IReadOnlyDictionary<string, string>? headers = null)
     {
@@ -37,38 +38,29 @@ public static class TrailerUpload
         var amzDate = when.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
         var scope = $"{amzDate[..8]}/{Region}/s3/aws4_request";
         var signingKey = RawS3Client.SigningKey(key.SecretAccessKey, amzDate[..8], Region);
-        string Sign(string stringToSign) => RawS3.Hex(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
+        string Hmac(string stringToSign) => RawS3.Hex(HMACSHA256.HashData(signingKey, Encoding.UTF8.GetBytes(stringToSign)));
 
-        var body = new MemoryStream();
         var previous = seed;
-        for (var offset = 0; ; offset += chunkSize)
-        {
-            var chunk = data[Math.Min(offset, data.Length)..Math.Min(data.Length, offset + chunkSize)];
-            var header = $"{chunk.Length:x}";
-            if (signed)
-            {
-                previous = Sign($"AWS4-HMAC-SHA256-PAYLOAD\n{amzDate}\n{scope}\n{previous}\n{RawS3.Hex(SHA256.HashData([]))}\n{RawS3.Hex(SHA256.HashData(chunk))}");
-                header += $";chunk-signature={previous}";
-            }
-            body.Write(Encoding.ASCII.GetBytes(header + "\r\n"));
-            body.Write(chunk);
-            if (chunk.Length == 0)
-                break;
-            body.Write("\r\n"u8);
-        }
-        var canonical = new StringBuilder();
-        foreach (var (name, value) in trailers)
-        {
-            body.Write(Encoding.ASCII.GetBytes($"{name}:{value}\r\n"));
-            canonical.Append(name.ToLowerInvariant()).Append(':').Append(value).Append('\n');
-        }
-        if (signed)
-        {
-            var signature = Sign($"AWS4-HMAC-SHA256-TRAILER\n{amzDate}\n{scope}\n{previous}\n{RawS3.Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical.ToString())))}");
-            body.Write(Encoding.ASCII.GetBytes($"x-amz-trailer-signature:{signature}\r\n"));
-        }
-        body.Write("\r\n"u8);
-        message.Content = new ByteArrayContent(body.ToArray());
+        var body = ChunkedBody.Of(data, chunkSize,
+            signed ? chunk => previous = Hmac($"AWS4-HMAC-SHA256-PAYLOAD\n{amzDate}\n{scope}\n{previous}\n{RawS3.Hex(SHA256.HashData([]))}\n{RawS3.Hex(SHA256.HashData(chunk))}") : null,
+            trailers,
+            signed ? canonical => Hmac($"AWS4-HMAC-SHA256-TRAILER\n{amzDate}\n{scope}\n{previous}\n{RawS3.Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}") : null);
+        return (message, body);
+    }
+
+    /// <summary>The request of <see cref="Sign"/> with its body written whole.</summary>
+    public static HttpRequestMessage Build(RawS3 raw, AccessKey key, string pathAndQuery, byte[] data, bool signed,
+        IReadOnlyList<(string Name, string Value)> trailers, string? declared, int chunkSize = 8192,
+        IReadOnlyDictionary<string, string>? headers = null)
+    {
+        var (message, body) = Sign(raw, key, pathAndQuery, data, signed, trailers, declared, chunkSize, headers);
+        return WithBody(message, body.ToArray());
+    }
+
+    /// <summary>Sets a (possibly broken) aws-chunked body on a signed request.</summary>
+    public static HttpRequestMessage WithBody(HttpRequestMessage message, byte[] body)
+    {
+        message.Content = new ByteArrayContent(body);
         message.Content.Headers.TryAddWithoutValidation("Content-Encoding", "aws-chunked");
         return message;
     }
