@@ -11,7 +11,10 @@ namespace Ironbark.Common.Auth;
 /// </summary>
 public sealed class AwsChunkedStream : ReadOnlyStream
 {
+    // A chunk header is "hex-size;chunk-signature=<64 hex>" and a trailer one checksum: both far below these bounds,
+    // which keep what a client can make the server buffer small whatever it sends.
     private const int MaxLine = 4096;
+    private const int MaxTrailers = 8;
     private readonly Stream _inner;
     private readonly ChunkSigner? _signer;
     private readonly long _decodedLength;
@@ -26,13 +29,15 @@ public sealed class AwsChunkedStream : ReadOnlyStream
 
     public AwsChunkedStream(Stream inner, ChunkSigner? signer, long decodedLength, bool trailer)
     {
+        if (decodedLength < 0)
+            throw new AuthException("InvalidArgument", "x-amz-decoded-content-length must be a non-negative number.", 400);
         _inner = inner;
         _signer = signer;
         _decodedLength = decodedLength;
         _trailer = trailer;
     }
 
-    /// <summary>Trailing headers sent after the last chunk (for example x-amz-checksum-crc32).</summary>
+    /// <summary>Trailing headers sent after the last chunk (for example x-amz-checksum-crc32), each name at most once.</summary>
     public Dictionary<string, string> Trailers { get; } = new(StringComparer.OrdinalIgnoreCase);
 
     public override async ValueTask<int> ReadAsync(Memory<byte> destination, CancellationToken ct = default)
@@ -68,6 +73,8 @@ public sealed class AwsChunkedStream : ReadOnlyStream
         var sizeText = semicolon < 0 ? header : header[..semicolon];
         if (!long.TryParse(sizeText, System.Globalization.NumberStyles.HexNumber, null, out var size) || size < 0)
             throw new AuthException("InvalidChunkSizeError", "Only the last chunk is allowed to have a size less than 8192 bytes", 400);
+        if (size > _decodedLength - _total)
+            throw Incomplete();
         _chunkSignature = null;
         if (semicolon >= 0)
         {
@@ -108,7 +115,8 @@ public sealed class AwsChunkedStream : ReadOnlyStream
     {
         if (!_trailer)
         {
-            await ReadLineAsync(ct, allowEnd: true);
+            if (await ReadLineAsync(ct, allowEnd: true) != "")
+                throw MalformedTrailer();
             return;
         }
         string? trailerSignature = null;
@@ -120,14 +128,15 @@ public sealed class AwsChunkedStream : ReadOnlyStream
                 break;
             var colon = line.IndexOf(':');
             if (colon <= 0)
-                throw new AuthException("MalformedTrailerError", "The request contained trailing data that was not well-formed.", 400);
+                throw MalformedTrailer();
             var name = line[..colon].Trim();
             var value = line[(colon + 1)..].Trim();
             if (name.Equals("x-amz-trailer-signature", StringComparison.OrdinalIgnoreCase))
-                trailerSignature = value;
+                trailerSignature = trailerSignature is null ? value : throw MalformedTrailer();
             else
             {
-                Trailers[name] = value;
+                if (Trailers.Count == MaxTrailers || !Trailers.TryAdd(name, value))
+                    throw MalformedTrailer();
                 canonical.Append(name.ToLowerInvariant()).Append(':').Append(value).Append('\n');
             }
         }
@@ -161,6 +170,9 @@ public sealed class AwsChunkedStream : ReadOnlyStream
         _len = await _inner.ReadAsync(_buffer, ct);
         return _len > 0;
     }
+
+    private static AuthException MalformedTrailer() =>
+        new("MalformedTrailerError", "The request contained trailing data that was not well-formed or did not conform to our published schema.", 400);
 
     private static AuthException Incomplete() =>
         new("IncompleteBody", "The request body ended early or did not match x-amz-decoded-content-length.", 400);

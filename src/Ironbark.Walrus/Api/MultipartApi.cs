@@ -24,9 +24,11 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
 
     public async Task UploadPartAsync(S3Request r)
     {
-        var part = await multipart.UploadPartAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), r.Body, r.ContentLength,
+        await using var body = ChecksumVerifyingStream.For(r);
+        var part = await multipart.UploadPartAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), body, r.ContentLength,
             ObjectService.ParseContentMd5(r.Header("Content-MD5")), r.Aborted);
         r.Response.Headers.ETag = part.Etag;
+        body.WriteHeader(r.Response);
         r.Response.StatusCode = 200;
     }
 

@@ -16,8 +16,10 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
     {
         var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var spec = await SpecFromHeadersAsync(r, bucket);
-        var row = await objects.PutAsync(r.Caller, bucket, r.Key, r.Body, spec, r.Aborted);
+        await using var body = ChecksumVerifyingStream.For(r);
+        var row = await objects.PutAsync(r.Caller, bucket, r.Key, body, spec, r.Aborted);
         r.Response.Headers.ETag = row.Etag;
+        body.WriteHeader(r.Response);
         WriteVersionHeader(r, bucket, row);
         r.Response.StatusCode = 200;
     }
