@@ -18,11 +18,13 @@ public static class InitLock
             try
             {
                 // FileShare.None is an exclusive, non-blocking flock on Linux: a held lock is an IOException.
-                return new FileStream(path, new FileStreamOptions
-                {
-                    Mode = create ? FileMode.OpenOrCreate : FileMode.Open, Access = FileAccess.ReadWrite, Share = FileShare.None,
-                    UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-                });
+                return create
+                    ? new FileStream(path, new FileStreamOptions
+                    {
+                        Mode = FileMode.OpenOrCreate, Access = FileAccess.ReadWrite, Share = FileShare.None,
+                        UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+                    })
+                    : new FileStream(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
             }
             catch (IOException) when (DateTime.UtcNow < deadline && File.Exists(path))
             {

@@ -60,7 +60,7 @@ public sealed partial class DataDirectoryTests
         using var dir = new TempDir();
         var data = dir.Combine("data");
         await IronbarkBinary.RunOkAsync("init", "--data-dir", data);
-        Directory.CreateDirectory(Path.Combine(data, "clc"));
+        Directory.CreateDirectory(Path.Combine(data, "clc"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         var path = Path.Combine(data, opened);
         File.SetUnixFileMode(path, File.GetUnixFileMode(path) | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
         foreach (var command in new[] { "up", "env", "init" })

@@ -129,18 +129,8 @@ public static class ServeCommands
         {
             var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
             using var shutdown = new ShutdownSignal();
-            AccountStore accounts;
-            Database identityDb;
-            AccessKey? newAdminKey;
-            try
-            {
-                (accounts, identityDb, newAdminKey, _) = await home.InitializeAsync(ct);
-            }
-            catch (DataDirectoryExposedException e)
-            {
-                Console.Error.WriteLine(e.Message);
+            if (await InitializeAsync(home, ct) is not var (accounts, identityDb, newAdminKey))
                 return 1;
-            }
             await using var _ = identityDb;
             var system = home.ReadSystemCredentials();
 
@@ -299,6 +289,21 @@ public static class ServeCommands
     }
 
     /// <summary>Starts a component, or says why not and returns null when another process owns its state.</summary>
+    /// <summary>The cloud of this data directory, made on first start; null (after saying why) when its data directory is open to others.</summary>
+    private static async Task<(AccountStore Accounts, Database Db, AccessKey? NewAdminKey)?> InitializeAsync(CloudHome home, CancellationToken ct)
+    {
+        try
+        {
+            var (accounts, db, newAdminKey, _) = await home.InitializeAsync(ct);
+            return (accounts, db, newAdminKey);
+        }
+        catch (DataDirectoryExposedException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            return null;
+        }
+    }
+
     private static async Task<T?> TryStartAsync<T>(Func<Task<T>> start) where T : class
     {
         try
