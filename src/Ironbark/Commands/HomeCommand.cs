@@ -5,11 +5,21 @@ namespace Ironbark.Commands;
 
 /// <summary>
 /// The shape of every command that works on a cloud's data directory: --data-dir and --postgres,
-/// the account store of the existing cloud opened for the action (never creating one), and account errors printed as CODE: message.
+/// the account store of the existing cloud opened for the action (never creating one), and account
+/// and data-directory errors printed as a message with exit code 1.
 /// </summary>
 public static class HomeCommand
 {
-    public static Command Bind(Command command, Func<ParseResult, CloudHome, AccountStore, CancellationToken, Task<int>> action)
+    public static Command Bind(Command command, Func<ParseResult, CloudHome, AccountStore, CancellationToken, Task<int>> action) =>
+        BindHome(command, async (parse, home, ct) =>
+        {
+            var (accounts, db) = await home.OpenExistingAsync(ct);
+            await using var _ = db;
+            return await action(parse, home, accounts, ct);
+        });
+
+    /// <summary>The data directory alone, for a command that opens it its own way (init makes a cloud of it).</summary>
+    public static Command BindHome(Command command, Func<ParseResult, CloudHome, CancellationToken, Task<int>> action)
     {
         var dataDir = CommonOptions.DataDir();
         var postgres = CommonOptions.Postgres();
@@ -17,12 +27,9 @@ public static class HomeCommand
         command.Options.Add(postgres);
         command.SetAction(async (parse, ct) =>
         {
-            var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
             try
             {
-                var (accounts, db) = await home.OpenExistingAsync(ct);
-                await using var _ = db;
-                return await action(parse, home, accounts, ct);
+                return await action(parse, new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres)), ct);
             }
             catch (AccountException e)
             {
