@@ -87,14 +87,7 @@ public sealed class ClusterFixture(bool withGuest = false) : IAsyncLifetime
         GrpcChannel.ForAddress(Server.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(clientCertificate, Pki.LoadCa(), ComponentRole.Cc) });
 
     /// <summary>A data directory of its own holding a copy of the cloud's PKI, as on another host.</summary>
-    private string DataDir(string name)
-    {
-        var dir = _dir.Combine(name);
-        Directory.CreateDirectory(Path.Combine(dir, "pki"));
-        foreach (var file in Directory.GetFiles(Pki.Directory))
-            File.Copy(file, Path.Combine(dir, "pki", Path.GetFileName(file)));
-        return dir;
-    }
+    private string DataDir(string name) => TestCertificates.CopyPkiInto(Pki, _dir.Combine(name));
 
     private static void Logging(ILoggingBuilder l) => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 

@@ -81,14 +81,7 @@ public sealed class RoleFixture : IAsyncLifetime
     }
 
     /// <summary>A data directory of its own holding a copy of the cloud's PKI, as on another host.</summary>
-    public string CopyOfPki(string name)
-    {
-        var dir = _dir.Combine(name);
-        Directory.CreateDirectory(Path.Combine(dir, "pki"));
-        foreach (var file in Directory.GetFiles(Pki.Directory))
-            File.Copy(file, Path.Combine(dir, "pki", Path.GetFileName(file)));
-        return dir;
-    }
+    public string CopyOfPki(string name) => TestCertificates.CopyPkiInto(Pki, _dir.Combine(name));
 
     private static void Logging(ILoggingBuilder l) => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Error);
 

@@ -34,10 +34,7 @@ public sealed class FakeHypervisorTests : IAsyncLifetime
         _pki.EnsureCreated();
         for (var i = 0; i < 3; i++)
         {
-            var dataDir = _dir.Combine($"nc{i}");
-            Directory.CreateDirectory(Path.Combine(dataDir, "pki"));
-            foreach (var file in Directory.GetFiles(_pki.Directory))
-                File.Copy(file, Path.Combine(dataDir, "pki", Path.GetFileName(file)));
+            var dataDir = TestCertificates.CopyPkiInto(_pki, _dir.Combine($"nc{i}"));
             _nodes.Add(await NcServer.StartAsync(new NcOptions
             {
                 DataDir = dataDir, Url = "https://127.0.0.1:0", NodeId = $"fake-{i}", Hypervisor = "fake",

@@ -11,6 +11,15 @@ namespace Ironbark.Testing;
 /// </summary>
 public static class TestCertificates
 {
+    /// <summary>Makes <paramref name="dataDir"/> hold a copy of the cloud's PKI, as the data directory of another host would; returns it.</summary>
+    public static string CopyPkiInto(CloudCertificates pki, string dataDir)
+    {
+        Directory.CreateDirectory(Path.Combine(dataDir, "pki"));
+        foreach (var file in Directory.GetFiles(pki.Directory))
+            File.Copy(file, Path.Combine(dataDir, "pki", Path.GetFileName(file)));
+        return dataDir;
+    }
+
     /// <summary>A certificate of the cloud CA in <paramref name="pki"/> naming exactly <paramref name="uris"/> (none: no role).</summary>
     public static X509Certificate2 SignedByCloudCa(CloudCertificates pki, string commonName, params string[] uris)
     {
