@@ -4,7 +4,8 @@ using Amazon.S3;
 using Grpc.Net.Client;
 using Ironbark.Cc;
 using Ironbark.Clc;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
+using Ironbark.Cloud;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Data;
 using Ironbark.Common.Pki;
@@ -30,13 +31,14 @@ public sealed class ScaleCloud : IAsyncDisposable
     public const int NodeMemoryMib = 16 * 1024;
 
     private readonly string _dir;
-    private readonly List<NcServer> _nodes = [];
     private Database? _identityDb;
     private GrpcChannel? _ccChannel;
 
-    public WalrusServer Walrus { get; private set; } = null!;
-    public CcServer Cc { get; private set; } = null!;
-    public ClcServer Clc { get; private set; } = null!;
+    /// <summary>Walrus, the NCs, the CC and the CLC, composed as `ironbark up` composes a cloud.</summary>
+    public RunningCloud Cloud { get; private set; } = null!;
+    public WalrusServer Walrus => Cloud.Get<WalrusServer>();
+    public CcServer Cc => Cloud.Get<CcServer>();
+    public ClcServer Clc => Cloud.Get<ClcServer>();
     public AccountStore Accounts { get; private set; } = null!;
     public Account Tenant { get; private set; } = null!;
     public string SystemCanonicalId { get; private set; } = "";
@@ -48,7 +50,7 @@ public sealed class ScaleCloud : IAsyncDisposable
     /// <summary>The CC's API as the CLC calls it (certificate "clc").</summary>
     public ClusterController.ClusterControllerClient CcClient { get; private set; } = null!;
 
-    public IReadOnlyList<NcServer> Nodes => _nodes;
+    public IReadOnlyList<NcServer> Nodes => Cloud.FindAll<NcServer>();
 
     private ScaleCloud(string dir) => _dir = dir;
 
@@ -79,46 +81,38 @@ public sealed class ScaleCloud : IAsyncDisposable
         Tenant = await Accounts.CreateAccountAsync("bench", ct);
         var tenantKey = await Accounts.CreateAccessKeyAsync("bench", ct);
 
-        Walrus = await WalrusServer.StartAsync(new WalrusOptions { DataDir = DataDir("walrus", pki), Url = "http://127.0.0.1:0" }, Accounts, ct, Quiet);
+        // The cloud as `ironbark up` composes it (Walrus checks keys at the CLC over gRPC), with many NCs, each on
+        // a data directory of its own; they start one after another, before the CC that polls them.
+        var composition = new CloudComposition()
+            .AddWalrus(_ => new WalrusOptions { DataDir = DataDir("walrus", pki), Url = "http://127.0.0.1:0" }, logging: Quiet);
+        for (var i = 0; i < nodes; i++)
+        {
+            var node = i;
+            composition.AddNc(cloud => new NcOptions
+            {
+                DataDir = DataDir($"nc{node:D3}", pki), Url = "https://127.0.0.1:0", NodeId = $"node-{node:D3}", Hypervisor = "fake",
+                WalrusUrl = cloud.Get<WalrusServer>().Endpoint.ToString(), AccessKeyId = system.AccessKeyId, SecretAccessKey = system.SecretAccessKey,
+                Cores = NodeCores, MemoryMib = NodeMemoryMib,
+            }, Quiet);
+        }
+        composition
+            .AddCc(cloud => new CcOptions
+            {
+                DataDir = DataDir("cc", pki), Url = "https://127.0.0.1:0", Cluster = Zone, Nodes = [.. cloud.FindAll<NcServer>().Select(n => n.Endpoint.ToString())],
+            }, Quiet)
+            .AddClc(cloud => new ClcOptions
+            {
+                DataDir = DataDir("clc", pki), Url = "http://127.0.0.1:0", InternalUrl = "https://127.0.0.1:0", Region = Region, AvailabilityZones = [Zone],
+                ClusterControllers = new Dictionary<string, string> { [Zone] = cloud.Get<CcServer>().Endpoint.ToString() },
+                WalrusUrl = cloud.Get<WalrusServer>().Endpoint.ToString(), WalrusAccessKeyId = system.AccessKeyId, WalrusSecretAccessKey = system.SecretAccessKey,
+                // The default limit is 1,000 live instances per account; the warm-up instance may still be shutting down.
+                MaxInstancesPerAccount = instances + 10,
+            }, Accounts, Quiet);
+        progress.WriteLine($"Starting Walrus, {nodes} NCs (fake hypervisor), the CC and the CLC…");
+        Cloud = await composition.StartAsync(ct);
         var walrusUrl = Walrus.Endpoint.ToString();
-        progress.WriteLine($"Walrus at {walrusUrl}; starting {nodes} NCs (fake hypervisor)…");
-
-        // A few at a time: each start reads its PKI and builds a host; all at once only contends.
-        using var gate = new SemaphoreSlim(8);
-        var started = await Task.WhenAll(Enumerable.Range(0, nodes).Select(async i =>
-        {
-            await gate.WaitAsync(ct);
-            try
-            {
-                return await NcServer.StartAsync(new NcOptions
-                {
-                    DataDir = DataDir($"nc{i:D3}", pki), Url = "https://127.0.0.1:0", NodeId = $"node-{i:D3}", Hypervisor = "fake",
-                    WalrusUrl = walrusUrl, AccessKeyId = system.AccessKeyId, SecretAccessKey = system.SecretAccessKey,
-                    Cores = NodeCores, MemoryMib = NodeMemoryMib,
-                }, ct, Quiet);
-            }
-            finally
-            {
-                gate.Release();
-            }
-        }));
-        _nodes.AddRange(started);
-
-        Cc = await CcServer.StartAsync(new CcOptions
-        {
-            DataDir = DataDir("cc", pki), Url = "https://127.0.0.1:0", Cluster = Zone, Nodes = [.. _nodes.Select(n => n.Endpoint.ToString())],
-        }, ct, Quiet);
         _ccChannel = GrpcChannel.ForAddress(Cc.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(pki.Load(ComponentRole.Clc), pki.LoadCa(), ComponentRole.Cc) });
         CcClient = new ClusterController.ClusterControllerClient(_ccChannel);
-
-        Clc = await ClcServer.StartAsync(new ClcOptions
-        {
-            DataDir = DataDir("clc", pki), Url = "http://127.0.0.1:0", Region = Region, AvailabilityZones = [Zone],
-            ClusterControllers = new Dictionary<string, string> { [Zone] = Cc.Endpoint.ToString() },
-            WalrusUrl = walrusUrl, WalrusAccessKeyId = system.AccessKeyId, WalrusSecretAccessKey = system.SecretAccessKey,
-            // The default limit is 1,000 live instances per account; the warm-up instance may still be shutting down.
-            MaxInstancesPerAccount = instances + 10,
-        }, Accounts, ct, Quiet);
 
         var credentials = new BasicAWSCredentials(tenantKey.AccessKeyId, tenantKey.SecretAccessKey);
         // No retries: a refused or failed call is a result to report, not to hide.
@@ -147,26 +141,8 @@ public sealed class ScaleCloud : IAsyncDisposable
         RawEc2?.Dispose();
         S3?.Dispose();
         _ccChannel?.Dispose();
-        if (Clc is not null)
-        {
-            await Clc.StopAsync();
-            await Clc.DisposeAsync();
-        }
-        if (Cc is not null)
-        {
-            await Cc.StopAsync();
-            await Cc.DisposeAsync();
-        }
-        foreach (var node in _nodes)
-        {
-            await node.StopAsync();
-            await node.DisposeAsync();
-        }
-        if (Walrus is not null)
-        {
-            await Walrus.StopAsync();
-            await Walrus.DisposeAsync();
-        }
+        if (Cloud is not null)
+            await Cloud.StopAsync();
         if (_identityDb is not null)
             await _identityDb.DisposeAsync();
     }

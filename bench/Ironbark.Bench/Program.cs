@@ -33,11 +33,11 @@ var pidFile = Path.Combine(options.WorkDir, "pids");
 var results = new BenchmarkResults(plan, MachineInfo.Read(), DateTimeOffset.UtcNow);
 Console.WriteLine($"Work directory {options.WorkDir} ({free >> 30} GiB free), load {results.Machine.LoadAverage}.");
 
-ServerProcess? walrusProcess = null, s3rverProcess = null;
+ServerProcess? clcProcess = null, walrusProcess = null, s3rverProcess = null;
 S3Target? walrus = null, s3rver = null;
 try
 {
-    (walrusProcess, walrus) = await WalrusLauncher.StartAsync(options.Ironbark, Path.Combine(options.WorkDir, "walrus"), pidFile, ct);
+    (clcProcess, walrusProcess, walrus) = await WalrusLauncher.StartAsync(options.Ironbark, Path.Combine(options.WorkDir, "walrus"), pidFile, ct);
     (s3rverProcess, s3rver) = await S3rverLauncher.StartAsync(options.S3rverScript, Path.Combine(options.WorkDir, "s3rver"), pidFile, ct);
     var disk = new DiskTarget(Path.Combine(options.WorkDir, "disk"));
     Console.WriteLine($"Walrus pid {walrus.Pid}, s3rver pid {s3rver.Pid}.");
@@ -46,7 +46,7 @@ try
 catch (Exception e) when (e is not OperationCanceledException)
 {
     Console.Error.WriteLine($"The benchmark failed: {e}");
-    foreach (var server in new[] { walrusProcess, s3rverProcess })
+    foreach (var server in new[] { clcProcess, walrusProcess, s3rverProcess })
         if (server is not null)
             Console.Error.WriteLine($"--- {server.Name} output ---\n{server.Output}");
     return 1;
@@ -56,6 +56,7 @@ finally
     walrus?.Dispose();
     s3rver?.Dispose();
     walrusProcess?.Dispose();
+    clcProcess?.Dispose();
     s3rverProcess?.Dispose();
     Directory.Delete(options.WorkDir, recursive: true);
 }

@@ -17,7 +17,7 @@ namespace Ironbark.Cc;
 /// The Cluster Controller as a running service: gRPC over mutual TLS for the CLC, and the node
 /// registry polling its NCs (as the CC's own certificate) in the background.
 /// </summary>
-public sealed class CcServer : IAsyncDisposable
+public sealed class CcServer : IComponentServer
 {
     private readonly WebApplication _app;
     private readonly FileStream _stateLock;

@@ -12,6 +12,12 @@ public sealed class ClcOptions
     /// <summary>The address the EC2 Query API listens on (port 0 picks a free one).</summary>
     public string Url { get; init; } = "http://127.0.0.1:8773";
 
+    /// <summary>
+    /// The address of the CLC's internal gRPC API (identity.proto, mutual TLS as the "clc" certificate), where
+    /// Walrus resolves access keys; port 0 picks a free one.
+    /// </summary>
+    public string InternalUrl { get; init; } = "https://127.0.0.1:8777";
+
     /// <summary>The URL DescribeRegions gives clients (e.g. behind a proxy or when listening on 0.0.0.0); default: where the CLC listens.</summary>
     public string? AdvertisedUrl { get; init; }
 
@@ -76,6 +82,8 @@ public sealed class ClcOptions
         }
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var listenUrl) || listenUrl.Scheme is not ("http" or "https"))
             throw new ArgumentException($"'{Url}' is not an http(s) URL to listen on.");
+        if (!Uri.TryCreate(InternalUrl, UriKind.Absolute, out var internalUrl) || internalUrl.Scheme != "https")
+            throw new ArgumentException($"'{InternalUrl}' is not an https URL for the internal API to listen on.");
         if (WalrusUrl is not null && (string.IsNullOrEmpty(WalrusAccessKeyId) || string.IsNullOrEmpty(WalrusSecretAccessKey)))
             throw new ArgumentException("A Walrus URL needs the system credentials to read manifests with.");
     }

@@ -2,10 +2,11 @@ using Ironbark.Clc.Api;
 using Ironbark.Clc.Domain;
 using Ironbark.Clc.Drivers;
 using Ironbark.Clc.Store;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 using Ironbark.Common.Auth;
 using Ironbark.Common.Data;
 using Ironbark.Common.Hosting;
+using Ironbark.Common.Pki;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,24 +15,29 @@ using Microsoft.Extensions.Logging;
 namespace Ironbark.Clc;
 
 /// <summary>
-/// The Cloud Controller as a running web service: the EC2 Query API on its own port, over its own
-/// database, until stopped. The host (`ironbark clc` or `ironbark up`) owns its lifetime.
+/// The Cloud Controller as a running web service: the EC2 Query API (and STS) on its own port and the internal
+/// gRPC API (identity.proto, mutual TLS) on another, over its own database, until stopped. The host (`ironbark clc` or `ironbark up`) owns its lifetime.
 /// </summary>
-public sealed class ClcServer : IAsyncDisposable
+public sealed class ClcServer : IComponentServer
 {
     private readonly WebApplication _app;
+    private readonly WebApplication _internal;
     private readonly Database _db;
     private readonly FileStream _lock;
 
-    private ClcServer(WebApplication app, Database db, FileStream directoryLock)
+    private ClcServer(WebApplication app, WebApplication internalApi, Database db, FileStream directoryLock)
     {
         _app = app;
+        _internal = internalApi;
         _db = db;
         _lock = directoryLock;
     }
 
     /// <summary>The address the EC2 API listens on (with the real port when 0 was asked for).</summary>
     public Uri Endpoint => ServiceHost.BoundAddress(_app);
+
+    /// <summary>The address of the internal gRPC API (identity.proto), with the real port.</summary>
+    public Uri InternalEndpoint => ServiceHost.BoundAddress(_internal, "https");
 
     public IServiceProvider Services => _app.Services;
 
@@ -45,9 +51,19 @@ public sealed class ClcServer : IAsyncDisposable
         try
         {
             await ClcSchema.MigrateAsync(db, ct);
-            var app = Build(options, accounts, db, logging);
-            await app.StartAsync(ct);
-            return new ClcServer(app, db, directoryLock);
+            var internalApi = BuildInternal(options, accounts, logging);
+            await internalApi.StartAsync(ct);
+            try
+            {
+                var app = Build(options, accounts, db, logging);
+                await app.StartAsync(ct);
+                return new ClcServer(app, internalApi, db, directoryLock);
+            }
+            catch
+            {
+                await internalApi.DisposeAsync();
+                throw;
+            }
         }
         catch
         {
@@ -55,6 +71,27 @@ public sealed class ClcServer : IAsyncDisposable
             await directoryLock.DisposeAsync();
             throw;
         }
+    }
+
+    /// <summary>The internal API: its own Kestrel, so mutual TLS and gRPC never share a port with the public EC2 API.</summary>
+    private static WebApplication BuildInternal(ClcOptions options, AccountStore accounts, Action<ILoggingBuilder>? logging)
+    {
+        var pki = new CloudCertificates(Path.Combine(options.DataDir, "pki"));
+        if (!pki.Exists)
+            throw new InvalidOperationException($"No cloud CA in {pki.Directory}: run `ironbark init` first.");
+        var certificate = pki.Load(ComponentRole.Clc);
+        var ca = pki.LoadCa();
+        var builder = ServiceHost.CreateBuilder(logging);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.AddServerHeader = false;
+            MutualTls.ListenGrpc(k, new Uri(options.InternalUrl), certificate, ca);
+        });
+        builder.Services.AddGrpc(RoleAuthorization.AddTo);
+        builder.Services.AddSingleton<ICredentialSource>(accounts);
+        var app = builder.Build();
+        app.MapGrpcService<IdentityApi>();
+        return app;
     }
 
     private static WebApplication Build(ClcOptions options, AccountStore accounts, Database db, Action<ILoggingBuilder>? logging)
@@ -71,6 +108,7 @@ public sealed class ClcServer : IAsyncDisposable
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(accounts);
+        services.AddSingleton<ICredentialSource>(accounts);
         services.AddSingleton(db);
         services.AddSingleton(options.Signing);
         services.AddSingleton(sp => new RequestAuthenticator(accounts, sp.GetRequiredService<TimeProvider>(), options.Signing, options.Region));
@@ -100,17 +138,25 @@ public sealed class ClcServer : IAsyncDisposable
         services.AddSingleton<IEc2Actions, InstanceApi>();
         services.AddSingleton<Ec2Router>();
         services.AddSingleton<Ec2Endpoint>();
+        services.AddSingleton<StsEndpoint>();
 
         var app = builder.Build();
-        app.Run(app.Services.GetRequiredService<Ec2Endpoint>().HandleAsync);
+        var ec2 = app.Services.GetRequiredService<Ec2Endpoint>();
+        var sts = app.Services.GetRequiredService<StsEndpoint>();
+        app.Run(http => StsEndpoint.Claims(http.Request) ? sts.HandleAsync(http) : ec2.HandleAsync(http));
         return app;
     }
 
-    public async Task StopAsync(CancellationToken ct = default) => await _app.StopAsync(ct);
+    public async Task StopAsync(CancellationToken ct = default)
+    {
+        await _app.StopAsync(ct);
+        await _internal.StopAsync(ct);
+    }
 
     public async ValueTask DisposeAsync()
     {
         await _app.DisposeAsync();
+        await _internal.DisposeAsync();
         await _db.DisposeAsync();
         await _lock.DisposeAsync();
     }

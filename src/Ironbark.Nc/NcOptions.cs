@@ -1,7 +1,7 @@
 namespace Ironbark.Nc;
 
 /// <summary>What an operator sets for a Node Controller (see docs/nc.md).</summary>
-public sealed class NcOptions
+public sealed record NcOptions
 {
     /// <summary>The cloud's data directory; the NC keeps its state under DATA/nc and reads DATA/pki.</summary>
     public required string DataDir { get; init; }

@@ -26,7 +26,7 @@ namespace Ironbark.Nc;
 /// service for its VMs on a unix socket. Stopping it leaves the VMs running; the next start
 /// finds them again.
 /// </summary>
-public sealed class NcServer : IAsyncDisposable
+public sealed class NcServer : IComponentServer
 {
     private readonly WebApplication _app;
     private readonly FileStream _stateLock;

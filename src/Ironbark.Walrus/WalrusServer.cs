@@ -1,5 +1,4 @@
 using System.Text;
-using Ironbark.Common.Accounts;
 using Ironbark.Common.Auth;
 using Ironbark.Common.Data;
 using Ironbark.Common.Hosting;
@@ -19,7 +18,7 @@ namespace Ironbark.Walrus;
 /// Walrus as a running web service: recovers the object store, then serves S3 on its own port
 /// until stopped. The host (`ironbark walrus` or `ironbark up`) owns its lifetime.
 /// </summary>
-public sealed class WalrusServer : IAsyncDisposable
+public sealed class WalrusServer : IComponentServer
 {
     private readonly WebApplication _app;
     private readonly Database _db;
@@ -37,7 +36,11 @@ public sealed class WalrusServer : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    public static async Task<WalrusServer> StartAsync(WalrusOptions options, AccountStore accounts, CancellationToken ct = default,
+    /// <param name="credentials">
+    /// Who holds an access key and who an account is: the CLC's identity service (<see cref="Drivers.IdentityClient"/>)
+    /// in every deployment; tests of Walrus alone may hand in the CLC's account store itself.
+    /// </param>
+    public static async Task<WalrusServer> StartAsync(WalrusOptions options, ICredentialSource credentials, CancellationToken ct = default,
         Action<ILoggingBuilder>? logging = null)
     {
         options.Signing.Validate();
@@ -45,7 +48,7 @@ public sealed class WalrusServer : IAsyncDisposable
         var blobs = new FileObjectStore(Path.Combine(options.DataDir, "walrus"));
         try
         {
-            return await StartAsync(options, accounts, blobs, ct, logging);
+            return await StartAsync(options, credentials, blobs, ct, logging);
         }
         catch
         {
@@ -54,7 +57,7 @@ public sealed class WalrusServer : IAsyncDisposable
         }
     }
 
-    private static async Task<WalrusServer> StartAsync(WalrusOptions options, AccountStore accounts, FileObjectStore blobs, CancellationToken ct,
+    private static async Task<WalrusServer> StartAsync(WalrusOptions options, ICredentialSource credentials, FileObjectStore blobs, CancellationToken ct,
         Action<ILoggingBuilder>? logging)
     {
         // Every commit is fsynced: metadata names blobs, and small objects' bytes are in it (docs/walrus.md, "Storage that does not lose data").
@@ -82,10 +85,10 @@ public sealed class WalrusServer : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
-        services.AddSingleton(accounts);
+        services.AddSingleton(credentials);
         services.AddSingleton(store);
         services.AddSingleton<IObjectStore>(blobs);
-        services.AddSingleton(sp => new RequestAuthenticator(accounts, sp.GetRequiredService<TimeProvider>(), options.Signing, options.Region));
+        services.AddSingleton(sp => new RequestAuthenticator(credentials, sp.GetRequiredService<TimeProvider>(), options.Signing, options.Region));
         services.AddSingleton<BucketService>();
         services.AddSingleton<ObjectService>();
         services.AddSingleton<MultipartService>();

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 using Ironbark.Common.Data;
 using Ironbark.Common.Pki;
 
@@ -54,6 +54,17 @@ public sealed class CloudHome(string dataDir, string? postgres)
             if (!File.Exists(SystemCredentialsFile))
                 throw new NoCloudException(DataDir);
         return await OpenAccountsAsync(ct);
+    }
+
+    /// <summary>
+    /// Checks that this data directory holds the cloud's certificates (made by `ironbark init` on the CLC's host,
+    /// or copied from it), as every component but the CLC needs; it never creates a cloud or opens its identity.
+    /// </summary>
+    public void RequireCertificates()
+    {
+        if (!Pki.Exists)
+            throw new NoCloudException(DataDir, "it has no cloud certificates (pki/): run `ironbark init` on the Cloud Controller's host, and copy its pki directory here");
+        DataDirectoryPermissions.Check(DataDir);
     }
 
     private string InitLockFile => Path.Combine(DataDir, "init.lock");
@@ -111,7 +122,9 @@ public sealed record SystemCredentials(string AccessKeyId, string SecretAccessKe
 }
 
 /// <summary>Where the public APIs of a cloud answer, and its region.</summary>
-public sealed record Endpoints(string S3Url, string Region, string? NcUrl = null, string Ec2Url = "http://127.0.0.1:8773", string? CcUrl = null)
+/// <param name="ClcInternalUrl">The CLC's internal gRPC API (identity), where Walrus checks access keys.</param>
+public sealed record Endpoints(string S3Url, string Region, string? NcUrl = null, string Ec2Url = "http://127.0.0.1:8773", string? CcUrl = null,
+    string? ClcInternalUrl = null)
 {
     public static readonly Endpoints Default = new("http://127.0.0.1:8779", "ironbark");
 }

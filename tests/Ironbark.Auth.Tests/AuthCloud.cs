@@ -2,7 +2,8 @@ using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.S3;
 using Ironbark.Clc;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
+using Ironbark.Common.Pki;
 using Ironbark.Testing;
 using Microsoft.Extensions.Logging;
 
@@ -37,7 +38,9 @@ public abstract class AuthCloud : IAsyncLifetime
         }
         Walrus = await WalrusHost.StartAsync(connection, logging: Quiet);
         Alice = await Walrus.CreateAccountAsync("alice");
-        Clc = await ClcServer.StartAsync(new ClcOptions { DataDir = _clcDir.Path, Url = "http://127.0.0.1:0", Region = Region }, Walrus.Accounts, logging: Quiet);
+        new CloudCertificates(_clcDir.Combine("pki")).EnsureCreated();
+        Clc = await ClcServer.StartAsync(new ClcOptions { DataDir = _clcDir.Path, Url = "http://127.0.0.1:0", InternalUrl = "https://127.0.0.1:0", Region = Region },
+            Walrus.Accounts, logging: Quiet);
         using var s3 = S3(Alice);
         await s3.PutBucketAsync(Bucket);
     }

@@ -1,8 +1,9 @@
 using Amazon.EC2;
 using Amazon.Runtime;
 using Amazon.S3;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 using Ironbark.Cc;
+using Ironbark.Cloud;
 using Ironbark.Common.Data;
 using Ironbark.Common.Pki;
 using Ironbark.Nc;
@@ -27,12 +28,14 @@ public abstract class ClcFixture : IAsyncLifetime
 
     public const string ComputeZone = "ironbark-a";
 
-    public ClcServer Server { get; private set; } = null!;
-    public NcServer Node { get; private set; } = null!;
-    public CcServer Cluster { get; private set; } = null!;
+    /// <summary>Walrus, the NC, the CC and the CLC, composed as `ironbark up` composes them.</summary>
+    public RunningCloud Cloud { get; private set; } = null!;
+    public ClcServer Server => Cloud.Get<ClcServer>();
+    public NcServer Node => Cloud.Get<NcServer>();
+    public CcServer Cluster => Cloud.Get<CcServer>();
     /// <summary>The test guest registered by alice: machine image with its kernel and ramdisk.</summary>
     public (string Machine, string Kernel, string Ramdisk) Guest { get; private set; }
-    public WalrusServer Walrus { get; private set; } = null!;
+    public WalrusServer Walrus => Cloud.Get<WalrusServer>();
     public AmazonS3Client AliceS3 { get; private set; } = null!;
     public AmazonS3Client BobS3 { get; private set; } = null!;
     /// <summary>The canonical id of the cloud's system account, which must be able to read manifests.</summary>
@@ -64,30 +67,27 @@ public abstract class ClcFixture : IAsyncLifetime
         await Accounts.MigrateAsync();
         SystemCanonicalId = (await Accounts.CreateAccountAsync("system")).CanonicalId;
         var system = await Accounts.CreateAccessKeyAsync("system");
-        Walrus = await WalrusServer.StartAsync(new WalrusOptions { DataDir = _dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = connection }, Accounts);
         new CloudCertificates(_dir.Combine("pki")).EnsureCreated();
-        _nodeOptions = new NcOptions
-        {
-            DataDir = _dir.Path, Url = "https://127.0.0.1:0", NodeId = "node-1", WalrusUrl = Walrus.Endpoint.ToString(),
-            AccessKeyId = system.AccessKeyId, SecretAccessKey = system.SecretAccessKey, Cores = 2, MemoryMib = 1024, Acceleration = "tcg",
-            TerminateGrace = TimeSpan.FromSeconds(1),
-        };
-        Node = await NcServer.StartAsync(_nodeOptions, logging: Quiet);
-        // A restarted node must come back where the CC knows it.
-        _nodeOptions = new NcOptions
-        {
-            DataDir = _nodeOptions.DataDir, Url = Node.Endpoint.ToString(), NodeId = _nodeOptions.NodeId, WalrusUrl = _nodeOptions.WalrusUrl,
-            AccessKeyId = _nodeOptions.AccessKeyId, SecretAccessKey = _nodeOptions.SecretAccessKey, Cores = _nodeOptions.Cores,
-            MemoryMib = _nodeOptions.MemoryMib, Acceleration = "tcg", TerminateGrace = _nodeOptions.TerminateGrace,
-        };
-        Cluster = await CcServer.StartAsync(new CcOptions
-        {
-            DataDir = _dir.Path, Url = "https://127.0.0.1:0", Cluster = ComputeZone, Nodes = [Node.Endpoint.ToString()],
-            PollInterval = TimeSpan.FromMilliseconds(500), PollTimeout = TimeSpan.FromSeconds(2),
-        }, logging: Quiet);
-        Server = await ClcServer.StartAsync(Options(connection, system, "http://127.0.0.1:0"), Accounts, logging: Quiet);
-        // A restarted CLC comes back on the same port, so every client of the collection keeps working.
-        _clcOptions = Options(connection, system, Server.Endpoint.ToString());
+        // The whole cloud as `ironbark up` composes it: Walrus checks keys at the CLC's identity service over gRPC.
+        Cloud = await new CloudComposition()
+            .AddWalrus(_ => new WalrusOptions { DataDir = _dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = connection })
+            .AddNc(cloud => _nodeOptions = new NcOptions
+            {
+                DataDir = _dir.Path, Url = "https://127.0.0.1:0", NodeId = "node-1", WalrusUrl = cloud.Get<WalrusServer>().Endpoint.ToString(),
+                AccessKeyId = system.AccessKeyId, SecretAccessKey = system.SecretAccessKey, Cores = 2, MemoryMib = 1024, Acceleration = "tcg",
+                TerminateGrace = TimeSpan.FromSeconds(1),
+            }, Quiet)
+            .AddCc(cloud => new CcOptions
+            {
+                DataDir = _dir.Path, Url = "https://127.0.0.1:0", Cluster = ComputeZone, Nodes = [cloud.Get<NcServer>().Endpoint.ToString()],
+                PollInterval = TimeSpan.FromMilliseconds(500), PollTimeout = TimeSpan.FromSeconds(2),
+            }, Quiet)
+            .AddClc(cloud => Options(connection, system, cloud, "http://127.0.0.1:0", "https://127.0.0.1:0"), Accounts, Quiet)
+            .StartAsync();
+        // A restarted node must come back where the CC knows it, and a restarted CLC on the same ports, so every
+        // client of the collection (and Walrus's identity client) keeps working.
+        _nodeOptions = _nodeOptions with { Url = Node.Endpoint.ToString() };
+        _clcOptions = Options(connection, system, Cloud, Server.Endpoint.ToString(), Server.InternalEndpoint.ToString());
         AliceAccountId = (await Accounts.CreateAccountAsync("alice")).Id;
         Alice = await Accounts.CreateAccessKeyAsync("alice");
         BobAccountId = (await Accounts.CreateAccountAsync("bob")).Id;
@@ -108,28 +108,22 @@ public abstract class ClcFixture : IAsyncLifetime
     /// <summary>Stops the CLC and starts it again on the same state and port.</summary>
     public async Task RestartClcAsync()
     {
-        await Server.StopAsync();
-        await Server.DisposeAsync();
-        Server = await ClcServer.StartAsync(_clcOptions, Accounts, logging: Quiet);
+        await Cloud.StopOneAsync<ClcServer>();
+        Cloud.Restarted(await ClcServer.StartAsync(_clcOptions, Accounts, logging: Quiet));
     }
 
     /// <summary>Stops the NC (its VMs keep running, as when a node controller goes down).</summary>
-    public async Task StopNodeAsync()
-    {
-        await Node.StopAsync();
-        await Node.DisposeAsync();
-        Node = null!;
-    }
+    public Task StopNodeAsync() => Cloud.StopOneAsync<NcServer>();
 
     /// <summary>Starts the NC again on the same port and state: it finds its VMs again.</summary>
-    public async Task StartNodeAsync() => Node = await NcServer.StartAsync(_nodeOptions, logging: Quiet);
+    public async Task StartNodeAsync() => Cloud.Restarted(await NcServer.StartAsync(_nodeOptions, logging: Quiet));
 
-    private ClcOptions Options(string? connection, AccessKey system, string url) => new()
+    private ClcOptions Options(string? connection, AccessKey system, RunningCloud cloud, string url, string internalUrl) => new()
     {
-        DataDir = _dir.Path, Url = url, PostgresConnectionString = connection,
-        AvailabilityZones = [ComputeZone, "ironbark-b"], ClusterControllers = new Dictionary<string, string> { [ComputeZone] = Cluster.Endpoint.ToString() },
+        DataDir = _dir.Path, Url = url, InternalUrl = internalUrl, PostgresConnectionString = connection,
+        AvailabilityZones = [ComputeZone, "ironbark-b"], ClusterControllers = new Dictionary<string, string> { [ComputeZone] = cloud.Get<CcServer>().Endpoint.ToString() },
         ReconcileInterval = TimeSpan.FromMilliseconds(500),
-        WalrusUrl = Walrus.Endpoint.ToString(), WalrusAccessKeyId = system.AccessKeyId, WalrusSecretAccessKey = system.SecretAccessKey,
+        WalrusUrl = cloud.Get<WalrusServer>().Endpoint.ToString(), WalrusAccessKeyId = system.AccessKeyId, WalrusSecretAccessKey = system.SecretAccessKey,
     };
 
     private static void Quiet(ILoggingBuilder logging) => logging.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
@@ -156,28 +150,22 @@ public abstract class ClcFixture : IAsyncLifetime
         AdminEc2?.Dispose();
         AliceS3?.Dispose();
         BobS3?.Dispose();
-        if (Server is not null)
-            await Server.DisposeAsync();
         try
         {
-            if (Cluster is not null)
-                await Cluster.DisposeAsync();
-            if (Node is not null)
+            if (Cloud is not null)
             {
-                foreach (var instance in Node.Instances.Describe([]).Where(i => i.State != "terminated"))
-                    await Node.Instances.TerminateAsync(instance.Id, CancellationToken.None);
-                await Node.StopAsync();
-                await Node.DisposeAsync();
+                // The CLC and the CC first, so nothing relaunches what the node's instances are terminated for.
+                await Cloud.StopOneAsync<ClcServer>();
+                await Cloud.StopOneAsync<CcServer>();
+                if (Cloud.Find<NcServer>() is { } node)
+                    foreach (var instance in node.Instances.Describe([]).Where(i => i.State != "terminated"))
+                        await node.Instances.TerminateAsync(instance.Id, CancellationToken.None);
+                await Cloud.StopAsync();
             }
         }
         finally
         {
             QemuLeftovers.Kill(Path.Combine(_dir.Path, "nc", "instances"));
-        }
-        if (Walrus is not null)
-        {
-            await Walrus.StopAsync();
-            await Walrus.DisposeAsync();
         }
         if (_identityDb is not null)
             await _identityDb.DisposeAsync();

@@ -46,7 +46,7 @@ public sealed class IronbarkProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--clc-listen", "http://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0", "--cc-listen", "https://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg",
+        string[] args = [IronbarkBinary.DllPath, "up", "--data-dir", dataDir, "--clc-listen", "http://127.0.0.1:0", "--clc-internal-listen", "https://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0", "--cc-listen", "https://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg",
             .. postgres is null ? [] : new[] { "--postgres", postgres }, .. demoGuest is null ? [] : new[] { "--demo-guest", demoGuest }];
         foreach (var arg in args)
             info.ArgumentList.Add(arg);

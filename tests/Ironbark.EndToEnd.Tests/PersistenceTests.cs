@@ -82,7 +82,7 @@ public sealed class PersistenceTests
         await File.WriteAllTextAsync(inFlight, "partial");
 
         var (code, stdout, stderr) = await ProcessRunner.RunAsync(IronbarkBinary.DotnetHost,
-            [IronbarkBinary.DllPath, "up", "--data-dir", cloud.DataDir, "--clc-listen", "http://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0", "--cc-listen", "https://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg"], timeout: TimeSpan.FromSeconds(30));
+            [IronbarkBinary.DllPath, "up", "--data-dir", cloud.DataDir, "--clc-listen", "http://127.0.0.1:0", "--clc-internal-listen", "https://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0", "--cc-listen", "https://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg"], timeout: TimeSpan.FromSeconds(30));
         Assert.NotEqual(0, code);
         Assert.Contains("in use", stdout + stderr);
         Assert.True(File.Exists(inFlight), "The second instance removed the first one's temp file.");

@@ -1,7 +1,7 @@
 using Amazon.S3;
 using Amazon.S3.Model;
 using Grpc.Net.Client;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 using Ironbark.Common.Contracts.Nc;
 using Ironbark.Common.Pki;
 using Ironbark.Nc.Drivers.Qemu;

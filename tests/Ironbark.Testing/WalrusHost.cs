@@ -1,6 +1,7 @@
 using Amazon.Runtime;
 using Amazon.S3;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
+using Ironbark.Cloud;
 using Ironbark.Common.Data;
 using Ironbark.Walrus;
 using Microsoft.Extensions.Logging;
@@ -9,7 +10,9 @@ namespace Ironbark.Testing;
 
 /// <summary>
 /// A real Walrus on a loopback port with its own data directory and account store (SQLite, or
-/// PostgreSQL when a connection string is given), plus AWSSDK.S3 clients for its accounts.
+/// PostgreSQL when a connection string is given), plus AWSSDK.S3 clients for its accounts. Walrus alone:
+/// its credential source is the CLC's account store itself, in this process, where a cloud has Walrus ask the
+/// CLC's identity service (tested by the cloud fixtures and the end-to-end tests).
 /// </summary>
 public sealed class WalrusHost : IAsyncDisposable
 {
@@ -45,7 +48,7 @@ public sealed class WalrusHost : IAsyncDisposable
         var options = new WalrusOptions { DataDir = dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = postgres };
         if (configure is not null)
             options = configure(options);
-        var server = await WalrusServer.StartAsync(options, accounts, logging: logging);
+        var server = await StartWalrusAsync(options, accounts, logging);
         return new WalrusHost(dir, identityDb, accounts, server, options, logging);
     }
 
@@ -61,7 +64,13 @@ public sealed class WalrusHost : IAsyncDisposable
             MinPartBytes = Options.MinPartBytes, LifecycleDay = Options.LifecycleDay, LifecycleInterval = Options.LifecycleInterval,
             ShutdownTimeout = Options.ShutdownTimeout,
         };
-        Server = await WalrusServer.StartAsync(Options, Accounts, logging: _logging);
+        Server = await StartWalrusAsync(Options, Accounts, _logging);
+    }
+
+    private static async Task<WalrusServer> StartWalrusAsync(WalrusOptions options, AccountStore accounts, Action<ILoggingBuilder>? logging)
+    {
+        var cloud = await new CloudComposition().AddWalrus(_ => options, credentials: accounts, logging: logging).StartAsync();
+        return cloud.Get<WalrusServer>();
     }
 
     /// <summary>Creates an account with a key and returns the key.</summary>

@@ -6,7 +6,7 @@ using System.Text;
 using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 using Ironbark.Common.Data;
 
 namespace Ironbark.Walrus.Tests;

@@ -7,7 +7,7 @@ using System.Text.Json;
 using System.Xml.Linq;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 
 namespace Ironbark.Walrus.Tests;
 

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.S3;
 using Amazon.S3.Model;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 
 namespace Ironbark.Walrus.Tests;
 

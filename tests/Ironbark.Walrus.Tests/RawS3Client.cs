@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net.Http.Headers;
 using System.Security.Cryptography;
 using System.Text;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 
 namespace Ironbark.Walrus.Tests;
 

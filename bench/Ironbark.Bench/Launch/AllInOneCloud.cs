@@ -55,7 +55,7 @@ public sealed class AllInOneCloud : IAsyncDisposable
         _process = ServerProcess.Start("ironbark up", file,
         [
             .. prefix, "up", "--data-dir", DataDir, "--accel", "tcg", "--demo-guest", guestDir,
-            "--clc-listen", "http://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0",
+            "--clc-listen", "http://127.0.0.1:0", "--clc-internal-listen", "https://127.0.0.1:0", "--walrus-listen", "http://127.0.0.1:0",
             "--cc-listen", "https://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0",
         ], pidFile, OnLine);
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);

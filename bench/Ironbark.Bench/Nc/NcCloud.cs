@@ -15,6 +15,7 @@ public sealed class NcCloud : IAsyncDisposable
 {
     public const string Bucket = "bench-images";
     private readonly string _pidFile;
+    private ServerProcess? _clcProcess;
     private ServerProcess? _walrusProcess;
     private S3Target? _walrus;
     private ServerProcess? _nc;
@@ -51,8 +52,7 @@ public sealed class NcCloud : IAsyncDisposable
 
     private async Task StartAsync(string ironbark, GuestImages guest, CancellationToken ct)
     {
-        await WalrusLauncher.RunAsync(ironbark, ["init", "--data-dir", DataDir], ct);
-        (_walrusProcess, _walrus) = await WalrusLauncher.StartAsync(ironbark, DataDir, _pidFile, ct);
+        (_clcProcess, _walrusProcess, _walrus) = await WalrusLauncher.StartAsync(ironbark, DataDir, _pidFile, ct);
         using (var credentials = JsonDocument.Parse(await File.ReadAllTextAsync(Path.Combine(DataDir, "pki", "system.credentials"), ct)))
         using (var system = new S3Target("Walrus", null, _walrus.Endpoint, credentials.RootElement.GetProperty("AccessKeyId").GetString()!,
                    credentials.RootElement.GetProperty("SecretAccessKey").GetString()!, "ironbark"))
@@ -108,5 +108,6 @@ public sealed class NcCloud : IAsyncDisposable
         QemuLeftovers.Kill(InstancesDir);
         _walrus?.Dispose();
         _walrusProcess?.Dispose();
+        _clcProcess?.Dispose();
     }
 }

@@ -1,8 +1,6 @@
 using Ironbark.Clc.Domain;
 using Ironbark.Common.Auth;
-using System.Text;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.WebUtilities;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Clc.Api;
@@ -14,7 +12,6 @@ namespace Ironbark.Clc.Api;
 /// </summary>
 public sealed class Ec2Endpoint(RequestAuthenticator sigV4, QuerySignatureV2 sigV2, Ec2Router router, ILogger<Ec2Endpoint> log)
 {
-    private const int MaxFormValueLength = 512 * 1024;
     private static readonly HashSet<string> Paths = ["/", "/services/compute", "/services/compute/"];
 
     public async Task HandleAsync(HttpContext http)
@@ -84,32 +81,13 @@ public sealed class Ec2Endpoint(RequestAuthenticator sigV4, QuerySignatureV2 sig
                 throw new AuthException("IncompleteSignature",
                     $"Unsupported Authorization Type: the EC2 API takes {SigV4.Algorithm} in the Authorization header, or a signed query.", 400);
             var auth = await sigV4.AuthenticateAsync(request, "ec2", s3V2Resource: null, ct);
-            return (AuthenticatedCaller.From(auth.Caller), await ReadParametersAsync(request, auth.Body, ct));
+            return (AuthenticatedCaller.From(auth.Caller), await QueryParameters.ReadAsync(request, auth.Body, ct));
         }
-        var parameters = await ReadParametersAsync(request, request.Body, ct);
+        var parameters = await QueryParameters.ReadAsync(request, request.Body, ct);
         if (!QuerySignatureV2.IsSigned(parameters))
             throw new AuthException("MissingAuthenticationToken", "The request must contain either a valid (registered) AWS access key ID or X.509 certificate.", 403);
         var (rawPath, _) = RequestAuthenticator.RawTarget(request);
         return (await sigV2.AuthenticateAsync(request.Method, request.Host.Value ?? "", rawPath, parameters, ct), parameters);
-    }
-
-    /// <summary>
-    /// The query string's parameters and the form body's. The body is read from the stream the
-    /// authenticator handed back (which checks the signed payload hash at its end), not through
-    /// Kestrel's form feature: that reads the connection's own pipe, so the check never saw the bytes.
-    /// </summary>
-    private static async Task<Dictionary<string, string>> ReadParametersAsync(HttpRequest request, Stream body, CancellationToken ct)
-    {
-        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
-        foreach (var (name, value) in request.Query)
-            parameters[name] = value.ToString();
-        if (HttpMethods.IsPost(request.Method) && request.HasFormContentType)
-        {
-            using var reader = new FormReader(body, Encoding.UTF8) { ValueLengthLimit = MaxFormValueLength };
-            foreach (var (name, value) in await reader.ReadFormAsync(ct))
-                parameters[name] = value.ToString();
-        }
-        return parameters;
     }
 
     /// <summary>Authentication failures as EC2 reports them (the authenticator speaks S3's codes).</summary>

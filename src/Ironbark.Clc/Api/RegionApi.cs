@@ -1,7 +1,7 @@
 using System.Xml.Linq;
 using Ironbark.Clc.Domain;
 using Ironbark.Clc.Drivers;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 using Ironbark.Common.Contracts.Cc;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;

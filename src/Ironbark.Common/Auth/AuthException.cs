@@ -15,6 +15,10 @@ public sealed class AuthException(string code, string message, int statusCode = 
     public static AuthException UnknownKey() => new("InvalidAccessKeyId",
         "The AWS Access Key Id you provided does not exist in our records.");
 
+    /// <summary>The credential source (the CLC's identity service) did not answer: the key is neither known nor unknown.</summary>
+    public static AuthException CredentialsUnavailable(string why) => new("ServiceUnavailable",
+        $"Credentials cannot be checked now ({why}); please try again.", 503);
+
     /// <summary>S3's answer to a signed request that carries headers its signature does not cover.</summary>
     public static AuthException HeadersNotSigned(IEnumerable<string> names) => new("AccessDenied",
         "There were headers present in the request which were not signed", 403,

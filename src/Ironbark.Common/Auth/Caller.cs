@@ -1,9 +1,7 @@
-using Ironbark.Common.Accounts;
-
 namespace Ironbark.Common.Auth;
 
 /// <summary>Who made a request: an account through one of its keys, or nobody (anonymous).</summary>
-public sealed record Caller(Account? Account, string? AccessKeyId)
+public sealed record Caller(AccountIdentity? Account, string? AccessKeyId)
 {
     public static readonly Caller Anonymous = new(null, null);
     public bool IsAnonymous => Account is null;

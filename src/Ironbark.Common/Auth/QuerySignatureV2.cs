@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Ironbark.Common.Accounts;
 
 namespace Ironbark.Common.Auth;
 
@@ -10,7 +9,7 @@ namespace Ironbark.Common.Auth;
 /// signature is an HMAC (SHA-256 or SHA-1) over "METHOD\nhost\n/path\n" and the sorted, RFC 3986
 /// encoded parameters other than Signature, whether they came in the query string or a form body.
 /// </summary>
-public sealed class QuerySignatureV2(AccountStore accounts, TimeProvider time, RequestSigningOptions signing)
+public sealed class QuerySignatureV2(ICredentialSource credentials, TimeProvider time, RequestSigningOptions signing)
 {
     /// <summary>Whether the parameters carry a Signature Version 2 signature.</summary>
     public static bool IsSigned(IReadOnlyDictionary<string, string> parameters) =>
@@ -25,9 +24,9 @@ public sealed class QuerySignatureV2(AccountStore accounts, TimeProvider time, R
         if (signatureMethod is not ("HmacSHA256" or "HmacSHA1"))
             throw new AuthException("AuthFailure", $"Signature method '{signatureMethod}' is not supported; use HmacSHA256 or HmacSHA1.", 401);
         CheckTime(parameters);
-        var resolved = await accounts.ResolveAsync(parameters["AWSAccessKeyId"], ct)
+        var resolved = await credentials.FindAccessKeyAsync(parameters["AWSAccessKeyId"], ct)
                        ?? throw new AuthException("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
-        var expected = Sign(resolved.Key.SecretAccessKey, signatureMethod, StringToSign(method, host, path, parameters));
+        var expected = Sign(resolved.SecretAccessKey, signatureMethod, StringToSign(method, host, path, parameters));
         byte[] given;
         try
         {
@@ -39,7 +38,7 @@ public sealed class QuerySignatureV2(AccountStore accounts, TimeProvider time, R
         }
         if (!CryptographicOperations.FixedTimeEquals(expected, given))
             throw new AuthException("AuthFailure", "AWS was not able to validate the provided access credentials", 401);
-        return new AuthenticatedCaller(resolved.Account, resolved.Key.AccessKeyId);
+        return new AuthenticatedCaller(resolved.Account, resolved.AccessKeyId);
     }
 
     /// <summary>The string a client signs: method, lower-case host (with a non-default port), path and canonical parameters.</summary>

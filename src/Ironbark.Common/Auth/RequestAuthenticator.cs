@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using Ironbark.Common.Accounts;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 
@@ -15,7 +14,7 @@ namespace Ironbark.Common.Auth;
 /// every x-amz-* header sent must be signed (docs/security.md).
 /// </summary>
 /// <param name="region">The cloud's region, which credential scopes must name (or one of the accepted aliases).</param>
-public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider time, RequestSigningOptions signing, string region)
+public sealed class RequestAuthenticator(ICredentialSource credentials, TimeProvider time, RequestSigningOptions signing, string region)
 {
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromMinutes(15);
     private const long MaxPresignSeconds = 604800;
@@ -72,7 +71,7 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         CheckScope(scope, amzDate, service, query: false);
         SignedHeaderRule.Check(request, signedHeaders);
 
-        var (key, account) = await ResolveAsync(scope.AccessKeyId, ct);
+        var key = await ResolveAsync(scope.AccessKeyId, ct);
         var contentSha = request.Headers["x-amz-content-sha256"].ToString();
         var s3 = service == "s3";
         byte[]? bufferedBody = null;
@@ -86,7 +85,7 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         if (!SigV4.SignaturesEqual(expected, signature))
             throw AuthException.SignatureMismatch();
 
-        var caller = new Caller(account, key.AccessKeyId);
+        var caller = new Caller(key.Account, key.AccessKeyId);
         if (bufferedBody is not null)
             return new AuthenticatedRequest(caller, new MemoryStream(bufferedBody, writable: false), bufferedBody.Length, false);
         return BodyFor(request, caller, contentSha, new ChunkSigner(signingKey, amzDate, scope.Scope, signature));
@@ -143,7 +142,7 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
             throw new AuthException("AccessDenied", "Request has expired");
         SignedHeaderRule.Check(request, signedHeaders);
 
-        var (key, account) = await ResolveAsync(scope.AccessKeyId, ct);
+        var key = await ResolveAsync(scope.AccessKeyId, ct);
         var s3 = service == "s3";
         var contentSha = q["X-Amz-Content-Sha256"].ToString() is { Length: > 0 } given ? given : SigV4.UnsignedPayload;
         byte[]? bufferedBody = null;
@@ -154,7 +153,7 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         var expected = SigV4.Sign(signingKey, SigV4.StringToSign(amzDate, scope.Scope, canonical));
         if (!SigV4.SignaturesEqual(expected, signature))
             throw AuthException.SignatureMismatch();
-        var caller = new Caller(account, key.AccessKeyId);
+        var caller = new Caller(key.Account, key.AccessKeyId);
         if (bufferedBody is not null)
             return new AuthenticatedRequest(caller, new MemoryStream(bufferedBody, writable: false), bufferedBody.Length, false);
         return BodyFor(request, caller, contentSha, new ChunkSigner(signingKey, amzDate, scope.Scope, signature));
@@ -171,13 +170,13 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         if (!DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
             throw new AuthException("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
         CheckSkew(when);
-        var (key, account) = await ResolveAsync(credential[..colon], ct);
+        var key = await ResolveAsync(credential[..colon], ct);
         var signature = credential[(colon + 1)..];
         // With x-amz-date present the Date line may be signed empty or as sent; both are what clients do.
         var dates = amzDate.Length > 0 ? new[] { "", request.Headers.Date.ToString() } : [request.Headers.Date.ToString()];
         if (!dates.Any(date => SigV2Matches(key.SecretAccessKey, StringToSignV2(request, date, resource), signature)))
             throw AuthException.SignatureMismatch();
-        return new AuthenticatedRequest(new Caller(account, key.AccessKeyId), request.Body, request.ContentLength, false);
+        return new AuthenticatedRequest(new Caller(key.Account, key.AccessKeyId), request.Body, request.ContentLength, false);
     }
 
     private async Task<AuthenticatedRequest> QueryV2Async(HttpRequest request, string? resource, CancellationToken ct)
@@ -188,14 +187,14 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         var now = time.GetUtcNow().ToUnixTimeSeconds();
         if (now > expiresAt)
             throw new AuthException("AccessDenied", "Request has expired");
-        var (key, account) = await ResolveAsync(request.Query["AWSAccessKeyId"].ToString(), ct);
+        var key = await ResolveAsync(request.Query["AWSAccessKeyId"].ToString(), ct);
         if (!SigV2Matches(key.SecretAccessKey, StringToSignV2(request, expires, resource), request.Query["Signature"].ToString()))
             throw AuthException.SignatureMismatch();
         // Checked once the signature is known good, so an altered Expires is reported as the forgery it is.
         var cap = (long)signing.MaxQueryV2Expiry.TotalSeconds;
         if (expiresAt > now + cap)
             throw new AuthException("AccessDenied", $"Request Expires is too far in the future: a Signature Version 2 query signature may be valid for at most {cap} seconds.");
-        return new AuthenticatedRequest(new Caller(account, key.AccessKeyId), request.Body, request.ContentLength, false);
+        return new AuthenticatedRequest(new Caller(key.Account, key.AccessKeyId), request.Body, request.ContentLength, false);
     }
 
     private static bool SigV2Matches(string secret, string stringToSign, string signature)
@@ -292,8 +291,8 @@ public sealed class RequestAuthenticator(AccountStore accounts, TimeProvider tim
         return (body, Convert.ToHexStringLower(SHA256.HashData(body)));
     }
 
-    private async Task<(AccessKey Key, Account Account)> ResolveAsync(string accessKeyId, CancellationToken ct) =>
-        await accounts.ResolveAsync(accessKeyId, ct) ?? throw AuthException.UnknownKey();
+    private async Task<SigningCredential> ResolveAsync(string accessKeyId, CancellationToken ct) =>
+        await credentials.FindAccessKeyAsync(accessKeyId, ct) ?? throw AuthException.UnknownKey();
 
     private void CheckSkew(DateTimeOffset when)
     {

@@ -1,5 +1,6 @@
 using Google.Protobuf.Reflection;
 using Ironbark.Common.Contracts.Cc;
+using Ironbark.Common.Contracts.Identity;
 using Ironbark.Common.Contracts.Nc;
 
 namespace Ironbark.Common.Pki;
@@ -33,6 +34,11 @@ public static class InternalCallPolicy
         [Method(ClusterController.Descriptor, "GetConsoleOutput")] = [ComponentRole.Clc],
         [Method(ClusterController.Descriptor, "DescribeInstances")] = [ComponentRole.Clc],
         [Method(ClusterController.Descriptor, "ModifyInstanceMetadataOptions")] = [ComponentRole.Clc],
+
+        // The CLC owns accounts and keys; Walrus checks S3 signatures and ACL grantees against them. The SC
+        // joins when it authenticates requests of its own.
+        [Method(IdentityService.Descriptor, "ResolveAccessKey")] = [ComponentRole.Walrus],
+        [Method(IdentityService.Descriptor, "FindAccount")] = [ComponentRole.Walrus],
     };
 
     /// <summary>Every method in the table, as gRPC names them (<c>/package.Service/Method</c>).</summary>

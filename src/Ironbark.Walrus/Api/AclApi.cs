@@ -1,13 +1,13 @@
 using System.Xml;
 using System.Xml.Linq;
-using Ironbark.Common.Accounts;
+using Ironbark.Common.Auth;
 using Ironbark.Walrus.Domain;
 using Ironbark.Walrus.Store;
 
 namespace Ironbark.Walrus.Api;
 
 /// <summary>Get/Put ACL on buckets and objects, and the ACL headers (x-amz-acl, x-amz-grant-*) of writes.</summary>
-public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusStore store, AccountStore accounts)
+public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusStore store, ICredentialSource credentials)
 {
     private const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
 
@@ -114,7 +114,7 @@ public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusS
     {
         var names = new Dictionary<string, string>();
         foreach (var id in acl.Grants.Where(g => g.GranteeType == Grant.CanonicalUser).Select(g => g.Grantee).Append(acl.Owner).Distinct())
-            names[id] = (await accounts.FindByCanonicalIdAsync(id, r.Aborted))?.Name ?? "";
+            names[id] = (await credentials.FindAccountByCanonicalIdAsync(id, r.Aborted))?.Name ?? "";
         await S3Xml.WriteAsync(r.Response, "AccessControlPolicy", w =>
         {
             w.WriteAttributeString("xmlns", "xsi", null, Xsi);
@@ -144,7 +144,7 @@ public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusS
     }
 
     private async Task<string> KnownCanonicalAsync(string id, CancellationToken ct) =>
-        await accounts.FindByCanonicalIdAsync(id, ct) is not null ? id : throw S3Errors.InvalidArgument("Invalid id", "CanonicalUser/ID", id);
+        await credentials.FindAccountByCanonicalIdAsync(id, ct) is not null ? id : throw S3Errors.InvalidArgument("Invalid id", "CanonicalUser/ID", id);
 
     private static string KnownGroup(string uri) =>
         uri is Grant.AllUsers or Grant.AuthenticatedUsers or Grant.LogDelivery ? uri : throw S3Errors.InvalidArgument("Invalid group uri", "Group/URI", uri);

@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text;
-using Ironbark.Common.Accounts;
 using Ironbark.Common.Auth;
 using Ironbark.Walrus.Domain;
 using Ironbark.Walrus.Store;
@@ -14,7 +13,7 @@ namespace Ironbark.Walrus.Api;
 /// Browser-style POST uploads (multipart/form-data with a signed policy, SigV4 or SigV2). The file
 /// part streams straight into the object store.
 /// </summary>
-public sealed class PostObjectApi(ObjectService objects, BucketService buckets, AccountStore accounts, TimeProvider time, WalrusOptions options)
+public sealed class PostObjectApi(ObjectService objects, BucketService buckets, ICredentialSource credentials, TimeProvider time, WalrusOptions options)
 {
     /// <summary>AWS's limit on the form fields before the file (MaxPostPreDataLengthExceeded).</summary>
     public const int MaxPreDataBytes = 20 * 1024;
@@ -159,20 +158,20 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
                 throw S3Errors.InvalidArgument("Only AWS4-HMAC-SHA256 is supported for x-amz-algorithm.", "x-amz-algorithm");
             var scope = SigningScope.Parse(fields.GetValueOrDefault("x-amz-credential") ?? "",
                 m => new AuthException("InvalidArgument", m, 400));
-            var (key, account) = await accounts.ResolveAsync(scope.AccessKeyId, ct) ?? throw AuthException.UnknownKey();
+            var key = await credentials.FindAccessKeyAsync(scope.AccessKeyId, ct) ?? throw AuthException.UnknownKey();
             var expected = SigV4.Sign(SigV4.SigningKey(key.SecretAccessKey, scope.Date, scope.Region, scope.Service), policy);
             if (!SigV4.SignaturesEqual(expected, signatureV4))
                 throw AuthException.SignatureMismatch();
-            return new Caller(account, key.AccessKeyId);
+            return new Caller(key.Account, key.AccessKeyId);
         }
         if (fields.TryGetValue("signature", out var signatureV2))
         {
             var policy = fields.GetValueOrDefault("policy") ?? throw S3Errors.InvalidArgument("Bucket POST must contain a field named 'policy'.", "policy");
-            var (key, account) = await accounts.ResolveAsync(fields.GetValueOrDefault("awsaccesskeyid") ?? "", ct) ?? throw AuthException.UnknownKey();
+            var key = await credentials.FindAccessKeyAsync(fields.GetValueOrDefault("awsaccesskeyid") ?? "", ct) ?? throw AuthException.UnknownKey();
             var expected = Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(key.SecretAccessKey), Encoding.UTF8.GetBytes(policy)));
             if (!CryptographicOperations.FixedTimeEquals(Encoding.ASCII.GetBytes(expected), Encoding.ASCII.GetBytes(signatureV2)))
                 throw AuthException.SignatureMismatch();
-            return new Caller(account, key.AccessKeyId);
+            return new Caller(key.Account, key.AccessKeyId);
         }
         return Caller.Anonymous;
     }

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 
 namespace Ironbark.Commands;
 

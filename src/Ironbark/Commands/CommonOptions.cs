@@ -13,7 +13,14 @@ public static class CommonOptions
 
     public static Option<string?> Postgres() => new("--postgres")
     {
-        Description = "PostgreSQL connection string for the cloud's state (default: SQLite files in the data directory)",
+        Description = "PostgreSQL connection string for the state of every component (default: SQLite files in the data directory)",
         DefaultValueFactory = _ => Environment.GetEnvironmentVariable("IRONBARK_POSTGRES"),
+    };
+
+    /// <summary>One component's own database (<c>--clc-postgres</c>), over the shortcut <c>--postgres</c>.</summary>
+    public static Option<string?> ComponentPostgres(string component) => new($"--{component}-postgres")
+    {
+        Description = $"PostgreSQL connection string for the {component.ToUpperInvariant()}'s own state (default: --postgres, else SQLite)",
+        DefaultValueFactory = _ => Environment.GetEnvironmentVariable($"IRONBARK_{component.ToUpperInvariant()}_POSTGRES"),
     };
 }

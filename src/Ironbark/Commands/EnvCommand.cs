@@ -1,5 +1,5 @@
 using System.CommandLine;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 
 namespace Ironbark.Commands;
 
@@ -30,7 +30,10 @@ public static class EnvCommand
             Console.WriteLine($"export AWS_ENDPOINT_URL_S3={endpoints.S3Url}");
             Console.WriteLine($"export EC2_URL={endpoints.Ec2Url}");
             Console.WriteLine($"export AWS_ENDPOINT_URL_EC2={endpoints.Ec2Url}");
-            Console.WriteLine("aws() { case \"$1\" in s3|s3api) command aws --endpoint-url \"$S3_URL\" \"$@\";; ec2) command aws --endpoint-url \"$EC2_URL\" \"$@\";; *) command aws \"$@\";; esac; }");
+            // STS (GetCallerIdentity) answers on the CLC's port, at / and at Eucalyptus's /services/Tokens.
+            Console.WriteLine($"export STS_URL={endpoints.Ec2Url}/services/Tokens");
+            Console.WriteLine($"export AWS_ENDPOINT_URL_STS={endpoints.Ec2Url}/services/Tokens");
+            Console.WriteLine("aws() { case \"$1\" in s3|s3api) command aws --endpoint-url \"$S3_URL\" \"$@\";; ec2) command aws --endpoint-url \"$EC2_URL\" \"$@\";; sts) command aws --endpoint-url \"$STS_URL\" \"$@\";; *) command aws \"$@\";; esac; }");
             return 0;
         });
 }

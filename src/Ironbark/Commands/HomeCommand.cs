@@ -1,10 +1,11 @@
 using System.CommandLine;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 
 namespace Ironbark.Commands;
 
 /// <summary>
-/// The shape of every command that works on a cloud's data directory: --data-dir and --postgres,
+/// The shape of every command that works on a cloud's data directory: --data-dir and --postgres (or --clc-postgres:
+/// the identity is the CLC's),
 /// the account store of the existing cloud opened for the action (never creating one), and account
 /// and data-directory errors printed as a message with exit code 1.
 /// </summary>
@@ -23,13 +24,15 @@ public static class HomeCommand
     {
         var dataDir = CommonOptions.DataDir();
         var postgres = CommonOptions.Postgres();
+        var clcPostgres = CommonOptions.ComponentPostgres("clc");
         command.Options.Add(dataDir);
         command.Options.Add(postgres);
+        command.Options.Add(clcPostgres);
         command.SetAction(async (parse, ct) =>
         {
             try
             {
-                return await action(parse, new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres)), ct);
+                return await action(parse, new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(clcPostgres) ?? parse.GetValue(postgres)), ct);
             }
             catch (AccountException e)
             {

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using Amazon.Runtime;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 using Ironbark.Images;
 
 namespace Ironbark.Commands;

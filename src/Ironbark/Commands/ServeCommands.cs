@@ -2,7 +2,8 @@ using System.CommandLine;
 using Ironbark.Cc;
 using Ironbark.Cc.Domain;
 using Ironbark.Clc;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
+using Ironbark.Cloud;
 using Ironbark.Common.Auth;
 using Ironbark.Common.Data;
 using Ironbark.Nc;
@@ -102,22 +103,37 @@ public static class ServeCommands
     };
     private static readonly Option<string?> WalrusUrl = new("--walrus-url") { Description = "Walrus to read images and manifests from (default: the one this data directory announced)" };
 
+    private static readonly Option<string> ClcInternalListen = new("--clc-internal-listen")
+    {
+        Description = "The CLC's internal gRPC address (identity for Walrus; mutual TLS)", DefaultValueFactory = _ => "https://127.0.0.1:8777",
+    };
+    private static readonly Option<string?> ClcUrl = new("--clc-url")
+    {
+        Description = "The CLC's internal gRPC URL, where Walrus checks access keys (default: the one this data directory announced)",
+    };
+    private static readonly Option<string?> ClcPostgres = CommonOptions.ComponentPostgres("clc");
+    private static readonly Option<string?> WalrusPostgres = CommonOptions.ComponentPostgres("walrus");
+
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, WalrusListen, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, Zone], runClc: true, runWalrus: true, runCc: true, runNc: true);
+        [ClcListen, ClcInternalListen, ClcPostgres, WalrusListen, WalrusPostgres, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, Zone],
+        Component.Clc | Component.Walrus | Component.Cc | Component.Nc);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
-        [ClcListen, WalrusUrl, Cluster, AcceptedRegion, SigV2MaxExpiry], runClc: true, runWalrus: false, runCc: false, runNc: false);
+        [ClcListen, ClcInternalListen, ClcPostgres, WalrusUrl, Cluster, AcceptedRegion, SigV2MaxExpiry], Component.Clc);
 
     public static Command Walrus() => Serve(new Command("walrus", "Run Walrus, the S3-compatible object store, in the foreground"),
-        [WalrusListen, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry], runClc: false, runWalrus: true, runCc: false, runNc: false);
+        [WalrusListen, WalrusPostgres, ClcUrl, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry], Component.Walrus);
 
     public static Command Cc() => Serve(new Command("cc", "Run a Cluster Controller (one per availability zone, over its NCs) in the foreground"),
-        [CcListen, Node, Placement, Zone], runClc: false, runWalrus: false, runCc: true, runNc: false);
+        [CcListen, Node, Placement, Zone], Component.Cc);
 
     public static Command Nc() => Serve(new Command("nc", "Run a Node Controller (VMs under QEMU) in the foreground"),
-        [NcListen, Accel, ProbeKernel, WalrusUrl], runClc: false, runWalrus: false, runCc: false, runNc: true);
+        [NcListen, Accel, ProbeKernel, WalrusUrl], Component.Nc);
 
-    private static Command Serve(Command command, Option[] options, bool runClc, bool runWalrus, bool runCc, bool runNc)
+    [Flags]
+    private enum Component { Clc = 1, Walrus = 2, Cc = 4, Nc = 8 }
+
+    private static Command Serve(Command command, Option[] options, Component components)
     {
         var dataDir = CommonOptions.DataDir();
         var postgres = CommonOptions.Postgres();
@@ -127,100 +143,112 @@ public static class ServeCommands
             command.Options.Add(option);
         command.SetAction(async (parse, ct) =>
         {
-            var home = new CloudHome(parse.GetValue(dataDir)!, parse.GetValue(postgres));
+            var runs = (Component c) => components.HasFlag(c);
+            string? PostgresOf(Option<string?> own) => (command.Options.Contains(own) ? parse.GetValue(own) : null) ?? parse.GetValue(postgres);
+            var home = new CloudHome(parse.GetValue(dataDir)!, PostgresOf(ClcPostgres));
             using var shutdown = new ShutdownSignal();
-            if (await InitializeAsync(home, ct) is not var (accounts, identityDb, newAdminKey))
+            // The CLC owns the cloud's identity: where it runs, the cloud is made on first start. The other
+            // components need only the cloud's certificates (and the NC the system credentials) in their data directory.
+            var opened = runs(Component.Clc) ? await InitializeAsync(home, ct) : OpenComponent(home);
+            if (opened is not var (accounts, identityDb, newAdminKey))
                 return 1;
             await using var _ = identityDb;
-            var system = home.ReadSystemCredentials();
-
-            ClcServer? clc = null;
-            WalrusServer? walrus = null;
-            CcServer? cc = null;
-            NcServer? nc = null;
-            try
+            var announced = home.ReadEndpoints();
+            var zone = command.Options.Contains(Zone) ? parse.GetValue(Zone)! : "ironbark-a";
+            var signing = command.Options.Contains(AcceptedRegion) ? Signing(parse) : new RequestSigningOptions();
+            var composition = new CloudComposition();
+            // Walrus first (the CLC reads image manifests from it and NCs images), then the NC, the CC after its NC
+            // (its first poll, before it serves, finds the node up), the CLC last (it calls the CC).
+            if (runs(Component.Walrus))
             {
-                var endpoints = home.ReadEndpoints();
-                var zone = command.Options.Contains(Zone) ? parse.GetValue(Zone)! : "ironbark-a";
-                // Walrus first (the CLC reads image manifests from it and NCs images), the CLC last (it calls the CC).
-                if (runWalrus)
+                var clcUrl = parse.GetValue(ClcUrl);
+                composition.AddWalrus(_ => new WalrusOptions
                 {
-                    walrus = await TryStartAsync(() => WalrusServer.StartAsync(new WalrusOptions
-                    {
-                        DataDir = home.DataDir,
-                        Url = parse.GetValue(WalrusListen)!,
-                        Domain = parse.GetValue(S3Domain)!,
-                        InlineMaxBytes = parse.GetValue(InlineMaxBytes),
-                        Region = endpoints.Region,
-                        Signing = Signing(parse),
-                        PostgresConnectionString = home.Postgres,
-                    }, accounts, ct));
-                    if (walrus is null)
-                        return 1;
-                    endpoints = endpoints with { S3Url = walrus.Endpoint.ToString().TrimEnd('/') };
-                }
-                if (runNc)
+                    DataDir = home.DataDir,
+                    Url = parse.GetValue(WalrusListen)!,
+                    Domain = parse.GetValue(S3Domain)!,
+                    InlineMaxBytes = parse.GetValue(InlineMaxBytes),
+                    Region = announced.Region,
+                    Signing = signing,
+                    PostgresConnectionString = PostgresOf(WalrusPostgres),
+                }, clcUrl: () => clcUrl ?? home.ReadEndpoints().ClcInternalUrl);
+            }
+            string WalrusOf(RunningCloud cloud) => cloud.Find<WalrusServer>()?.Url() ?? parse.GetValue(WalrusUrl) ?? announced.S3Url;
+            if (runs(Component.Nc))
+            {
+                var system = home.ReadSystemCredentials();
+                composition.AddNc(cloud => new NcOptions
                 {
-                    nc = await TryStartAsync(() => NcServer.StartAsync(new NcOptions
-                    {
-                        DataDir = home.DataDir,
-                        Url = parse.GetValue(NcListen)!,
-                        WalrusUrl = runWalrus ? endpoints.S3Url : parse.GetValue(WalrusUrl) ?? endpoints.S3Url,
-                        AccessKeyId = system.AccessKeyId,
-                        SecretAccessKey = system.SecretAccessKey,
-                        Acceleration = parse.GetValue(Accel)!,
-                        ProbeKernel = parse.GetValue(ProbeKernel)
-                                      ?? (command.Options.Contains(DemoGuestDir) && parse.GetValue(DemoGuestDir) is { } guest
-                                          ? Path.Combine(guest, "vmlinux") : null),
-                    }, ct));
-                    if (nc is null)
-                        return 1;
-                    endpoints = endpoints with { NcUrl = nc.Endpoint.ToString().TrimEnd('/') };
-                }
-                // The CC after its NC: its first poll, before it serves, finds the node up.
-                if (runCc)
+                    DataDir = home.DataDir,
+                    Url = parse.GetValue(NcListen)!,
+                    WalrusUrl = WalrusOf(cloud),
+                    AccessKeyId = system.AccessKeyId,
+                    SecretAccessKey = system.SecretAccessKey,
+                    Acceleration = parse.GetValue(Accel)!,
+                    ProbeKernel = parse.GetValue(ProbeKernel)
+                                  ?? (command.Options.Contains(DemoGuestDir) && parse.GetValue(DemoGuestDir) is { } guest
+                                      ? Path.Combine(guest, "vmlinux") : null),
+                });
+            }
+            if (runs(Component.Cc))
+                composition.AddCc(cloud => new CcOptions
                 {
-                    var placement = PlacementPolicy.Parse(parse.GetValue(Placement)!);
-                    string[] nodes = runNc ? [endpoints.NcUrl!]
+                    DataDir = home.DataDir,
+                    Url = parse.GetValue(CcListen)!,
+                    Nodes = cloud.Find<NcServer>() is { } nc ? [nc.Url()]
                         : parse.GetValue(Node) is { Length: > 0 } given ? given
-                        : endpoints.NcUrl is { } announced ? [announced] : [];
-                    cc = await TryStartAsync(() => CcServer.StartAsync(new CcOptions
-                    {
-                        DataDir = home.DataDir,
-                        Url = parse.GetValue(CcListen)!,
-                        Nodes = nodes,
-                        PlacementPolicy = placement,
-                        Cluster = zone,
-                    }, ct));
-                    if (cc is null)
-                        return 1;
-                    endpoints = endpoints with { CcUrl = cc.Endpoint.ToString().TrimEnd('/') };
-                }
-                if (runClc)
+                        : announced.NcUrl is { } node ? [node] : [],
+                    PlacementPolicy = PlacementPolicy.Parse(parse.GetValue(Placement)!),
+                    Cluster = zone,
+                });
+            if (runs(Component.Clc))
+            {
+                var system = home.ReadSystemCredentials();
+                composition.AddClc(cloud =>
                 {
-                    var clusters = ClusterUrls(cc?.Endpoint.ToString().TrimEnd('/'), zone, parse, command, endpoints);
-                    clc = await TryStartAsync(() => ClcServer.StartAsync(new ClcOptions
+                    var clusters = ClusterUrls(cloud.Find<CcServer>()?.Url(), zone, parse, command, announced);
+                    return new ClcOptions
                     {
                         DataDir = home.DataDir,
                         Url = parse.GetValue(ClcListen)!,
-                        Region = endpoints.Region,
-                        Signing = Signing(parse),
+                        InternalUrl = parse.GetValue(ClcInternalListen)!,
+                        Region = announced.Region,
+                        Signing = signing,
                         AvailabilityZones = clusters.Count > 0 ? [.. clusters.Keys] : [zone],
                         ClusterControllers = clusters,
                         PostgresConnectionString = home.Postgres,
-                        WalrusUrl = runWalrus ? endpoints.S3Url : parse.GetValue(WalrusUrl) ?? endpoints.S3Url,
+                        WalrusUrl = WalrusOf(cloud),
                         WalrusAccessKeyId = system.AccessKeyId,
                         WalrusSecretAccessKey = system.SecretAccessKey,
-                    }, accounts, ct));
-                    if (clc is null)
-                        return 1;
-                    endpoints = endpoints with { Ec2Url = clc.Endpoint.ToString().TrimEnd('/') };
+                    };
+                }, accounts!);
+            }
+
+            RunningCloud? cloud = null;
+            try
+            {
+                try
+                {
+                    cloud = await composition.StartAsync(ct);
                 }
-                home.WriteEndpoints(endpoints);
-                Console.WriteLine(runClc && runWalrus && runNc ? "Ironbark is up."
-                    : runClc ? "The Cloud Controller is up." : runWalrus ? "Walrus is up." : runCc ? "The Cluster Controller is up." : "The Node Controller is up.");
+                catch (DirectoryInUseException e)
+                {
+                    Console.Error.WriteLine($"Cannot start: {e.Message}");
+                    return 1;
+                }
+                var endpoints = Announce(home, announced, cloud);
+                var clc = cloud.Find<ClcServer>();
+                var walrus = cloud.Find<WalrusServer>();
+                var cc = cloud.Find<CcServer>();
+                var nc = cloud.Find<NcServer>();
+                Console.WriteLine(components == (Component.Clc | Component.Walrus | Component.Cc | Component.Nc) ? "Ironbark is up."
+                    : clc is not null ? "The Cloud Controller is up." : walrus is not null ? "Walrus is up." : cc is not null ? "The Cluster Controller is up." : "The Node Controller is up.");
                 if (clc is not null)
+                {
                     Console.WriteLine($"  EC2 (CLC):        {endpoints.Ec2Url}");
+                    Console.WriteLine($"  STS:              {endpoints.Ec2Url}/services/Tokens (and / for requests signed for sts)");
+                    Console.WriteLine($"  CLC internal:     {endpoints.ClcInternalUrl} (gRPC, mutual TLS: identity)");
+                }
                 if (walrus is not null)
                     Console.WriteLine($"  S3 (Walrus):      {endpoints.S3Url}");
                 if (cc is not null)
@@ -230,40 +258,39 @@ public static class ServeCommands
                 Console.WriteLine($"  Data:             {home.DataDir}");
                 if (newAdminKey is not null)
                     Console.WriteLine($"  Created the cloud admin account '{Account.AdminName}' (access key {newAdminKey.AccessKeyId}).");
-                Console.WriteLine($"  Credentials:      eval \"$(ironbark env --data-dir {home.DataDir})\"");
+                if (clc is not null)
+                    Console.WriteLine($"  Credentials:      eval \"$(ironbark env --data-dir {home.DataDir})\"");
                 if (clc is not null && walrus is not null)
-                    await Images.DemoGuest.InstallOnceAsync(home, accounts, parse.GetValue(DemoGuestDir), ct);
+                    await Images.DemoGuest.InstallOnceAsync(home, accounts!, parse.GetValue(DemoGuestDir), ct);
                 await shutdown.WaitAsync();
                 Console.WriteLine("Stopping…");
                 return 0;
             }
             finally
             {
-                // In the reverse order of the calls between them: the CLC calls the CC, which calls the NC.
-                if (clc is not null)
-                {
-                    await clc.StopAsync(CancellationToken.None);
-                    await clc.DisposeAsync();
-                }
-                if (cc is not null)
-                {
-                    await cc.StopAsync(CancellationToken.None);
-                    await cc.DisposeAsync();
-                }
-                // Running VMs are left running: the next start of the NC finds them again.
-                if (nc is not null)
-                {
-                    await nc.StopAsync(CancellationToken.None);
-                    await nc.DisposeAsync();
-                }
-                if (walrus is not null)
-                {
-                    await walrus.StopAsync(CancellationToken.None);
-                    await walrus.DisposeAsync();
-                }
+                // In reverse order of the start: the CLC before the CC it calls, the CC before its NC. Running VMs
+                // are left running: the next start of the NC finds them again.
+                if (cloud is not null)
+                    await cloud.StopAsync(CancellationToken.None);
             }
         });
         return command;
+    }
+
+    /// <summary>Writes where this host's components answer into the data directory (for `env`, and components started later).</summary>
+    private static Endpoints Announce(CloudHome home, Endpoints announced, RunningCloud cloud)
+    {
+        var endpoints = announced;
+        if (cloud.Find<WalrusServer>() is { } walrus)
+            endpoints = endpoints with { S3Url = walrus.Url() };
+        if (cloud.Find<NcServer>() is { } nc)
+            endpoints = endpoints with { NcUrl = nc.Url() };
+        if (cloud.Find<CcServer>() is { } cc)
+            endpoints = endpoints with { CcUrl = cc.Url() };
+        if (cloud.Find<ClcServer>() is { } clc)
+            endpoints = endpoints with { Ec2Url = clc.Url(), ClcInternalUrl = clc.InternalEndpoint.ToString().TrimEnd('/') };
+        home.WriteEndpoints(endpoints);
+        return endpoints;
     }
 
     /// <summary>
@@ -288,9 +315,8 @@ public static class ServeCommands
         return clusters;
     }
 
-    /// <summary>Starts a component, or says why not and returns null when another process owns its state.</summary>
     /// <summary>The cloud of this data directory, made on first start; null (after saying why) when its data directory is open to others.</summary>
-    private static async Task<(AccountStore Accounts, Database Db, AccessKey? NewAdminKey)?> InitializeAsync(CloudHome home, CancellationToken ct)
+    private static async Task<(AccountStore? Accounts, Database? Db, AccessKey? NewAdminKey)?> InitializeAsync(CloudHome home, CancellationToken ct)
     {
         try
         {
@@ -304,15 +330,17 @@ public static class ServeCommands
         }
     }
 
-    private static async Task<T?> TryStartAsync<T>(Func<Task<T>> start) where T : class
+    /// <summary>A component other than the CLC: the data directory must hold the cloud's certificates; no identity is opened.</summary>
+    private static (AccountStore? Accounts, Database? Db, AccessKey? NewAdminKey)? OpenComponent(CloudHome home)
     {
         try
         {
-            return await start();
+            home.RequireCertificates();
+            return (null, null, null);
         }
-        catch (DirectoryInUseException e)
+        catch (Exception e) when (e is DataDirectoryExposedException or NoCloudException)
         {
-            Console.Error.WriteLine($"Cannot start: {e.Message}");
+            Console.Error.WriteLine(e.Message);
             return null;
         }
     }

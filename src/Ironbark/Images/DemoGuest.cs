@@ -1,4 +1,4 @@
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 
 namespace Ironbark.Images;
 

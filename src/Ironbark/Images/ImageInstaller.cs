@@ -5,7 +5,7 @@ using Amazon.Runtime;
 using Amazon.S3;
 using Amazon.S3.Model;
 using Amazon.S3.Transfer;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 using ImageManifest = Ironbark.Clc.Domain.ImageManifest;
 
 namespace Ironbark.Images;

@@ -1,12 +1,16 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Dapper;
+using Ironbark.Common.Auth;
 using Ironbark.Common.Data;
 
-namespace Ironbark.Common.Accounts;
+namespace Ironbark.Clc.Identity;
 
-/// <summary>Accounts and their access keys, with secrets encrypted at rest.</summary>
-public sealed class AccountStore
+/// <summary>
+/// Accounts and their access keys, with secrets encrypted at rest: the CLC's own identity state, and the
+/// credential source of its own request authentication (other components reach it through IdentityApi).
+/// </summary>
+public sealed class AccountStore : ICredentialSource
 {
     private static readonly string[] Migrations =
     [
@@ -133,6 +137,15 @@ public sealed class AccountStore
         _cache[accessKeyId] = (key, account, now);
         return (key, account);
     }
+
+    async Task<SigningCredential?> ICredentialSource.FindAccessKeyAsync(string accessKeyId, CancellationToken ct) =>
+        await ResolveAsync(accessKeyId, ct) is var (key, account) ? new SigningCredential(key.AccessKeyId, key.SecretAccessKey, account.Identity) : null;
+
+    async Task<AccountIdentity?> ICredentialSource.FindAccountByIdAsync(string accountId, CancellationToken ct) =>
+        await FindAccountAsync(accountId, ct) is { } account && account.Id == accountId ? account.Identity : null;
+
+    async Task<AccountIdentity?> ICredentialSource.FindAccountByCanonicalIdAsync(string canonicalId, CancellationToken ct) =>
+        (await FindByCanonicalIdAsync(canonicalId, ct))?.Identity;
 
     /// <summary>Creates the cloud admin account and its first key on the first start; returns the key when it was created.</summary>
     public async Task<AccessKey?> EnsureAdminAsync(CancellationToken ct = default)

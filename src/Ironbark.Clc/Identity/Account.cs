@@ -1,4 +1,6 @@
-namespace Ironbark.Common.Accounts;
+using Ironbark.Common.Auth;
+
+namespace Ironbark.Clc.Identity;
 
 /// <summary>A tenant of the cloud: owns buckets, instances and everything else, and holds access keys.</summary>
 /// <param name="Id">The 12-digit account number, as AWS writes it.</param>
@@ -6,4 +8,7 @@ namespace Ironbark.Common.Accounts;
 public sealed record Account(string Id, string Name, string CanonicalId, long CreatedMs)
 {
     public const string AdminName = "admin";
+
+    /// <summary>What request authentication needs to know of the account.</summary>
+    public AccountIdentity Identity => new(Id, Name, CanonicalId);
 }

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Ironbark.Common.Accounts;
+namespace Ironbark.Clc.Identity;
 
 /// <summary>
 /// Encrypts secret access keys at rest with AES-256-GCM under a key file kept in the data
