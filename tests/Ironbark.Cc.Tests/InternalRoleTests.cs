@@ -2,6 +2,7 @@ using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Cc;
+using Ironbark.Common.Contracts.Identity;
 using Ironbark.Common.Contracts.Nc;
 using Ironbark.Common.Pki;
 using Ironbark.Testing;
@@ -47,20 +48,22 @@ public sealed class InternalRoleTests(RoleFixture f) : IClassFixture<RoleFixture
     }
 
     [Fact]
-    public void The_nc_serves_only_the_cc_and_the_cc_only_the_clc_and_the_admin_describe()
+    public void The_nc_serves_only_the_cc_the_cc_only_the_clc_and_the_admin_describe_and_the_clc_identity_only_walrus()
     {
         foreach (var method in NodeController.Descriptor.Methods)
             Assert.Equal([ComponentRole.Cc], InternalCallPolicy.AllowedRoles($"/{NodeController.Descriptor.FullName}/{method.Name}"));
         foreach (var method in ClusterController.Descriptor.Methods)
             Assert.Equal(method.Name == "DescribeResources" ? [ComponentRole.Clc, ComponentRole.Admin] : [ComponentRole.Clc],
                 InternalCallPolicy.AllowedRoles($"/{ClusterController.Descriptor.FullName}/{method.Name}"));
-        Assert.DoesNotContain(InternalCallPolicy.Methods, m => InternalCallPolicy.Allows(m, ComponentRole.Walrus));
+        foreach (var method in IdentityService.Descriptor.Methods)
+            Assert.Equal([ComponentRole.Walrus], InternalCallPolicy.AllowedRoles($"/{IdentityService.Descriptor.FullName}/{method.Name}"));
+        Assert.DoesNotContain(InternalCallPolicy.Methods, m => InternalCallPolicy.Allows(m, ComponentRole.Walrus) && !m.Contains(".identity.", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Every_method_of_every_internal_contract_is_in_the_policy_and_nothing_else_is()
     {
-        ServiceDescriptor[] contracts = [NodeController.Descriptor, ClusterController.Descriptor];
+        ServiceDescriptor[] contracts = [NodeController.Descriptor, ClusterController.Descriptor, IdentityService.Descriptor];
         var methods = contracts.SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}")).Order().ToList();
 
         Assert.Equal(methods, InternalCallPolicy.Methods.Order().ToList());

@@ -2,7 +2,11 @@ using System.Security.Cryptography.X509Certificates;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Cc;
+using Ironbark.Common.Contracts.Identity;
 using Ironbark.Common.Contracts.Nc;
+using Ironbark.Clc;
+using Ironbark.Clc.Identity;
+using Ironbark.Common.Data;
 using Ironbark.Common.Pki;
 using Ironbark.Nc;
 using Ironbark.Testing;
@@ -12,7 +16,8 @@ namespace Ironbark.Cc.Tests;
 
 /// <summary>
 /// Every internal gRPC server of the cloud, each on its own data directory with a copy of one cloud CA's PKI:
-/// a Node Controller (fake hypervisor: the calls are the point, not the VMs) and a Cluster Controller polling it.
+/// a Node Controller (fake hypervisor: the calls are the point, not the VMs), a Cluster Controller polling it, and a
+/// Cloud Controller (its internal port serves identity.proto) without clusters.
 /// </summary>
 public sealed class RoleFixture : IAsyncLifetime
 {
@@ -22,6 +27,8 @@ public sealed class RoleFixture : IAsyncLifetime
     public CloudCertificates Pki { get; private set; } = null!;
     public NcServer Node { get; private set; } = null!;
     public CcServer Cluster { get; private set; } = null!;
+    public ClcServer Controller { get; private set; } = null!;
+    private Database? _identityDb;
 
     public async Task InitializeAsync()
     {
@@ -35,6 +42,12 @@ public sealed class RoleFixture : IAsyncLifetime
             WalrusUrl = "http://127.0.0.1:9", AccessKeyId = "unused", SecretAccessKey = "unused", Cores = 2, MemoryMib = 1024,
         }, logging: Logging);
         Cluster = await StartClusterAsync("zone-roles", [Node.Endpoint.ToString()]);
+        var clcDir = CopyOfPki("clc");
+        _identityDb = new Database(DatabaseOptions.For(clcDir, "identity.db", null));
+        var accounts = new AccountStore(_identityDb, SecretProtector.LoadOrCreate(Path.Combine(clcDir, "keys", "secrets.key")));
+        await accounts.MigrateAsync();
+        Controller = await ClcServer.StartAsync(new ClcOptions { DataDir = clcDir, Url = "http://127.0.0.1:0", InternalUrl = "https://127.0.0.1:0" },
+            accounts, logging: Logging);
     }
 
     /// <summary>A new CC on a data directory of its own, polling <paramref name="nodes"/>.</summary>
@@ -48,6 +61,7 @@ public sealed class RoleFixture : IAsyncLifetime
     public (Uri Endpoint, ComponentRole Role) Serving(string method) =>
         method.StartsWith($"/{NodeController.Descriptor.FullName}/", StringComparison.Ordinal) ? (Node.Endpoint, ComponentRole.Nc)
         : method.StartsWith($"/{ClusterController.Descriptor.FullName}/", StringComparison.Ordinal) ? (Cluster.Endpoint, ComponentRole.Cc)
+        : method.StartsWith($"/{IdentityService.Descriptor.FullName}/", StringComparison.Ordinal) ? (Controller.InternalEndpoint, ComponentRole.Clc)
         : throw new ArgumentException($"No server of this fixture serves {method}.", nameof(method));
 
     /// <summary>A channel to the server of <paramref name="method"/>, as a client holding <paramref name="client"/>.</summary>
@@ -89,6 +103,13 @@ public sealed class RoleFixture : IAsyncLifetime
     {
         try
         {
+            if (Controller is not null)
+            {
+                await Controller.StopAsync();
+                await Controller.DisposeAsync();
+            }
+            if (_identityDb is not null)
+                await _identityDb.DisposeAsync();
             if (Cluster is not null)
             {
                 await Cluster.StopAsync();
