@@ -8,6 +8,8 @@ using Ironbark.Common.Data;
 using Ironbark.Common.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -91,6 +93,8 @@ public sealed class ClcServer : IAsyncDisposable
         services.AddSingleton<InstanceService>();
         services.AddSingleton<InstanceReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceReconciler>());
+        services.AddSingleton(sp => new RegionDirectory(options, sp.GetRequiredService<ClusterClient>(),
+            () => sp.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()));
         services.AddSingleton<IEc2Actions, RegionApi>();
         services.AddSingleton<IEc2Actions, InstanceTypeApi>();
         services.AddSingleton<IEc2Actions, KeyPairApi>();

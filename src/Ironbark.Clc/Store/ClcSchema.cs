@@ -6,9 +6,14 @@ namespace Ironbark.Clc.Store;
 /// <summary>The CLC's tables and their numbered migrations (portable between SQLite and PostgreSQL).</summary>
 public static class ClcSchema
 {
-    static ClcSchema() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+    static ClcSchema()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new InstanceLaunchColumn());
+    }
 
-    private static readonly string[] Migrations =
+    /// <summary>Every migration but the last, which is SQL of each provider's own (<see cref="LaunchRecordMigration"/>).</summary>
+    private static readonly string[] Portable =
     [
         """
         CREATE TABLE key_pairs (
@@ -64,5 +69,10 @@ public static class ClcSchema
         """,
     ];
 
-    public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations, ct);
+    private static IReadOnlyList<string> Migrations(Database db) => [.. Portable, LaunchRecordMigration.Sql(db.IsPostgres)];
+
+    public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db), ct);
+
+    /// <summary>Applies only the first <paramref name="versions"/> migrations: the database as an older release left it (upgrade tests).</summary>
+    internal static Task MigrateAsync(Database db, int versions, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db).Take(versions).ToList(), ct);
 }
