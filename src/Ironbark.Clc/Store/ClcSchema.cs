@@ -3,7 +3,7 @@ using Ironbark.Common.Data;
 
 namespace Ironbark.Clc.Store;
 
-/// <summary>The CLC's tables and their numbered migrations (portable between SQLite and PostgreSQL).</summary>
+/// <summary>The CLC's tables and their numbered migrations (portable between SQLite and PostgreSQL, but for the data conversion of 5).</summary>
 public static class ClcSchema
 {
     static ClcSchema()
@@ -12,8 +12,7 @@ public static class ClcSchema
         SqlMapper.AddTypeHandler(new InstanceLaunchColumn());
     }
 
-    /// <summary>Every migration but the last, which is SQL of each provider's own (<see cref="LaunchRecordMigration"/>).</summary>
-    private static readonly string[] Portable =
+    private static IReadOnlyList<string> Migrations(Database db) =>
     [
         """
         CREATE TABLE key_pairs (
@@ -67,9 +66,9 @@ public static class ClcSchema
         ALTER TABLE instances ADD COLUMN http_endpoint TEXT NOT NULL DEFAULT 'enabled';
         ALTER TABLE instances ADD COLUMN metadata_options_state TEXT NOT NULL DEFAULT 'applied';
         """,
+        // The CLC's own launch record instead of the NC's RunInstanceRequest: each provider's JSON functions convert the rows.
+        LaunchRecordMigration.Sql(db.IsPostgres),
     ];
-
-    private static IReadOnlyList<string> Migrations(Database db) => [.. Portable, LaunchRecordMigration.Sql(db.IsPostgres)];
 
     public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db), ct);
 
