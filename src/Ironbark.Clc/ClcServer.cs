@@ -9,6 +9,8 @@ using Ironbark.Common.Hosting;
 using Ironbark.Common.Pki;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
@@ -129,6 +131,8 @@ public sealed class ClcServer : IComponentServer
         services.AddSingleton<InstanceService>();
         services.AddSingleton<InstanceReconciler>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceReconciler>());
+        services.AddSingleton(sp => new RegionDirectory(options, sp.GetRequiredService<ClusterClient>(),
+            () => sp.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()));
         services.AddSingleton<IEc2Actions, RegionApi>();
         services.AddSingleton<IEc2Actions, InstanceTypeApi>();
         services.AddSingleton<IEc2Actions, KeyPairApi>();

@@ -105,6 +105,12 @@ public abstract class ClcFixture : IAsyncLifetime
     private NcOptions _nodeOptions = null!;
     private ClcOptions _clcOptions = null!;
 
+    /// <summary>
+    /// A connection string to a fresh, empty database on the collection's PostgreSQL server; null on SQLite, where a
+    /// database is a file in the data directory of whoever opens it.
+    /// </summary>
+    public async Task<string?> NewDatabaseAsync() => _postgres is null ? null : await _postgres.CreateDatabaseAsync();
+
     /// <summary>Stops the CLC and starts it again on the same state and port.</summary>
     public async Task RestartClcAsync()
     {

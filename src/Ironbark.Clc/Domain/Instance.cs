@@ -34,8 +34,8 @@ public sealed class Instance
     public string ShutdownBehavior { get; set; } = "terminate";
     public long LaunchMs { get; init; }
     public long? TerminatedMs { get; set; }
-    /// <summary>The NC's RunInstanceRequest as JSON: everything needed to launch (or launch again after a restart).</summary>
-    public string LaunchSpec { get; init; } = "";
+    /// <summary>Everything else a launch (or a launch again after a restart) needs; null where the instance was read without it.</summary>
+    public InstanceLaunch? Launch { get; init; }
     /// <summary>The instance metadata options as last asked for (RunInstances, then ModifyInstanceMetadataOptions).</summary>
     public string HttpTokens { get; set; } = InstanceMetadataOptions.Default.HttpTokens;
     public int HttpPutResponseHopLimit { get; set; } = InstanceMetadataOptions.Default.HttpPutResponseHopLimit;

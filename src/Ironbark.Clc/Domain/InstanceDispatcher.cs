@@ -1,8 +1,6 @@
 using System.Collections.Concurrent;
-using Google.Protobuf;
 using Ironbark.Clc.Drivers;
 using Ironbark.Clc.Store;
-using Ironbark.Common.Contracts.Nc;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Clc.Domain;
@@ -25,15 +23,15 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
     /// <summary>Whether a launch or termination of the instance is under way in this process.</summary>
     public bool IsBusy(string instanceId) => _inFlight.ContainsKey(instanceId);
 
+    /// <summary>Launches the instances (each read with its <see cref="Instance.Launch"/>), with the metadata options they have now.</summary>
     public void Launch(IEnumerable<Instance> instances)
     {
         foreach (var instance in instances)
         {
-            var spec = JsonParser.Default.Parse<RunInstanceRequest>(instance.LaunchSpec);
-            spec.MetadataOptions = MetadataOptionsWire.ToMessage(instance.MetadataOptions);
+            var launch = instance.Launch ?? throw new ArgumentException($"Instance {instance.InstanceId} was read without its launch record.", nameof(instances));
             // Counted before the work starts (it may finish at once); an entry already there belongs to a launch under way.
-            var counted = _queued.TryAdd(instance.InstanceId, (instance.Zone, spec.Cores, spec.MemoryMib));
-            if (!Start(instance.InstanceId, () => LaunchAsync(instance, spec)) && counted)
+            var counted = _queued.TryAdd(instance.InstanceId, (instance.Zone, launch.VCpus, launch.MemoryMiB));
+            if (!Start(instance.InstanceId, () => LaunchAsync(instance)) && counted)
                 _queued.TryRemove(instance.InstanceId, out _);
         }
     }
@@ -62,7 +60,7 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         return true;
     }
 
-    private async Task LaunchAsync(Instance instance, RunInstanceRequest spec)
+    private async Task LaunchAsync(Instance instance)
     {
         var ct = _stopping.Token;
         using var scope = log.BeginScope("instance {InstanceId}", instance.InstanceId);
@@ -78,12 +76,12 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
                     await EndAsync(instance.InstanceId, [InstanceState.ShuttingDown], null);
                     return;
                 }
-                var placed = await clusters.RunInstanceAsync(instance.Zone, spec, ct);
+                var placed = await clusters.RunInstanceAsync(instance, ct);
                 _queued.TryRemove(instance.InstanceId, out _); // its node's free capacity counts it now
-                if (placed.Status.State == InstanceState.Terminated)
+                if (placed.State == InstanceState.Terminated)
                 {
                     // The node had tried this launch before (a retry after a restart) and it failed: its reason stands.
-                    await EndAsync(instance.InstanceId, [InstanceState.Pending, InstanceState.ShuttingDown], placed.Status.Reason);
+                    await EndAsync(instance.InstanceId, [InstanceState.Pending, InstanceState.ShuttingDown], placed.Reason);
                     return;
                 }
                 var moved = await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running,
@@ -97,7 +95,7 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
                 else
                 {
                     log.LogInformation("Instance {InstanceId} runs on node {NodeId}", instance.InstanceId, placed.NodeId);
-                    if (MetadataOptionsWire.Enforces(placed.Status, instance.MetadataOptions))
+                    if (placed.MetadataOptions == instance.MetadataOptions)
                         await store.MarkMetadataOptionsAppliedAsync(instance.InstanceId, instance.MetadataOptions, CancellationToken.None);
                 }
             }
@@ -136,8 +134,7 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
         using var scope = log.BeginScope("instance {InstanceId}", instanceId);
         try
         {
-            var status = (await clusters.TerminateInstanceAsync(zone, instanceId, ct)).Status;
-            if (status.State == InstanceState.Terminated)
+            if ((await clusters.TerminateInstanceAsync(zone, instanceId, ct)).State == InstanceState.Terminated)
                 await EndAsync(instanceId, [InstanceState.ShuttingDown], null);
         }
         catch (ClusterException e) when (e.Failure == ClusterFailure.NotFound)
@@ -169,8 +166,8 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
                 if (await store.FindAsync(instanceId, ct) is not { State: InstanceState.Running, MetadataOptionsState: InstanceMetadataOptions.StatePending } instance)
                     return;
                 var options = instance.MetadataOptions;
-                var status = (await clusters.ModifyInstanceMetadataOptionsAsync(zone, instanceId, MetadataOptionsWire.ToMessage(options), ct)).Status;
-                if (MetadataOptionsWire.Enforces(status, options))
+                var reported = await clusters.ModifyInstanceMetadataOptionsAsync(zone, instanceId, options, ct);
+                if (reported.MetadataOptions == options)
                     await store.MarkMetadataOptionsAppliedAsync(instanceId, options, CancellationToken.None);
             }
         }

@@ -1,9 +1,6 @@
 using System.Collections.Concurrent;
-using Google.Protobuf;
 using Ironbark.Clc.Drivers;
 using Ironbark.Clc.Store;
-using Ironbark.Common.Contracts.Cc;
-using Ironbark.Common.Contracts.Nc;
 using Ironbark.Common.Ids;
 
 namespace Ironbark.Clc.Domain;
@@ -84,30 +81,16 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
         var reservationId = ResourceId.New(Instance.ReservationPrefix);
         var now = time.GetUtcNow().ToUnixTimeMilliseconds();
         var groupRefs = inGroups.Select(g => new GroupRef(g.GroupId, g.GroupName)).ToList();
-        var instances = Enumerable.Range(0, count).Select(index =>
+        var launch = new InstanceLaunch(type.VCpus, type.MemoryMiB, LaunchImage.Of(image), LaunchImage.Of(kernel),
+            ramdisk is null ? null : LaunchImage.Of(ramdisk), keyPair?.PublicKey, request.UserData, groupRefs.Select(g => g.GroupName).ToList());
+        var instances = Enumerable.Range(0, count).Select(index => new Instance
         {
-            var id = ResourceId.New(Instance.IdPrefix);
-            var spec = new RunInstanceRequest
-            {
-                InstanceId = id, Cores = type.VCpus, MemoryMib = type.MemoryMiB,
-                Kernel = Ref(kernel), Ramdisk = ramdisk is null ? null : Ref(ramdisk), RootDisk = Ref(image),
-                Network = new NetworkInterface { Mode = "USER", PrivateIp = Instance.UserNetworkAddress },
-                Data = new InstanceData
-                {
-                    UserData = ByteString.CopyFrom(request.UserData), PublicKey = keyPair?.PublicKey ?? "", KeyName = keyPair?.KeyName ?? "",
-                    ImageId = image.ImageId, InstanceType = type.Name, Hostname = id, AvailabilityZone = zone, ReservationId = reservationId,
-                    AccountId = accountId, KernelId = kernel.ImageId, RamdiskId = ramdisk?.ImageId ?? "", SecurityGroups = { groupRefs.Select(g => g.GroupName) },
-                },
-            };
-            return new Instance
-            {
-                InstanceId = id, ReservationId = reservationId, AccountId = accountId, ImageId = image.ImageId, KernelId = kernel.ImageId,
-                RamdiskId = ramdisk?.ImageId, InstanceType = type.Name, KeyName = keyPair?.KeyName, Zone = zone, LaunchIndex = index,
-                ClientToken = request.ClientToken, DisableApiTermination = request.DisableApiTermination, ShutdownBehavior = request.ShutdownBehavior,
-                LaunchMs = now, LaunchSpec = JsonFormatter.Default.Format(spec), Groups = groupRefs, Tags = request.Tags,
-                HttpTokens = metadataOptions.HttpTokens, HttpPutResponseHopLimit = metadataOptions.HttpPutResponseHopLimit,
-                HttpEndpoint = metadataOptions.HttpEndpoint,
-            };
+            InstanceId = ResourceId.New(Instance.IdPrefix), ReservationId = reservationId, AccountId = accountId, ImageId = image.ImageId,
+            KernelId = kernel.ImageId, RamdiskId = ramdisk?.ImageId, InstanceType = type.Name, KeyName = keyPair?.KeyName, Zone = zone,
+            LaunchIndex = index, ClientToken = request.ClientToken, DisableApiTermination = request.DisableApiTermination,
+            ShutdownBehavior = request.ShutdownBehavior, LaunchMs = now, Launch = launch, Groups = groupRefs, Tags = request.Tags,
+            HttpTokens = metadataOptions.HttpTokens, HttpPutResponseHopLimit = metadataOptions.HttpPutResponseHopLimit,
+            HttpEndpoint = metadataOptions.HttpEndpoint,
         }).ToList();
         var stored = await store.TryInsertAsync(instances, ct);
         if (stored is null) // a concurrent call with the same client token won
@@ -140,7 +123,7 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
     {
         if (!clusters.Serves(zone))
             return 0;
-        ClusterResources resources;
+        ZoneResources resources;
         try
         {
             resources = await clusters.DescribeResourcesAsync(zone, ct);
@@ -155,9 +138,4 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
 
     private static bool SameLaunch(Instance earlier, LaunchRequest request) =>
         earlier.ImageId == request.ImageId && earlier.InstanceType == request.InstanceType;
-
-    private static ImageRef Ref(Image image) => new()
-    {
-        Id = image.ImageId, Bucket = image.ObjectBucket, Key = image.ObjectKey, Sha256 = image.Sha256, Size = image.SizeBytes,
-    };
 }

@@ -1,6 +1,5 @@
 using Ironbark.Clc.Drivers;
 using Ironbark.Clc.Store;
-using Ironbark.Common.Contracts.Cc;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -44,7 +43,7 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
         var live = await store.ListLiveAsync(ct);
         foreach (var zone in clusters.Zones)
         {
-            IReadOnlyList<ClusterInstance> actual;
+            IReadOnlyList<InstanceReport> actual;
             try
             {
                 actual = await clusters.DescribeInstancesAsync(zone, ct);
@@ -53,18 +52,18 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
             {
                 continue; // nothing can be known of this zone now
             }
-            var reported = actual.ToDictionary(a => a.Status.InstanceId, StringComparer.Ordinal);
+            var reported = actual.ToDictionary(a => a.InstanceId, StringComparer.Ordinal);
             foreach (var instance in live.Where(i => i.Zone == zone && !dispatcher.IsBusy(i.InstanceId)))
                 await ReconcileAsync(instance, reported.GetValueOrDefault(instance.InstanceId));
             var liveIds = live.Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal);
-            foreach (var orphan in actual.Where(a => a.Status.State != InstanceState.Terminated && !liveIds.Contains(a.Status.InstanceId) && a.NodeUp))
-                await TerminateOrphanAsync(zone, orphan.Status.InstanceId, ct);
+            foreach (var orphan in actual.Where(a => a.State != InstanceState.Terminated && !liveIds.Contains(a.InstanceId) && a.NodeUp))
+                await TerminateOrphanAsync(zone, orphan.InstanceId, ct);
         }
     }
 
-    private async Task ReconcileAsync(Instance instance, ClusterInstance? actual)
+    private async Task ReconcileAsync(Instance instance, InstanceReport? actual)
     {
-        var state = actual?.Status.State;
+        var state = actual?.State;
         switch (instance.State)
         {
             case InstanceState.Pending when actual is null:
@@ -74,7 +73,7 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
                 break;
             case InstanceState.Running when state == InstanceState.Running && instance.MetadataOptionsState == InstanceMetadataOptions.StatePending:
                 // Options stored but not yet confirmed by the node (a push lost to a restart or an unreachable node): confirm or send again.
-                if (MetadataOptionsWire.Enforces(actual!.Status, instance.MetadataOptions))
+                if (actual!.MetadataOptions == instance.MetadataOptions)
                     await store.MarkMetadataOptionsAppliedAsync(instance.InstanceId, instance.MetadataOptions, CancellationToken.None);
                 else if (actual.NodeUp)
                     dispatcher.ApplyMetadataOptions(instance);
@@ -83,8 +82,8 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
                 await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running, new InstanceChange(NodeId: actual!.NodeId), CancellationToken.None);
                 break;
             case InstanceState.Pending or InstanceState.Running when state == InstanceState.Terminated:
-                log.LogWarning("Instance {InstanceId} ended on node {NodeId}: {Reason}", instance.InstanceId, actual!.NodeId, actual.Status.Reason);
-                await dispatcher.EndAsync(instance.InstanceId, [instance.State], actual.Status.Reason);
+                log.LogWarning("Instance {InstanceId} ended on node {NodeId}: {Reason}", instance.InstanceId, actual!.NodeId, actual.Reason);
+                await dispatcher.EndAsync(instance.InstanceId, [instance.State], actual.Reason);
                 break;
             case InstanceState.ShuttingDown when actual is null || state == InstanceState.Terminated:
                 await dispatcher.EndAsync(instance.InstanceId, [InstanceState.ShuttingDown], null);

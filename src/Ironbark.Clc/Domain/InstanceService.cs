@@ -68,8 +68,7 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
         var instance = (await ChosenAsync(accountId, [instanceId], ct))[0];
         try
         {
-            var console = await clusters.GetConsoleOutputAsync(instance.Zone, instanceId, ct);
-            return (console.Output.ToByteArray(), console.TimestampMs);
+            return await clusters.GetConsoleOutputAsync(instance.Zone, instanceId, ct);
         }
         catch (ClusterException e) when (e.Failure is ClusterFailure.NotFound or ClusterFailure.Unavailable)
         {
@@ -121,11 +120,9 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
         return instance;
     }
 
-    /// <summary>The user data the instance was launched with (kept in its launch spec).</summary>
+    /// <summary>The user data the instance was launched with (kept in its launch record).</summary>
     public async Task<byte[]> UserDataAsync(Instance instance, CancellationToken ct) =>
-        await store.FindAsync(instance.InstanceId, ct) is { } full
-            ? Google.Protobuf.JsonParser.Default.Parse<Ironbark.Common.Contracts.Nc.RunInstanceRequest>(full.LaunchSpec).Data.UserData.ToByteArray()
-            : [];
+        (await store.FindAsync(instance.InstanceId, ct))?.Launch?.UserData ?? [];
 
     /// <summary>The account's instances (or those of the ids) DescribeInstances still lists: terminated ones only for a while.</summary>
     private async Task<IReadOnlyList<Instance>> ListedAsync(string accountId, IReadOnlyCollection<string>? instanceIds, CancellationToken ct)

@@ -1,5 +1,3 @@
-using Ironbark.Common.Contracts.Cc;
-
 namespace Ironbark.Clc.Domain;
 
 /// <summary>
@@ -9,9 +7,9 @@ namespace Ironbark.Clc.Domain;
 /// </summary>
 public static class ZoneRoom
 {
-    public static int For(IEnumerable<NodeResources> nodes, IEnumerable<(int Cores, int MemoryMib)> queued, InstanceTypeSpec type)
+    public static int For(IEnumerable<NodeCapacity> nodes, IEnumerable<(int Cores, int MemoryMib)> queued, InstanceTypeSpec type)
     {
-        var free = nodes.Where(n => n.State == "up").Select(n => (Cores: (long)n.CoresFree, Memory: n.MemoryMibFree)).ToList();
+        var free = nodes.Where(n => n.Up).Select(n => (Cores: (long)n.CoresFree, Memory: n.MemoryMibFree)).ToList();
         foreach (var (cores, memory) in queued)
         {
             if (free.Count == 0)

@@ -1,5 +1,6 @@
 using Grpc.Core;
 using Grpc.Net.Client;
+using Ironbark.Clc.Domain;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Contracts.Nc;
 using Ironbark.Common.Pki;
@@ -8,7 +9,8 @@ namespace Ironbark.Clc.Drivers;
 
 /// <summary>
 /// The CLC's calls to the Cluster Controller of each zone: gRPC over mutual TLS as the CLC's "clc"
-/// certificate, trusting only the cloud CA. gRPC failures become <see cref="ClusterException"/>s here, once.
+/// certificate, trusting only the cloud CA. It takes and gives the CLC's own records: the CC's and NC's messages are
+/// made and read here, and gRPC failures become <see cref="ClusterException"/>s here, once.
 /// </summary>
 public sealed class ClusterClient : IDisposable
 {
@@ -39,28 +41,34 @@ public sealed class ClusterClient : IDisposable
 
     public bool Serves(string zone) => _zones.ContainsKey(zone);
 
-    public Task<ClusterResources> DescribeResourcesAsync(string zone, CancellationToken ct) =>
-        CallAsync(zone, c => c.DescribeResourcesAsync(new DescribeResourcesRequest(), deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+    public async Task<ZoneResources> DescribeResourcesAsync(string zone, CancellationToken ct) => ClusterWire.ToResources(
+        await CallAsync(zone, c => c.DescribeResourcesAsync(new DescribeResourcesRequest(), deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync));
 
-    public Task<ClusterInstance> RunInstanceAsync(string zone, RunInstanceRequest request, CancellationToken ct) =>
-        CallAsync(zone, c => c.RunInstanceAsync(request, deadline: Deadline(LaunchDeadline), cancellationToken: ct).ResponseAsync);
+    /// <summary>Launches the instance (read with its launch record) in its zone, with the metadata options it has now.</summary>
+    public async Task<InstanceReport> RunInstanceAsync(Instance instance, CancellationToken ct) => ClusterWire.ToReport(
+        await CallAsync(instance.Zone, c => c.RunInstanceAsync(LaunchWire.ToMessage(instance), deadline: Deadline(LaunchDeadline), cancellationToken: ct).ResponseAsync));
 
-    public Task<ClusterInstance> TerminateInstanceAsync(string zone, string instanceId, CancellationToken ct) =>
-        CallAsync(zone, c => c.TerminateInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+    public async Task<InstanceReport> TerminateInstanceAsync(string zone, string instanceId, CancellationToken ct) => ClusterWire.ToReport(
+        await CallAsync(zone, c => c.TerminateInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync));
 
-    public Task<ClusterInstance> RebootInstanceAsync(string zone, string instanceId, CancellationToken ct) =>
-        CallAsync(zone, c => c.RebootInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+    public async Task<InstanceReport> RebootInstanceAsync(string zone, string instanceId, CancellationToken ct) => ClusterWire.ToReport(
+        await CallAsync(zone, c => c.RebootInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync));
 
-    public Task<ClusterInstance> ModifyInstanceMetadataOptionsAsync(string zone, string instanceId, MetadataOptions options, CancellationToken ct) =>
-        CallAsync(zone, c => c.ModifyInstanceMetadataOptionsAsync(new ModifyInstanceMetadataOptionsRequest { InstanceId = instanceId, MetadataOptions = options },
-            deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+    public async Task<InstanceReport> ModifyInstanceMetadataOptionsAsync(string zone, string instanceId, InstanceMetadataOptions options, CancellationToken ct) =>
+        ClusterWire.ToReport(await CallAsync(zone, c => c.ModifyInstanceMetadataOptionsAsync(
+            new ModifyInstanceMetadataOptionsRequest { InstanceId = instanceId, MetadataOptions = MetadataOptionsWire.ToMessage(options) },
+            deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync));
 
-    public Task<ConsoleOutput> GetConsoleOutputAsync(string zone, string instanceId, CancellationToken ct) =>
-        CallAsync(zone, c => c.GetConsoleOutputAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+    /// <summary>The last 64 KiB of the instance's serial console, and when the node read it (Unix ms).</summary>
+    public async Task<(byte[] Output, long TimestampMs)> GetConsoleOutputAsync(string zone, string instanceId, CancellationToken ct)
+    {
+        var console = await CallAsync(zone, c => c.GetConsoleOutputAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+        return (console.Output.ToByteArray(), console.TimestampMs);
+    }
 
-    public async Task<IReadOnlyList<ClusterInstance>> DescribeInstancesAsync(string zone, CancellationToken ct) =>
+    public async Task<IReadOnlyList<InstanceReport>> DescribeInstancesAsync(string zone, CancellationToken ct) =>
         (await CallAsync(zone, c => c.DescribeInstancesAsync(new DescribeInstancesRequest(), deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync))
-        .Instances;
+        .Instances.Select(ClusterWire.ToReport).ToList();
 
     private async Task<T> CallAsync<T>(string zone, Func<ClusterController.ClusterControllerClient, Task<T>> call)
     {

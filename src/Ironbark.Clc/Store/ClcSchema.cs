@@ -3,12 +3,16 @@ using Ironbark.Common.Data;
 
 namespace Ironbark.Clc.Store;
 
-/// <summary>The CLC's tables and their numbered migrations (portable between SQLite and PostgreSQL).</summary>
+/// <summary>The CLC's tables and their numbered migrations (portable between SQLite and PostgreSQL, but for the data conversion of 5).</summary>
 public static class ClcSchema
 {
-    static ClcSchema() => DefaultTypeMap.MatchNamesWithUnderscores = true;
+    static ClcSchema()
+    {
+        DefaultTypeMap.MatchNamesWithUnderscores = true;
+        SqlMapper.AddTypeHandler(new InstanceLaunchColumn());
+    }
 
-    private static readonly string[] Migrations =
+    private static IReadOnlyList<string> Migrations(Database db) =>
     [
         """
         CREATE TABLE key_pairs (
@@ -62,7 +66,12 @@ public static class ClcSchema
         ALTER TABLE instances ADD COLUMN http_endpoint TEXT NOT NULL DEFAULT 'enabled';
         ALTER TABLE instances ADD COLUMN metadata_options_state TEXT NOT NULL DEFAULT 'applied';
         """,
+        // The CLC's own launch record instead of the NC's RunInstanceRequest: each provider's JSON functions convert the rows.
+        LaunchRecordMigration.Sql(db.IsPostgres),
     ];
 
-    public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations, ct);
+    public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db), ct);
+
+    /// <summary>Applies only the first <paramref name="versions"/> migrations: the database as an older release left it (upgrade tests).</summary>
+    internal static Task MigrateAsync(Database db, int versions, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db).Take(versions).ToList(), ct);
 }

@@ -8,13 +8,13 @@ namespace Ironbark.Clc.Store;
 /// <summary>Instances, their security groups and tags. A state changes only by compare-and-set on the stored row.</summary>
 public sealed class InstanceStore(Database db)
 {
-    /// <summary>What describing an instance needs: everything but the launch spec, which only launching reads.</summary>
+    /// <summary>What describing an instance needs: everything but the launch record, which only launching (and userData) reads.</summary>
     private const string ListedColumns = "instance_id, reservation_id, account_id, image_id, kernel_id, ramdisk_id, instance_type, key_name, zone, " +
                                          "launch_index, client_token, state, state_reason, transition_reason, node_id, disable_api_termination, " +
                                          "shutdown_behavior, launch_ms, terminated_ms, http_tokens, http_put_response_hop_limit, http_endpoint, " +
                                          "metadata_options_state";
 
-    private const string Columns = ListedColumns + ", launch_spec";
+    private const string Columns = ListedColumns + ", launch";
 
     /// <summary>
     /// Stores a reservation's instances in one transaction, unless the account already launched with
@@ -65,7 +65,7 @@ public sealed class InstanceStore(Database db)
 
     /// <summary>
     /// The account's instances, or only those of <paramref name="instanceIds"/> among them, with their groups and
-    /// tags, without launch specs.
+    /// tags, without launch records.
     /// </summary>
     public async Task<IReadOnlyList<Instance>> ListAsync(string accountId, IReadOnlyCollection<string>? instanceIds, CancellationToken ct)
     {
@@ -87,7 +87,7 @@ public sealed class InstanceStore(Database db)
         return instances;
     }
 
-    /// <summary>The instances not yet terminated, of every account, without launch specs (what the reconcile loop compares with the clusters).</summary>
+    /// <summary>The instances not yet terminated, of every account, without launch records (what the reconcile loop compares with the clusters).</summary>
     public async Task<IReadOnlyList<Instance>> ListLiveAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
@@ -95,7 +95,7 @@ public sealed class InstanceStore(Database db)
             new { terminated = InstanceState.Terminated })).ToList();
     }
 
-    /// <summary>The instance with this id, of any account, with its launch spec; or null.</summary>
+    /// <summary>The instance with this id, of any account, with its launch record; or null.</summary>
     public async Task<Instance?> FindAsync(string instanceId, CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);

@@ -1,0 +1,7 @@
+namespace Ironbark.Clc.Domain;
+
+/// <summary>
+/// An instance as its zone's CC reports it: the state its node last saw (with the reason when it ended), the node
+/// it is on and whether that node answers now, and the metadata options the node enforces.
+/// </summary>
+public sealed record InstanceReport(string InstanceId, string State, string Reason, string NodeId, bool NodeUp, InstanceMetadataOptions MetadataOptions);
