@@ -52,7 +52,7 @@ public abstract class LaunchRecordMigrationTests(ClcFixture f)
         await using var cluster = await ImpostorServer<RecordingCluster>.StartAsync(new RecordingCluster(), pki.Load(ComponentRole.Cc), pki.LoadCa());
         await using var clc = await ClcServer.StartAsync(new ClcOptions
         {
-            DataDir = dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = connection, AvailabilityZones = [Zone],
+            DataDir = dir.Path, Url = "http://127.0.0.1:0", InternalUrl = "https://127.0.0.1:0", PostgresConnectionString = connection, AvailabilityZones = [Zone],
             ClusterControllers = new Dictionary<string, string> { [Zone] = cluster.Endpoint.ToString() }, ReconcileInterval = TimeSpan.FromMilliseconds(200),
         }, f.Accounts, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
         using var ec2 = new AmazonEC2Client(new BasicAWSCredentials(f.Alice.AccessKeyId, f.Alice.SecretAccessKey),
