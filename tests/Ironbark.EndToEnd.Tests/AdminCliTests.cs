@@ -88,6 +88,7 @@ public sealed class AdminCliTests(CloudFixture f) : IClassFixture<CloudFixture>,
             /usr/bin/aws --endpoint-url $S3_URL s3 ls
             aws s3 ls s3://{bucket}
             aws ec2 describe-availability-zones --query 'AvailabilityZones[0].ZoneName' --output text
+            aws sts get-caller-identity --query Arn --output text
             echo "region=$AWS_DEFAULT_REGION"
             """;
         var (code, stdout, stderr) = await ProcessRunner.RunAsync("/bin/bash", ["-c", script], new Dictionary<string, string>
@@ -102,6 +103,7 @@ public sealed class AdminCliTests(CloudFixture f) : IClassFixture<CloudFixture>,
         Assert.Contains("ironbark-a", stdout);
         Assert.Contains(bucket, stdout);
         Assert.Contains("region=ironbark", stdout);
+        Assert.Matches(@"arn:aws:iam::\d{12}:root", stdout);
     }
 
     public void Dispose() => _work.Dispose();

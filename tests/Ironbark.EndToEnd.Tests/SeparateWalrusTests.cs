@@ -1,0 +1,108 @@
+using System.Diagnostics;
+using Amazon.Runtime;
+using Amazon.S3;
+using Amazon.S3.Model;
+using Ironbark.Common.Pki;
+using Ironbark.Testing;
+
+namespace Ironbark.EndToEnd.Tests;
+
+/// <summary>
+/// Walrus and the CLC as two processes on two data directories, as on two hosts: Walrus's holds only a copy of
+/// the cloud's certificates (no identity.db, no secret key) and it authenticates every request through the CLC's
+/// identity service. Keys made and deleted with `ironbark admin` at the CLC work, and stop working, at Walrus.
+/// </summary>
+public sealed class SeparateWalrusTests : IDisposable
+{
+    private readonly TempDir _work = new();
+
+    [Fact]
+    public async Task Walrus_without_the_identity_database_authenticates_through_the_clc()
+    {
+        var clcDir = _work.Combine("clc-host");
+        var walrusDir = _work.Combine("walrus-host");
+        await IronbarkBinary.RunOkAsync("init", "--data-dir", clcDir);
+        Directory.CreateDirectory(walrusDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        TestCertificates.CopyPkiInto(new CloudCertificates(Path.Combine(clcDir, "pki")), walrusDir);
+        // As `cp -a` keeps it: the copy is as private as the original.
+        File.SetUnixFileMode(Path.Combine(walrusDir, "pki"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        IronbarkProcess? clc = await StartClcAsync(clcDir, "https://127.0.0.1:0");
+        var identityUrl = clc.ClcInternalUrl!.ToString().TrimEnd('/');
+        await using var walrus = await IronbarkProcess.StartCommandAsync(["walrus", "--data-dir", walrusDir, "--walrus-listen", "http://127.0.0.1:0",
+            "--clc-url", identityUrl]);
+        try
+        {
+            Assert.False(File.Exists(Path.Combine(walrusDir, "identity.db")), "Walrus made an identity database of its own.");
+            Assert.False(File.Exists(Path.Combine(walrusDir, "keys", "secrets.key")), "Walrus made a secret key of its own.");
+
+            // The admin's key, from the CLC's data directory, works at Walrus.
+            var admin = CloudCredentials.FromEnvOutput(await IronbarkBinary.RunOkAsync("env", "--data-dir", clcDir));
+            using var adminS3 = S3(walrus.S3Url, admin.AccessKeyId, admin.SecretAccessKey);
+            var bucket = TestData.BucketName("split");
+            await adminS3.PutBucketAsync(bucket);
+            await adminS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "through the CLC" });
+
+            // A key made at the CLC works at once; deleted there, it stops within Walrus's cache lifetime (5 s).
+            var carol = admin.WithKeyFrom(await IronbarkBinary.RunOkAsync("admin", "create-account", "carol", "--data-dir", clcDir));
+            using var carolS3 = S3(walrus.S3Url, carol.AccessKeyId, carol.SecretAccessKey);
+            await carolS3.ListBucketsAsync();
+            await IronbarkBinary.RunOkAsync("admin", "delete-access-key", carol.AccessKeyId, "--data-dir", clcDir);
+            var clock = Stopwatch.StartNew();
+            while (true)
+            {
+                try
+                {
+                    await carolS3.ListBucketsAsync();
+                }
+                catch (AmazonS3Exception e)
+                {
+                    Assert.Equal("InvalidAccessKeyId", e.ErrorCode);
+                    break;
+                }
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(8), "The deleted key still works at Walrus after the 5 s cache lifetime.");
+                await Task.Delay(200);
+            }
+
+            // Without its CLC, Walrus can check no key once its cache is stale: 503, never a pass and never "unknown key".
+            Assert.Equal(0, await clc.StopAsync(TimeSpan.FromSeconds(30)));
+            await clc.DisposeAsync();
+            clc = null;
+            await Task.Delay(TimeSpan.FromSeconds(5.5));
+            var down = await Assert.ThrowsAsync<AmazonS3Exception>(() => adminS3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket }));
+            Assert.Equal("ServiceUnavailable", down.ErrorCode);
+            Assert.Equal(503, (int)down.StatusCode);
+
+            // The CLC back on its port: Walrus finds it again, and the object is there.
+            clc = await StartClcAsync(clcDir, identityUrl);
+            using var get = await adminS3.GetObjectAsync(bucket, "k");
+            Assert.Equal("through the CLC", await new StreamReader(get.ResponseStream).ReadToEndAsync());
+        }
+        finally
+        {
+            if (clc is not null)
+                await clc.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Walrus_refuses_to_start_on_a_data_directory_without_the_clouds_certificates()
+    {
+        var dir = _work.Combine("empty");
+        Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+
+        var (code, _, stderr) = await IronbarkBinary.RunAsync("walrus", "--data-dir", dir, "--walrus-listen", "http://127.0.0.1:0");
+
+        Assert.Equal(1, code);
+        Assert.Contains("no cloud certificates", stderr);
+        Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    private static Task<IronbarkProcess> StartClcAsync(string dataDir, string internalUrl) =>
+        IronbarkProcess.StartCommandAsync(["clc", "--data-dir", dataDir, "--clc-listen", "http://127.0.0.1:0", "--clc-internal-listen", internalUrl]);
+
+    private static AmazonS3Client S3(Uri endpoint, string accessKeyId, string secret) => new(new BasicAWSCredentials(accessKeyId, secret),
+        new AmazonS3Config { ServiceURL = endpoint.ToString(), ForcePathStyle = true, AuthenticationRegion = "ironbark", MaxErrorRetry = 0 });
+
+    public void Dispose() => _work.Dispose();
+}
