@@ -3,6 +3,7 @@ using Amazon.S3;
 using Ironbark.Common.Accounts;
 using Ironbark.Common.Data;
 using Ironbark.Walrus;
+using Ironbark.Walrus.Backends;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Testing;
@@ -16,6 +17,7 @@ public sealed class WalrusHost : IAsyncDisposable
     private readonly TempDir _dir;
     private readonly Database _identityDb;
     private readonly Action<ILoggingBuilder>? _logging;
+    private readonly Func<WalrusOptions, IObjectStore>? _objectStore;
 
     public WalrusServer Server { get; private set; }
     public AccountStore Accounts { get; }
@@ -23,9 +25,11 @@ public sealed class WalrusHost : IAsyncDisposable
     public string DataDir => _dir.Path;
     public Uri Endpoint => Server.Endpoint;
 
-    private WalrusHost(TempDir dir, Database identityDb, AccountStore accounts, WalrusServer server, WalrusOptions options, Action<ILoggingBuilder>? logging)
+    private WalrusHost(TempDir dir, Database identityDb, AccountStore accounts, WalrusServer server, WalrusOptions options, Action<ILoggingBuilder>? logging,
+        Func<WalrusOptions, IObjectStore>? objectStore)
     {
         _logging = logging;
+        _objectStore = objectStore;
         _dir = dir;
         _identityDb = identityDb;
         Accounts = accounts;
@@ -34,8 +38,9 @@ public sealed class WalrusHost : IAsyncDisposable
     }
 
     /// <param name="logging">Where Walrus logs go (its own console logging at Warning when null).</param>
+    /// <param name="objectStore">The store for object bytes, made again at each restart (files under the data directory when null).</param>
     public static async Task<WalrusHost> StartAsync(string? postgres = null, Func<WalrusOptions, WalrusOptions>? configure = null,
-        Action<ILoggingBuilder>? logging = null)
+        Action<ILoggingBuilder>? logging = null, Func<WalrusOptions, IObjectStore>? objectStore = null)
     {
         var dir = new TempDir();
         var identityDb = new Database(DatabaseOptions.For(dir.Path, "identity.db", postgres));
@@ -45,8 +50,8 @@ public sealed class WalrusHost : IAsyncDisposable
         var options = new WalrusOptions { DataDir = dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = postgres };
         if (configure is not null)
             options = configure(options);
-        var server = await WalrusServer.StartAsync(options, accounts, logging: logging);
-        return new WalrusHost(dir, identityDb, accounts, server, options, logging);
+        var server = await WalrusServer.StartAsync(options, accounts, logging: logging, objectStore: objectStore);
+        return new WalrusHost(dir, identityDb, accounts, server, options, logging, objectStore);
     }
 
     /// <summary>Stops Walrus and starts it again on the same data (and a new port), as after a restart.</summary>
@@ -61,7 +66,7 @@ public sealed class WalrusHost : IAsyncDisposable
             MinPartBytes = Options.MinPartBytes, LifecycleDay = Options.LifecycleDay, LifecycleInterval = Options.LifecycleInterval,
             ShutdownTimeout = Options.ShutdownTimeout,
         };
-        Server = await WalrusServer.StartAsync(Options, Accounts, logging: _logging);
+        Server = await WalrusServer.StartAsync(Options, Accounts, logging: _logging, objectStore: _objectStore);
     }
 
     /// <summary>Creates an account with a key and returns the key.</summary>
