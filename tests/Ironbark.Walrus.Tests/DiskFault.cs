@@ -14,4 +14,7 @@ public enum DiskFault
 
     /// <summary>The fsync of the directory after the rename, which makes the rename durable.</summary>
     DirectoryFsync,
+
+    /// <summary>Deleting a blob: one that an overwrite or a delete released, or one a failed request discards.</summary>
+    Delete,
 }

@@ -15,14 +15,18 @@ internal sealed class NaughtyDisk(IDisk disk) : IDisk
     private readonly Lock _lock = new();
     private DiskFault? _fault;
     private int _callsBeforeFault;
+    private int _faultsLeft;
     private long? _readsEndAt;
     private int? _readPiece;
 
-    /// <summary>The <paramref name="nth"/> call of <paramref name="fault"/>'s operation from now, and every one after it, fails.</summary>
-    public void Fail(DiskFault fault, int nth = 1)
+    /// <summary>
+    /// The <paramref name="nth"/> call of <paramref name="fault"/>'s operation from now fails, and so do the calls after
+    /// it: every one, or <paramref name="times"/> in all.
+    /// </summary>
+    public void Fail(DiskFault fault, int nth = 1, int times = int.MaxValue)
     {
         lock (_lock)
-            (_fault, _callsBeforeFault) = (fault, nth - 1);
+            (_fault, _callsBeforeFault, _faultsLeft) = (fault, nth - 1, times);
     }
 
     /// <summary>Blobs opened from now read as if they ended at byte <paramref name="offset"/> (while their length says otherwise).</summary>
@@ -69,6 +73,12 @@ internal sealed class NaughtyDisk(IDisk disk) : IDisk
         disk.FsyncDirectory(directory);
     }
 
+    public void Delete(string path)
+    {
+        Check(DiskFault.Delete);
+        disk.Delete(path);
+    }
+
     public Stream OpenRead(string path)
     {
         lock (_lock)
@@ -86,6 +96,8 @@ internal sealed class NaughtyDisk(IDisk disk) : IDisk
                 _callsBeforeFault--;
                 return;
             }
+            if (--_faultsLeft == 0)
+                _fault = null;
         }
         // EIO, what a failing disk answers (ENOSPC would do as well: Walrus must treat both alike).
         throw new IOException($"Input/output error (a naughty disk fails {operation})", 5);

@@ -1,4 +1,5 @@
 using Amazon.S3.Model;
+using Ironbark.Testing;
 using Ironbark.Walrus.Backends;
 using Ironbark.Walrus.Store;
 using Microsoft.Extensions.DependencyInjection;
@@ -22,14 +23,24 @@ public abstract class NaughtyDiskFixture : WalrusFixture
     /// Asserts that the object store holds exactly what the metadata names: no temp file, no blob that no object or
     /// part references (a write that failed left nothing), and every referenced blob present (nothing acknowledged is missing).
     /// </summary>
-    public async Task AssertStoreMatchesMetadataAsync()
+    public Task AssertStoreMatchesMetadataAsync() => AssertStoreMatchesMetadataAsync(Host);
+
+    /// <inheritdoc cref="AssertStoreMatchesMetadataAsync()"/>
+    public static async Task AssertStoreMatchesMetadataAsync(WalrusHost host)
     {
-        var root = Host.Options.ObjectDir;
-        Assert.Empty(Directory.EnumerateFiles(Path.Combine(root, "tmp"), "*", SearchOption.AllDirectories));
-        var referenced = await Host.Server.Services.GetRequiredService<WalrusStore>().ReferencedBlobsAsync(default);
-        var stored = Directory.EnumerateFiles(Path.Combine(root, "blobs"), "*", SearchOption.AllDirectories).Select(Path.GetFileName).ToHashSet();
+        Assert.Empty(Directory.EnumerateFiles(Path.Combine(host.Options.ObjectDir, "tmp"), "*", SearchOption.AllDirectories));
+        var (stored, referenced) = await BlobsAsync(host);
         Assert.Empty(stored.Except(referenced));
-        Assert.Empty(referenced.Except(stored!));
+        Assert.Empty(referenced.Except(stored));
+    }
+
+    /// <summary>The blob files in the store, and the blobs the metadata names.</summary>
+    public static async Task<(HashSet<string> Stored, HashSet<string> Referenced)> BlobsAsync(WalrusHost host)
+    {
+        var referenced = await host.Server.Services.GetRequiredService<WalrusStore>().ReferencedBlobsAsync(default);
+        var stored = Directory.EnumerateFiles(Path.Combine(host.Options.ObjectDir, "blobs"), "*", SearchOption.AllDirectories)
+            .Select(file => Path.GetFileName(file)).ToHashSet(StringComparer.Ordinal);
+        return (stored, referenced);
     }
 
     /// <summary>Asserts the bucket lists exactly these keys, each with its size and ETag, and that each reads back whole.</summary>

@@ -72,7 +72,7 @@ public sealed class FileObjectStore : IObjectStore, IDisposable
     {
         try
         {
-            File.Delete(BlobPath(blobId));
+            _disk.Delete(BlobPath(blobId));
         }
         catch (DirectoryNotFoundException)
         {

@@ -4,7 +4,7 @@ namespace Ironbark.Walrus.Backends;
 
 /// <summary>
 /// The file operations of <see cref="FileObjectStore"/> where a disk can fail: writing, fsyncing and renaming a new
-/// blob, and reading one. <see cref="LocalDisk"/> is the real one; tests put a disk here that fails on purpose
+/// blob, reading one and deleting one. <see cref="LocalDisk"/> is the real one; tests put a disk here that fails on purpose
 /// (docs/walrus.md, "Faults"), which wrapping <see cref="IObjectStore"/> could not do: each of its calls writes,
 /// fsyncs and renames inside.
 /// </summary>
@@ -20,4 +20,6 @@ internal interface IDisk
     void FsyncDirectory(string directory);
 
     Stream OpenRead(string path);
+
+    void Delete(string path);
 }

@@ -20,4 +20,6 @@ internal sealed class LocalDisk : IDisk
     public Stream OpenRead(string path) =>
         new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0,
             FileOptions.Asynchronous | FileOptions.SequentialScan);
+
+    public void Delete(string path) => File.Delete(path);
 }
