@@ -1,4 +1,5 @@
 using Ironbark.Cc.Domain;
+using Ironbark.Common.Pki;
 
 namespace Ironbark.Cc;
 
@@ -33,4 +34,30 @@ public sealed class CcOptions
     public TimeSpan NodeCallTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
     public string StateDir => Path.Combine(DataDir, "cc");
+
+    /// <summary>Refuses options the CC cannot run with, before anything starts; the message names the option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDir))
+            throw new ArgumentException("DataDir must name a directory.");
+        if (!MutualTls.IsListenUrl(Url))
+            throw new ArgumentException($"Url '{Url}' is not an https URL with an IP address (or localhost) to listen on.");
+        if (string.IsNullOrWhiteSpace(Cluster) || Cluster.Any(char.IsWhiteSpace))
+            throw new ArgumentException($"Cluster '{Cluster}' is not an availability zone name (non-empty, without spaces).");
+        foreach (var node in Nodes)
+            if (!Uri.TryCreate(node, UriKind.Absolute, out var url) || url.Scheme != "https")
+                throw new ArgumentException($"Nodes: '{node}' is not the https URL of a Node Controller.");
+        if (!Enum.IsDefined(PlacementPolicy))
+            throw new ArgumentException($"PlacementPolicy {(int)PlacementPolicy} is none of GREEDY, ROUNDROBIN and POWERSAVE.");
+        Positive(PollInterval, nameof(PollInterval));
+        Positive(PollTimeout, nameof(PollTimeout));
+        Positive(LaunchTimeout, nameof(LaunchTimeout));
+        Positive(NodeCallTimeout, nameof(NodeCallTimeout));
+    }
+
+    private static void Positive(TimeSpan value, string option)
+    {
+        if (value <= TimeSpan.Zero)
+            throw new ArgumentException($"{option} must be more than 0, not {value}.");
+    }
 }

@@ -39,6 +39,7 @@ public sealed class CcServer : IComponentServer
 
     public static async Task<CcServer> StartAsync(CcOptions options, CancellationToken ct = default, Action<ILoggingBuilder>? logging = null)
     {
+        options.Validate();
         var pki = new CloudCertificates(Path.Combine(options.DataDir, "pki"));
         if (!pki.Exists)
             throw new InvalidOperationException($"No cloud CA in {pki.Directory}: run `ironbark init` first.");

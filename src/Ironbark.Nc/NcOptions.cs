@@ -1,3 +1,5 @@
+using Ironbark.Common.Pki;
+
 namespace Ironbark.Nc;
 
 /// <summary>What an operator sets for a Node Controller (see docs/nc.md).</summary>
@@ -50,4 +52,41 @@ public sealed record NcOptions
     public string InstancesDir => Path.Combine(StateDir, "instances");
     public string ImagesDir => Path.Combine(StateDir, "images");
     public string MetadataSocket => Path.Combine(StateDir, "metadata.sock");
+
+    /// <summary>Refuses options the NC cannot run with, before anything starts; the message names the option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDir))
+            throw new ArgumentException("DataDir must name a directory.");
+        if (!MutualTls.IsListenUrl(Url))
+            throw new ArgumentException($"Url '{Url}' is not an https URL with an IP address (or localhost) to listen on.");
+        if (string.IsNullOrWhiteSpace(NodeId))
+            throw new ArgumentException("NodeId must not be empty.");
+        if (!Uri.TryCreate(WalrusUrl, UriKind.Absolute, out var walrus) || walrus.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"WalrusUrl '{WalrusUrl}' is not the http(s) URL of Walrus.");
+        if (string.IsNullOrEmpty(AccessKeyId) || string.IsNullOrEmpty(SecretAccessKey))
+            throw new ArgumentException("AccessKeyId and SecretAccessKey, the NC's credentials for Walrus, must not be empty.");
+        if (Cores < 0)
+            throw new ArgumentException($"Cores must be 0 (what the host has) or more, not {Cores}.");
+        if (MemoryMib < 0)
+            throw new ArgumentException($"MemoryMib must be 0 (what the host has) or more, not {MemoryMib}.");
+        Ratio(CpuOvercommit, nameof(CpuOvercommit));
+        Ratio(MemoryOvercommit, nameof(MemoryOvercommit));
+        if (Hypervisor is not ("qemu" or "fake"))
+            throw new ArgumentException($"Hypervisor '{Hypervisor}' is unknown: use qemu (or fake, for scale simulation only).");
+        if (Acceleration is not ("auto" or "kvm" or "tcg"))
+            throw new ArgumentException($"Acceleration '{Acceleration}' is none of auto, kvm and tcg.");
+        if (ImageCacheBytes < 1)
+            throw new ArgumentException($"ImageCacheBytes must be more than 0, not {ImageCacheBytes}.");
+        if (TerminateGrace < TimeSpan.Zero)
+            throw new ArgumentException($"TerminateGrace must not be negative, not {TerminateGrace}.");
+        if (string.IsNullOrWhiteSpace(QemuBinary) || string.IsNullOrWhiteSpace(QemuImgBinary))
+            throw new ArgumentException("QemuBinary and QemuImgBinary must name programs.");
+    }
+
+    private static void Ratio(double value, string option)
+    {
+        if (!double.IsFinite(value) || value <= 0)
+            throw new ArgumentException($"{option} must be a number more than 0, not {value}.");
+    }
 }

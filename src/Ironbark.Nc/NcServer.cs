@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography.X509Certificates;
 using Amazon.Runtime;
 using Amazon.S3;
 using Ironbark.Common.Hosting;
@@ -42,20 +43,39 @@ public sealed class NcServer : IComponentServer
     /// <summary>The gRPC address (with the real port when 0 was asked for).</summary>
     public Uri Endpoint => ServiceHost.BoundAddress(_app, "https");
 
-    public static async Task<NcServer> StartAsync(NcOptions options, CancellationToken ct = default, Action<ILoggingBuilder>? logging = null)
+    /// <param name="hypervisor">
+    /// The VM driver the composition chose; when null, the one <see cref="NcOptions.Hypervisor"/> names (QEMU, with
+    /// the acceleration probe, or the fake driver).
+    /// </param>
+    public static async Task<NcServer> StartAsync(NcOptions options, CancellationToken ct = default, Action<ILoggingBuilder>? logging = null,
+        IHypervisor? hypervisor = null)
     {
+        options.Validate();
         var pki = new CloudCertificates(Path.Combine(options.DataDir, "pki"));
         if (!pki.Exists)
             throw new InvalidOperationException($"No cloud CA in {pki.Directory}: run `ironbark init` first.");
-        if (options.Hypervisor is not ("qemu" or "fake"))
-            throw new ArgumentException($"Unknown hypervisor '{options.Hypervisor}': use qemu (or fake, for scale simulation only).");
         var ca = pki.LoadCa();
         var certificate = pki.Load(ComponentRole.Nc);
         var stateLock = DirectoryLock.Acquire(options.StateDir, "Node Controller");
-        File.Delete(options.MetadataSocket);
+        try
+        {
+            return new NcServer(await StartAsync(options, hypervisor, certificate, ca, ct, logging), stateLock);
+        }
+        catch
+        {
+            // A start that fails (a KVM probe, a port in use) must not keep the state directory from the next one.
+            await stateLock.DisposeAsync();
+            throw;
+        }
+    }
 
-        // The fake driver emulates nothing, so there is nothing to probe (and no QEMU needed).
-        var (acceleration, why) = options.Hypervisor == "fake" ? ("none", "fake hypervisor, scale simulation only")
+    private static async Task<WebApplication> StartAsync(NcOptions options, IHypervisor? hypervisor, X509Certificate2 certificate,
+        X509Certificate2 ca, CancellationToken ct, Action<ILoggingBuilder>? logging)
+    {
+        File.Delete(options.MetadataSocket);
+        // A given driver has decided for itself, and the fake one emulates nothing: only QEMU is probed.
+        var (acceleration, why) = hypervisor is not null ? (hypervisor.Acceleration, "the driver's own")
+            : options.Hypervisor == "fake" ? ("none", "fake hypervisor, scale simulation only")
             : await AccelerationProbe.DecideAsync(options.Acceleration, options.QemuBinary, options.ProbeKernel, ct);
         var builder = ServiceHost.CreateBuilder(logging, LogLevel.Information);
         var url = new Uri(options.Url);
@@ -73,21 +93,21 @@ public sealed class NcServer : IComponentServer
             sp.GetRequiredService<ILogger<ImageCache>>()));
         builder.Services.AddSingleton(new NodeResources(options.Cores > 0 ? options.Cores : Environment.ProcessorCount,
             options.MemoryMib > 0 ? options.MemoryMib : NodeResources.HostMemoryMib(), options.CpuOvercommit, options.MemoryOvercommit));
-        builder.Services.AddSingleton<IHypervisor>(sp => options.Hypervisor == "fake" ? new FakeHypervisor()
-            : new QemuHypervisor(options.QemuBinary, options.QemuImgBinary, acceleration, sp.GetRequiredService<ILogger<QemuHypervisor>>()));
+        builder.Services.AddSingleton<IHypervisor>(sp => hypervisor ?? (options.Hypervisor == "fake" ? new FakeHypervisor()
+            : new QemuHypervisor(options.QemuBinary, options.QemuImgBinary, acceleration, sp.GetRequiredService<ILogger<QemuHypervisor>>())));
         builder.Services.AddSingleton<InstanceManager>();
         builder.Services.AddSingleton<MetadataApi>();
 
         var app = builder.Build();
         app.Services.GetRequiredService<ILogger<NcServer>>().LogInformation("Hypervisor {Hypervisor}, acceleration: {Acceleration} ({Why})",
-            options.Hypervisor, acceleration, why);
+            app.Services.GetRequiredService<IHypervisor>().Name, acceleration, why);
         var metadata = app.Services.GetRequiredService<MetadataApi>();
         app.UseWhen(http => http.Features.Get<IConnectionSocketFeature>()?.Socket.AddressFamily == AddressFamily.Unix,
             branch => branch.Run(metadata.HandleAsync));
         app.MapGrpcService<NodeControllerApi>();
         await app.Services.GetRequiredService<InstanceManager>().RecoverAsync(ct);
         await app.StartAsync(ct);
-        return new NcServer(app, stateLock);
+        return app;
     }
 
     /// <summary>Stops serving; running VMs are left running, to be found again at the next start.</summary>

@@ -1,4 +1,5 @@
 using Ironbark.Common.Auth;
+using Ironbark.Walrus.Domain;
 
 namespace Ironbark.Walrus;
 
@@ -34,6 +35,9 @@ public sealed class WalrusOptions
 
     public const int DefaultInlineMaxBytes = 32 * 1024;
 
+    /// <summary>The largest <see cref="InlineMaxBytes"/>: a small object is read into memory whole.</summary>
+    public const int InlineMaxBytesLimit = 1024 * 1024;
+
     /// <summary>How often lifecycle rules are applied.</summary>
     public TimeSpan LifecycleInterval { get; init; } = TimeSpan.FromMinutes(10);
 
@@ -54,4 +58,40 @@ public sealed class WalrusOptions
 
     /// <summary>The smallest part other than the last of a multipart upload, as on AWS (5 MiB).</summary>
     public long MinPartBytes { get; init; } = 5L * 1024 * 1024;
+
+    /// <summary>Where the object store keeps its files (blobs/, tmp/, lock).</summary>
+    public string ObjectDir => Path.Combine(DataDir, "walrus");
+
+    /// <summary>Refuses options Walrus cannot run with, before anything starts; the message names the option.</summary>
+    public void Validate()
+    {
+        if (string.IsNullOrWhiteSpace(DataDir))
+            throw new ArgumentException("DataDir must name a directory.");
+        // Kestrel also listens on "*" and "+" (any address), which Uri does not parse.
+        if (!Uri.TryCreate(Url.Replace("://*", "://0.0.0.0").Replace("://+", "://0.0.0.0"), UriKind.Absolute, out var url)
+            || url.Scheme is not ("http" or "https"))
+            throw new ArgumentException($"Url '{Url}' is not an http(s) URL to listen on.");
+        if (Uri.CheckHostName(Domain) != UriHostNameType.Dns)
+            throw new ArgumentException($"Domain '{Domain}' is not a DNS name (virtual-hosted buckets are addressed as bucket.<Domain>).");
+        if (string.IsNullOrWhiteSpace(Region) || Region.Any(c => c is '/' || char.IsWhiteSpace(c)))
+            throw new ArgumentException($"Region '{Region}' is not a region name (non-empty, without '/' or spaces).");
+        Signing.Validate();
+        if (MaxPutBytes < 1)
+            throw new ArgumentException($"MaxPutBytes must be more than 0, not {MaxPutBytes}.");
+        if (InlineMaxBytes is < 0 or > InlineMaxBytesLimit)
+            throw new ArgumentException($"InlineMaxBytes must be between 0 and {InlineMaxBytesLimit} (a small object is read into memory whole), not {InlineMaxBytes}.");
+        if (MinPartBytes is < 0 or > MultipartService.MaxPartBytes)
+            throw new ArgumentException($"MinPartBytes must be between 0 and {MultipartService.MaxPartBytes} (the largest part), not {MinPartBytes}.");
+        Positive(LifecycleInterval, nameof(LifecycleInterval));
+        Positive(LifecycleDay, nameof(LifecycleDay));
+        Positive(InMemoryBodyTimeout, nameof(InMemoryBodyTimeout));
+        if (ShutdownTimeout < TimeSpan.Zero)
+            throw new ArgumentException($"ShutdownTimeout must not be negative, not {ShutdownTimeout}.");
+    }
+
+    private static void Positive(TimeSpan value, string option)
+    {
+        if (value <= TimeSpan.Zero)
+            throw new ArgumentException($"{option} must be more than 0, not {value}.");
+    }
 }

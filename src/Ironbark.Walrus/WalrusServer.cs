@@ -22,9 +22,9 @@ public sealed class WalrusServer : IComponentServer
 {
     private readonly WebApplication _app;
     private readonly Database _db;
-    private readonly FileObjectStore _blobs;
+    private readonly IObjectStore _blobs;
 
-    private WalrusServer(WebApplication app, Database db, FileObjectStore blobs)
+    private WalrusServer(WebApplication app, Database db, IObjectStore blobs)
     {
         _app = app;
         _db = db;
@@ -36,28 +36,35 @@ public sealed class WalrusServer : IComponentServer
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Where object bytes go unless the composition chooses otherwise: files under DATA/walrus.</summary>
+    public static IObjectStore DefaultObjectStore(WalrusOptions options) => new FileObjectStore(options.ObjectDir);
+
     /// <param name="credentials">
     /// Who holds an access key and who an account is: the CLC's identity service (<see cref="Drivers.IdentityClient"/>)
     /// in every deployment; tests of Walrus alone may hand in the CLC's account store itself.
     /// </param>
+    /// <param name="objectStore">
+    /// Makes the store for object bytes (<see cref="DefaultObjectStore"/> when null); Walrus owns what it returns and
+    /// disposes it at the end. A test passes a store on a disk that fails on purpose.
+    /// </param>
     public static async Task<WalrusServer> StartAsync(WalrusOptions options, ICredentialSource credentials, CancellationToken ct = default,
-        Action<ILoggingBuilder>? logging = null)
+        Action<ILoggingBuilder>? logging = null, Func<WalrusOptions, IObjectStore>? objectStore = null)
     {
-        options.Signing.Validate();
+        options.Validate();
         // Owning the object directory comes first: a second Walrus on the same data must touch nothing.
-        var blobs = new FileObjectStore(Path.Combine(options.DataDir, "walrus"));
+        var blobs = (objectStore ?? DefaultObjectStore)(options);
         try
         {
             return await StartAsync(options, credentials, blobs, ct, logging);
         }
         catch
         {
-            blobs.Dispose();
+            (blobs as IDisposable)?.Dispose();
             throw;
         }
     }
 
-    private static async Task<WalrusServer> StartAsync(WalrusOptions options, ICredentialSource credentials, FileObjectStore blobs, CancellationToken ct,
+    private static async Task<WalrusServer> StartAsync(WalrusOptions options, ICredentialSource credentials, IObjectStore blobs, CancellationToken ct,
         Action<ILoggingBuilder>? logging)
     {
         // Every commit is fsynced: metadata names blobs, and small objects' bytes are in it (docs/walrus.md, "Storage that does not lose data").
@@ -120,6 +127,6 @@ public sealed class WalrusServer : IComponentServer
     {
         await _app.DisposeAsync();
         await _db.DisposeAsync();
-        _blobs.Dispose();
+        (_blobs as IDisposable)?.Dispose();
     }
 }

@@ -4,6 +4,7 @@ using Ironbark.Clc.Identity;
 using Ironbark.Cloud;
 using Ironbark.Common.Data;
 using Ironbark.Walrus;
+using Ironbark.Walrus.Backends;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Testing;
@@ -19,6 +20,7 @@ public sealed class WalrusHost : IAsyncDisposable
     private readonly TempDir _dir;
     private readonly Database _identityDb;
     private readonly Action<ILoggingBuilder>? _logging;
+    private readonly Func<WalrusOptions, IObjectStore>? _objectStore;
 
     public WalrusServer Server { get; private set; }
     public AccountStore Accounts { get; }
@@ -26,9 +28,11 @@ public sealed class WalrusHost : IAsyncDisposable
     public string DataDir => _dir.Path;
     public Uri Endpoint => Server.Endpoint;
 
-    private WalrusHost(TempDir dir, Database identityDb, AccountStore accounts, WalrusServer server, WalrusOptions options, Action<ILoggingBuilder>? logging)
+    private WalrusHost(TempDir dir, Database identityDb, AccountStore accounts, WalrusServer server, WalrusOptions options, Action<ILoggingBuilder>? logging,
+        Func<WalrusOptions, IObjectStore>? objectStore)
     {
         _logging = logging;
+        _objectStore = objectStore;
         _dir = dir;
         _identityDb = identityDb;
         Accounts = accounts;
@@ -37,8 +41,9 @@ public sealed class WalrusHost : IAsyncDisposable
     }
 
     /// <param name="logging">Where Walrus logs go (its own console logging at Warning when null).</param>
+    /// <param name="objectStore">The store for object bytes, made again at each restart (files under the data directory when null).</param>
     public static async Task<WalrusHost> StartAsync(string? postgres = null, Func<WalrusOptions, WalrusOptions>? configure = null,
-        Action<ILoggingBuilder>? logging = null)
+        Action<ILoggingBuilder>? logging = null, Func<WalrusOptions, IObjectStore>? objectStore = null)
     {
         var dir = new TempDir();
         var identityDb = new Database(DatabaseOptions.For(dir.Path, "identity.db", postgres));
@@ -48,8 +53,8 @@ public sealed class WalrusHost : IAsyncDisposable
         var options = new WalrusOptions { DataDir = dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = postgres };
         if (configure is not null)
             options = configure(options);
-        var server = await StartWalrusAsync(options, accounts, logging);
-        return new WalrusHost(dir, identityDb, accounts, server, options, logging);
+        var server = await StartWalrusAsync(options, accounts, logging, objectStore);
+        return new WalrusHost(dir, identityDb, accounts, server, options, logging, objectStore);
     }
 
     /// <summary>Stops Walrus and starts it again on the same data (and a new port), as after a restart.</summary>
@@ -64,12 +69,14 @@ public sealed class WalrusHost : IAsyncDisposable
             MinPartBytes = Options.MinPartBytes, LifecycleDay = Options.LifecycleDay, LifecycleInterval = Options.LifecycleInterval,
             ShutdownTimeout = Options.ShutdownTimeout,
         };
-        Server = await StartWalrusAsync(Options, Accounts, _logging);
+        Server = await StartWalrusAsync(Options, Accounts, _logging, _objectStore);
     }
 
-    private static async Task<WalrusServer> StartWalrusAsync(WalrusOptions options, AccountStore accounts, Action<ILoggingBuilder>? logging)
+    /// <summary>Walrus as the composition starts it, with the account store for its credentials and the object store the test chose.</summary>
+    private static async Task<WalrusServer> StartWalrusAsync(WalrusOptions options, AccountStore accounts, Action<ILoggingBuilder>? logging,
+        Func<WalrusOptions, IObjectStore>? objectStore)
     {
-        var cloud = await new CloudComposition().AddWalrus(_ => options, credentials: accounts, logging: logging).StartAsync();
+        var cloud = await new CloudComposition().AddWalrus(_ => options, credentials: accounts, objectStore: objectStore, logging: logging).StartAsync();
         return cloud.Get<WalrusServer>();
     }
 

@@ -17,6 +17,13 @@ public static class S3Expect
         return e;
     }
 
+    /// <summary>The answer to a fault of Walrus's own (a failing disk): 500 InternalError with S3's generic message, within 30 s.</summary>
+    public static async Task InternalErrorAsync(Func<Task> call)
+    {
+        var e = await ErrorAsync("InternalError", HttpStatusCode.InternalServerError, call).WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal("We encountered an internal error. Please try again.", e.Message);
+    }
+
     public static Task<AmazonS3Exception> DeniedAsync(Func<Task> call) => ErrorAsync("AccessDenied", HttpStatusCode.Forbidden, call);
 
     /// <summary>The whole content of an object (or one version) as text.</summary>

@@ -1,6 +1,7 @@
 using Amazon.S3;
 using Ironbark.Clc.Identity;
 using Ironbark.Testing;
+using Ironbark.Walrus.Backends;
 
 namespace Ironbark.Walrus.Tests;
 
@@ -21,6 +22,9 @@ public abstract class WalrusFixture : IAsyncLifetime
 
     protected abstract bool UsePostgres { get; }
 
+    /// <summary>The store for object bytes; null for Walrus's own (files under the data directory).</summary>
+    protected virtual Func<WalrusOptions, IObjectStore>? ObjectStore => null;
+
     public async Task InitializeAsync()
     {
         string? connection = null;
@@ -33,7 +37,7 @@ public abstract class WalrusFixture : IAsyncLifetime
         {
             DataDir = o.DataDir, Url = o.Url, PostgresConnectionString = o.PostgresConnectionString,
             MinPartBytes = 5 * 1024 * 1024, LifecycleDay = TimeSpan.FromSeconds(1), LifecycleInterval = TimeSpan.FromMilliseconds(500),
-        });
+        }, objectStore: ObjectStore);
         Alice = await Host.CreateAccountAsync("alice");
         Bob = await Host.CreateAccountAsync("bob");
         AliceS3 = Host.Client(Alice);

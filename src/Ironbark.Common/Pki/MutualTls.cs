@@ -32,6 +32,11 @@ public static class MutualTls
         return root.RawDataMemory.Span.SequenceEqual(ca.RawDataMemory.Span);
     }
 
+    /// <summary>Whether <see cref="ListenGrpc"/> can listen at <paramref name="url"/>: https, at an IP address or localhost.</summary>
+    public static bool IsListenUrl(string url) =>
+        Uri.TryCreate(url, UriKind.Absolute, out var parsed) && parsed.Scheme == "https"
+        && (parsed.HostNameType is UriHostNameType.IPv4 or UriHostNameType.IPv6 || parsed.Host == "localhost");
+
     /// <summary>
     /// Listens for gRPC (HTTP/2 over TLS) at <paramref name="url"/>, presenting <paramref name="serverCertificate"/>
     /// and requiring a client certificate the cloud CA signed.

@@ -14,6 +14,7 @@ namespace Ironbark.Walrus.Backends;
 internal sealed class BlobWriter : IAsyncDisposable
 {
     private readonly SafeFileHandle _file;
+    private readonly IDisk _disk;
     private readonly IncrementalHash _md5 = IncrementalHash.CreateHash(HashAlgorithmName.MD5);
     private BlobBuffer _current = BlobBuffer.Rent();
     // Taken only when a second buffer is needed: small objects use one.
@@ -23,10 +24,14 @@ internal sealed class BlobWriter : IAsyncDisposable
     private Task _writing = Task.CompletedTask;
     private bool _direct;
 
-    private BlobWriter(SafeFileHandle file) => _file = file;
+    private BlobWriter(SafeFileHandle file, IDisk disk)
+    {
+        _file = file;
+        _disk = disk;
+    }
 
-    public static BlobWriter CreateNew(string path) =>
-        new(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None));
+    public static BlobWriter CreateNew(string path, IDisk disk) =>
+        new(File.OpenHandle(path, FileMode.CreateNew, FileAccess.Write, FileShare.None), disk);
 
     /// <summary>Appends up to <paramref name="length"/> bytes of <paramref name="input"/> (less at its end); returns how many.</summary>
     public async Task<long> CopyFromAsync(Stream input, long length, CancellationToken ct)
@@ -69,7 +74,7 @@ internal sealed class BlobWriter : IAsyncDisposable
             _written = size;
             _filled = 0;
         }
-        Posix.Fsync(_file);
+        _disk.Fsync(_file);
         return (_written, _md5.GetHashAndReset());
     }
 
@@ -92,13 +97,13 @@ internal sealed class BlobWriter : IAsyncDisposable
     {
         try
         {
-            await RandomAccess.WriteAsync(_file, data, offset, ct);
+            await _disk.WriteAsync(_file, data, offset, ct);
         }
         catch (IOException) when (_direct)
         {
             Posix.UsePageCache(_file);
             _direct = false;
-            await RandomAccess.WriteAsync(_file, data, offset, ct);
+            await _disk.WriteAsync(_file, data, offset, ct);
         }
     }
 

@@ -14,9 +14,16 @@ public sealed class FileObjectStore : IObjectStore, IDisposable
     private readonly string _blobs;
     private readonly string _tmp;
     private readonly FileStream _lock;
+    private readonly IDisk _disk;
 
-    public FileObjectStore(string root)
+    public FileObjectStore(string root) : this(root, LocalDisk.Instance)
     {
+    }
+
+    /// <param name="disk">Where the file operations go: the local filesystem, or in tests a disk that fails on purpose.</param>
+    internal FileObjectStore(string root, IDisk disk)
+    {
+        _disk = disk;
         _blobs = Path.Combine(root, "blobs");
         _tmp = Path.Combine(root, "tmp");
         for (var i = 0; i < 256; i++)
@@ -54,19 +61,18 @@ public sealed class FileObjectStore : IObjectStore, IDisposable
         {
             await using var input = OpenRead(blobId);
             input.Seek(offset, SeekOrigin.Begin);
-            await output.CopyFromAsync(input, length, ct);
+            // A source that reads short (a damaged disk) must fail the copy, not make a shorter object under the source's size.
+            if (await output.CopyFromAsync(input, length, ct) != length)
+                throw new IOException($"Blob {blobId} ended before byte {offset + length}.");
         }, ct);
 
-    /// <summary>Unbuffered: callers read in large chunks, so a FileStream buffer would only add a copy and an allocation.</summary>
-    public Stream OpenRead(string blobId) =>
-        new FileStream(BlobPath(blobId), FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 0,
-            FileOptions.Asynchronous | FileOptions.SequentialScan);
+    public Stream OpenRead(string blobId) => _disk.OpenRead(BlobPath(blobId));
 
     public void Delete(string blobId)
     {
         try
         {
-            File.Delete(BlobPath(blobId));
+            _disk.Delete(BlobPath(blobId));
         }
         catch (DirectoryNotFoundException)
         {
@@ -101,22 +107,25 @@ public sealed class FileObjectStore : IObjectStore, IDisposable
         // tmp/ directory concurrent uploads queued (and spun) on that lock while the kernel allocated inodes.
         var temp = Path.Combine(_tmp, id[..2], id);
         var path = BlobPath(id);
+        var renamed = false;
         try
         {
             long size;
             byte[] md5;
-            await using (var output = BlobWriter.CreateNew(temp))
+            await using (var output = BlobWriter.CreateNew(temp, _disk))
             {
                 await fill(output);
                 (size, md5) = await output.CompleteAsync(ct);
             }
-            File.Move(temp, path);
-            Posix.FsyncDirectory(Path.GetDirectoryName(path)!);
+            _disk.Move(temp, path);
+            renamed = true;
+            _disk.FsyncDirectory(Path.GetDirectoryName(path)!);
             return new StoredBlob(id, size, md5);
         }
         catch
         {
-            File.Delete(temp);
+            // Renamed but not durably (the directory fsync failed): the blob must not outlive the failed write either.
+            File.Delete(renamed ? path : temp);
             throw;
         }
     }

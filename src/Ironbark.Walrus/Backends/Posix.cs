@@ -11,13 +11,25 @@ internal static class Posix
 
     private static readonly int O_DIRECT = RuntimeInformation.ProcessArchitecture is Architecture.Arm64 or Architecture.Arm ? 0x10000 : 0x4000;
 
+    private const int EBADF = 9;
+    private const int EINVAL = 22;
+
+    /// <summary>Makes a rename in <paramref name="directory"/> durable; throws when the disk says it could not.</summary>
     public static void FsyncDirectory(string directory)
     {
         var fd = open(directory, 0 /* O_RDONLY */);
         if (fd < 0)
-            return;
-        fsync(fd);
-        close(fd);
+            throw new IOException($"Cannot open {directory} to fsync it: {Marshal.GetLastPInvokeErrorMessage()}", Marshal.GetLastPInvokeError());
+        try
+        {
+            // Filesystems that cannot fsync a directory say EINVAL (or EBADF): there is nothing to wait for, as PostgreSQL reasons too.
+            if (fsync(fd) != 0 && Marshal.GetLastPInvokeError() is var errno and not (EINVAL or EBADF))
+                throw new IOException($"fsync of {directory} failed: {Marshal.GetPInvokeErrorMessage(errno)}", errno);
+        }
+        finally
+        {
+            close(fd);
+        }
     }
 
     public static void Fsync(SafeFileHandle file)

@@ -1,11 +1,12 @@
 using Ironbark.Common.Auth;
 using Ironbark.Walrus.Backends;
 using Ironbark.Walrus.Store;
+using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Walrus.Domain;
 
 /// <summary>Buckets: create, delete, list, and the access-checked lookup every operation starts with.</summary>
-public sealed class BucketService(WalrusStore store, IObjectStore blobs, WalrusOptions options)
+public sealed class BucketService(WalrusStore store, IObjectStore blobs, WalrusOptions options, ILogger<BucketService> log)
 {
     public async Task<BucketRow> GetAsync(string name, CancellationToken ct) =>
         await store.GetBucketAsync(name, ct) ?? throw S3Errors.NoSuchBucket(name);
@@ -56,10 +57,23 @@ public sealed class BucketService(WalrusStore store, IObjectStore blobs, WalrusO
         return await store.ListBucketsAsync(account.Id, ct);
     }
 
-    /// <summary>Deletes blobs released by a committed metadata change.</summary>
+    /// <summary>
+    /// Deletes blobs that no metadata names any more (released by a commit, or discarded after a failed request). What
+    /// happened before stands whatever happens here: a blob the disk will not delete now is only unreferenced, and the
+    /// next start's recovery removes it.
+    /// </summary>
     public void Release(IEnumerable<string> blobIds)
     {
         foreach (var id in blobIds)
-            blobs.Delete(id);
+        {
+            try
+            {
+                blobs.Delete(id);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                log.LogWarning(e, "Blob {BlobId} could not be deleted; the next start removes it", id);
+            }
+        }
     }
 }

@@ -90,13 +90,13 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         catch (WriteConditionFailedException e)
         {
             if (blob is not null)
-                blobs.Delete(blob.Id);
+                buckets.Release([blob.Id]);
             throw S3Errors.WriteConditionFailed(e.Failure, key);
         }
         catch
         {
             if (blob is not null)
-                blobs.Delete(blob.Id);
+                buckets.Release([blob.Id]);
             throw;
         }
     }
