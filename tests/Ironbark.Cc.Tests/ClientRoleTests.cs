@@ -7,7 +7,8 @@ namespace Ironbark.Cc.Tests;
 /// The client's half of roles: the CC talks to a node only if the node's certificate names the role nc, so an
 /// "NC" URL where Walrus (or anything else of the cloud) answers gets no instance and no placement.
 /// </summary>
-public sealed class ClientRoleTests(RoleFixture f) : IClassFixture<RoleFixture>
+[Collection(RoleCollection.Name)]
+public sealed class ClientRoleTests(RoleFixture f)
 {
     [Theory]
     [InlineData("walrus", "The server's certificate 'CN=ironbark-walrus' names role walrus, not nc: refused.")]

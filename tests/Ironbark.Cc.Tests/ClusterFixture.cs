@@ -17,13 +17,14 @@ namespace Ironbark.Cc.Tests;
 /// polling them, each with its own data directory and the one cloud CA, reached over gRPC with mTLS as the
 /// CLC would. Every QEMU the nodes started is gone after disposal, also when a test failed.
 /// </summary>
-public sealed class ClusterFixture(bool withGuest = false) : IAsyncLifetime
+public sealed class ClusterFixture : IAsyncLifetime
 {
     public const string Bucket = "images";
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(300);
     public static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(1);
 
     private readonly TempDir _dir = new();
+    private readonly bool _withGuest;
     private GrpcChannel? _channel;
 
     public WalrusHost Walrus { get; private set; } = null!;
@@ -35,11 +36,18 @@ public sealed class ClusterFixture(bool withGuest = false) : IAsyncLifetime
     public CcServer Server { get; private set; } = null!;
     public ClusterController.ClusterControllerClient Client { get; private set; } = null!;
 
+    /// <summary>A cluster without the test guest (the one public constructor xUnit needs of a class fixture).</summary>
+    public ClusterFixture() : this(withGuest: false)
+    {
+    }
+
+    internal ClusterFixture(bool withGuest) => _withGuest = withGuest;
+
     public async Task InitializeAsync()
     {
         Walrus = await WalrusHost.StartAsync();
         var key = await Walrus.CreateAccountAsync("node");
-        if (withGuest)
+        if (_withGuest)
         {
             Guest = await TestGuest.BuildAsync();
             using var s3 = Walrus.Client(key);

@@ -14,7 +14,8 @@ namespace Ironbark.Cc.Tests;
 /// name is refused (PermissionDenied) before the method runs, a role it names reaches the method. Driven by
 /// <see cref="InternalCallPolicy"/> itself, so a method added to the table is tested here without a line more.
 /// </summary>
-public sealed class InternalRoleTests(RoleFixture f) : IClassFixture<RoleFixture>
+[Collection(RoleCollection.Name)]
+public sealed class InternalRoleTests(RoleFixture f)
 {
     public static TheoryData<string, string> MethodsAndRoles()
     {

@@ -11,6 +11,8 @@ namespace Ironbark.Testing;
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
+    private static readonly Lazy<Task<PostgresServer>> Shared = new(StartSharedAsync);
+
     private readonly string _dir;
     private readonly string _bin;
     private int _databases;
@@ -24,6 +26,12 @@ public sealed class PostgresServer : IAsyncDisposable
         Port = port;
     }
 
+    /// <summary>
+    /// Room for several classes at once, each with a Walrus and an account store whose pools hold up to 50
+    /// connections each (the default of 100 is one class's worth).
+    /// </summary>
+    private const int MaxConnections = 500;
+
     public static async Task<PostgresServer> StartAsync()
     {
         var bin = Directory.GetDirectories("/usr/lib/postgresql").OrderByDescending(d => d).Select(d => System.IO.Path.Combine(d, "bin"))
@@ -36,8 +44,29 @@ public sealed class PostgresServer : IAsyncDisposable
         await Check(ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", System.IO.Path.Combine(bin, "initdb"), "-D", System.IO.Path.Combine(dir, "data"),
             "-A", "trust", "-U", "postgres", "--no-sync"]));
         await Check(ProcessRunner.RunAsync("runuser", ["-u", "postgres", "--", System.IO.Path.Combine(bin, "pg_ctl"), "-D", System.IO.Path.Combine(dir, "data"),
-            "-l", System.IO.Path.Combine(dir, "log"), "-w", "-o", $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off", "start"]));
+            "-l", System.IO.Path.Combine(dir, "log"), "-w", "-o", $"-p {port} -k {dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections={MaxConnections}", "start"]));
         return new PostgresServer(dir, bin, port);
+    }
+
+    /// <summary>
+    /// The test run's one server, started on first use and stopped when the run ends (see <see cref="TestRun"/>):
+    /// initdb and a server start once per test assembly, not once per class; each class takes a database of its own.
+    /// </summary>
+    public static Task<PostgresServer> SharedAsync() => Shared.Value;
+
+    private static async Task<PostgresServer> StartSharedAsync()
+    {
+        var server = await StartAsync();
+        try
+        {
+            TestRun.Own(server);
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+        return server;
     }
 
     public string ConnectionString(string database) =>

@@ -3,16 +3,17 @@ using Ironbark.Clc.Identity;
 using Ironbark.Testing;
 using Ironbark.Walrus.Backends;
 
+// The PostgreSQL classes share one server for the run (PostgresServer.SharedAsync), stopped when the run ends.
+[assembly: TestFramework(TestRunFramework.TypeName, TestRunFramework.AssemblyName)]
+
 namespace Ironbark.Walrus.Tests;
 
 /// <summary>
 /// One Walrus per test collection, with two tenant accounts (alice and bob). Subclasses choose the
-/// metadata database: SQLite in the data directory, or a PostgreSQL server the fixture starts.
+/// metadata database: SQLite in the data directory, or a database of its own on the test run's PostgreSQL server.
 /// </summary>
 public abstract class WalrusFixture : IAsyncLifetime
 {
-    private PostgresServer? _postgres;
-
     public WalrusHost Host { get; private set; } = null!;
     public AccessKey Alice { get; private set; } = null!;
     public AccessKey Bob { get; private set; } = null!;
@@ -27,12 +28,7 @@ public abstract class WalrusFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        string? connection = null;
-        if (UsePostgres)
-        {
-            _postgres = await PostgresServer.StartAsync();
-            connection = await _postgres.CreateDatabaseAsync();
-        }
+        var connection = UsePostgres ? await (await PostgresServer.SharedAsync()).CreateDatabaseAsync() : null;
         Host = await WalrusHost.StartAsync(connection, o => new WalrusOptions
         {
             DataDir = o.DataDir, Url = o.Url, PostgresConnectionString = o.PostgresConnectionString,
@@ -52,8 +48,6 @@ public abstract class WalrusFixture : IAsyncLifetime
         Anonymous?.Dispose();
         if (Host is not null)
             await Host.DisposeAsync();
-        if (_postgres is not null)
-            await _postgres.DisposeAsync();
     }
 
     /// <summary>A raw HTTP client signing as <paramref name="key"/> (see <see cref="RawS3"/>).</summary>
