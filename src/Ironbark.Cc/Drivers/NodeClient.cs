@@ -84,7 +84,7 @@ public sealed class NodeClient : IDisposable
             if (failure.Code is { } code)
                 throw new CcException(code, failure.Message, failure.Kind);
             var cause = e.Status.DebugException?.GetBaseException().Message;
-            throw new NodeUnavailableException(url, $"{e.StatusCode}: {e.Status.Detail}" + (cause is null ? "" : $" ({cause})"));
+            throw new NodeUnavailableException($"{e.StatusCode}: {e.Status.Detail}" + (cause is null ? "" : $" ({cause})"));
         }
     }
 

@@ -31,7 +31,7 @@ public static class ErrorCodec
         var code = e.Trailers.GetValue(TrailerName);
         if (string.IsNullOrEmpty(code))
             code = null;
-        var detail = e.Status.Detail ?? "";
+        var detail = e.Status.Detail;
         var message = code is not null && detail.StartsWith(code + ": ", StringComparison.Ordinal) ? detail[(code.Length + 2)..] : detail;
         var kind = e.StatusCode switch
         {

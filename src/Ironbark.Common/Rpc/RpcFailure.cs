@@ -4,8 +4,4 @@ namespace Ironbark.Common.Rpc;
 /// <param name="Code">The EC2-style code the service's domain refused with; null when the call got no such answer
 /// (refused, reset, timed out, or stopped by something before the domain, such as the role check).</param>
 /// <param name="Message">The refusal's message (the status detail without its leading "Code: ").</param>
-public sealed record RpcFailure(string? Code, string Message, ErrorKind Kind)
-{
-    /// <summary>The service's domain answered (with a refusal), as opposed to no answer at all.</summary>
-    public bool Answered => Code is not null;
-}
+public sealed record RpcFailure(string? Code, string Message, ErrorKind Kind);
