@@ -1,6 +1,7 @@
 using System.Net;
 using Ironbark.Cc.Api;
 using Ironbark.Cc.Domain;
+using Ironbark.Cc.Drivers;
 using Ironbark.Common.Hosting;
 using Ironbark.Common.Pki;
 using Microsoft.AspNetCore.Builder;
@@ -58,8 +59,8 @@ public sealed class CcServer : IComponentServer
             builder.Services.AddGrpc(RoleAuthorization.AddTo);
             builder.Services.AddSingleton(options);
             builder.Services.AddSingleton<InstanceMap>();
-            builder.Services.AddSingleton(sp => new NodeRegistry(options, sp.GetRequiredService<InstanceMap>(), certificate, ca,
-                sp.GetRequiredService<ILogger<NodeRegistry>>()));
+            builder.Services.AddSingleton(_ => new NodeClient(options, certificate, ca)); // a factory, so the container disposes it
+            builder.Services.AddSingleton<NodeRegistry>();
             builder.Services.AddSingleton<InstancePlacer>();
             builder.Services.AddSingleton<InstanceForwarder>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeRegistry>());

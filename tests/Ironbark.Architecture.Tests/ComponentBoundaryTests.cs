@@ -1,11 +1,13 @@
 using System.Reflection;
 using System.Xml.Linq;
+using Mono.Cecil;
 
 namespace Ironbark.Architecture.Tests;
 
 /// <summary>
 /// The rule of the house (DESIGN.md): a component references Ironbark.Common and nothing of another
-/// component; components talk only through their published APIs.
+/// component; components talk only through their published APIs. Inside a component, the domain knows neither
+/// the transport nor the web framework nor the contracts: its Api/ and Drivers/ translate them.
 /// </summary>
 public sealed class ComponentBoundaryTests
 {
@@ -29,6 +31,29 @@ public sealed class ComponentBoundaryTests
             .Where(n => n.StartsWith("Ironbark.", StringComparison.Ordinal) && n != "Ironbark.Common").ToList();
         Assert.Empty(others);
     }
+
+    /// <summary>What no domain may name; the NC's domain still runs on its own contract's messages (nc.proto), the one exception.</summary>
+    private static readonly string[] Forbidden = ["Grpc", "Microsoft.AspNetCore", "Ironbark.Common.Contracts"];
+
+    private static readonly Dictionary<string, string[]> OwnContract = new() { ["Ironbark.Nc"] = ["Ironbark.Common.Contracts.Nc"] };
+
+    [Theory]
+    [MemberData(nameof(Components))]
+    public void A_component_domain_references_no_grpc_aspnetcore_or_contract(string component)
+    {
+        using var module = ModuleDefinition.ReadModule(Assembly.Load(component).Location);
+        var domain = component + ".Domain";
+        var allowed = OwnContract.GetValueOrDefault(component, []);
+        var types = module.Types.Where(t => t.Namespace == domain || t.Namespace.StartsWith(domain + ".", StringComparison.Ordinal)).ToList();
+        Assert.NotEmpty(types);
+
+        var found = types.SelectMany(ReferencedTypes.Of)
+            .Where(r => Forbidden.Any(f => Within(r.Namespace, f)) && !allowed.Any(a => Within(r.Namespace, a)))
+            .Select(r => $"{r.Where} uses {r.Name}").Distinct().Order().ToList();
+        Assert.True(found.Count == 0, $"{domain} must reach gRPC, ASP.NET Core and the contracts only through Api/ and Drivers/:\n{string.Join("\n", found)}");
+    }
+
+    private static bool Within(string ns, string prefix) => ns == prefix || ns.StartsWith(prefix + ".", StringComparison.Ordinal);
 
     [Fact]
     public void Every_component_under_src_is_checked()

@@ -1,5 +1,4 @@
 using Ironbark.Cc.Domain;
-using Ironbark.Common.Contracts.Nc;
 
 namespace Ironbark.Cc.Tests;
 
@@ -7,7 +6,7 @@ public sealed class InstanceMapTests
 {
     private const string A = "https://a:8775", B = "https://b:8775";
 
-    private static InstanceStatus Status(string id, string state = "running") => new() { InstanceId = id, State = state };
+    private static InstanceReport Status(string id, string state = "running") => new() { InstanceId = id, State = state };
 
     [Fact]
     public void A_poll_replaces_what_its_node_reported_and_drops_what_the_node_no_longer_lists()

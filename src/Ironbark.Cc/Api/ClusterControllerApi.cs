@@ -2,10 +2,11 @@ using Grpc.Core;
 using Ironbark.Cc.Domain;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Contracts.Nc;
+using Ironbark.Common.Rpc;
 
 namespace Ironbark.Cc.Api;
 
-/// <summary>The CC's gRPC API, called by the CLC; the one place where cluster errors become gRPC statuses.</summary>
+/// <summary>The CC's gRPC API, called by the CLC; the one place where cluster errors become gRPC statuses (through the cloud's <see cref="ErrorCodec"/>).</summary>
 public sealed class ClusterControllerApi(NodeRegistry registry, InstanceMap instances, InstancePlacer placer, InstanceForwarder forwarder,
     CcOptions options) : ClusterController.ClusterControllerBase
 {
@@ -35,34 +36,31 @@ public sealed class ClusterControllerApi(NodeRegistry registry, InstanceMap inst
     }
 
     public override Task<ClusterInstance> RunInstance(RunInstanceRequest request, ServerCallContext context) =>
-        Translate(async () => Message(await placer.RunAsync(request, context.CancellationToken), registry.Find));
+        Translate(async () => Instance(await placer.RunAsync(ClusterMessages.Launch(request), context.CancellationToken)));
 
     public override Task<ClusterInstance> TerminateInstance(InstanceRef request, ServerCallContext context) =>
-        Translate(async () => Message(await forwarder.TerminateAsync(request.InstanceId, context.CancellationToken), registry.Find));
+        Translate(async () => Instance(await forwarder.TerminateAsync(request.InstanceId, context.CancellationToken)));
 
     public override Task<ClusterInstance> RebootInstance(InstanceRef request, ServerCallContext context) =>
-        Translate(async () => Message(await forwarder.RebootAsync(request.InstanceId, context.CancellationToken), registry.Find));
+        Translate(async () => Instance(await forwarder.RebootAsync(request.InstanceId, context.CancellationToken)));
 
     public override Task<ClusterInstance> ModifyInstanceMetadataOptions(ModifyInstanceMetadataOptionsRequest request, ServerCallContext context) =>
-        Translate(async () => Message(await forwarder.ModifyMetadataOptionsAsync(request, context.CancellationToken), registry.Find));
+        Translate(async () => Instance(await forwarder.ModifyMetadataOptionsAsync(request.InstanceId, ClusterMessages.Options(request.MetadataOptions),
+            context.CancellationToken)));
 
     public override Task<ConsoleOutput> GetConsoleOutput(InstanceRef request, ServerCallContext context) =>
-        Translate(() => forwarder.ConsoleAsync(request.InstanceId, context.CancellationToken));
+        Translate(async () => ClusterMessages.Console(await forwarder.ConsoleAsync(request.InstanceId, context.CancellationToken)));
 
     /// <summary>Served from memory (the poll keeps it current), so it stays cheap with thousands of instances.</summary>
     public override Task<ClusterInstances> DescribeInstances(DescribeInstancesRequest request, ServerCallContext context)
     {
         var nodes = registry.Nodes.ToDictionary(n => n.Url);
         var answer = new ClusterInstances();
-        answer.Instances.AddRange(instances.List(request.InstanceIds).Select(k => Message(k, nodes.GetValueOrDefault)));
+        answer.Instances.AddRange(instances.List(request.InstanceIds).Select(k => ClusterMessages.Instance(k, nodes.GetValueOrDefault(k.NodeUrl))));
         return Task.FromResult(answer);
     }
 
-    private static ClusterInstance Message(KnownInstance known, Func<string, NodeStatus?> node)
-    {
-        var where = node(known.NodeUrl);
-        return new ClusterInstance { Status = known.Status, NodeId = where?.NodeId ?? "", NodeUrl = known.NodeUrl, NodeUp = where?.Up ?? false };
-    }
+    private ClusterInstance Instance(KnownInstance known) => ClusterMessages.Instance(known, registry.Find(known.NodeUrl));
 
     private static async Task<T> Translate<T>(Func<Task<T>> call)
     {
@@ -72,15 +70,7 @@ public sealed class ClusterControllerApi(NodeRegistry registry, InstanceMap inst
         }
         catch (CcException e)
         {
-            var status = e.Kind switch
-            {
-                CcErrorKind.NotFound => StatusCode.NotFound,
-                CcErrorKind.Invalid => StatusCode.InvalidArgument,
-                CcErrorKind.Capacity => StatusCode.ResourceExhausted,
-                CcErrorKind.Unavailable => StatusCode.Unavailable,
-                _ => StatusCode.Internal,
-            };
-            throw new RpcException(new Status(status, $"{e.Code}: {e.Message}"), new Metadata { { CcException.ErrorCodeKey, e.Code } });
+            throw ErrorCodec.Encode(e.Code, e.Message, e.Kind);
         }
     }
 }

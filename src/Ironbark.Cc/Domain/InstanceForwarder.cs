@@ -1,17 +1,16 @@
-using Ironbark.Common.Contracts.Nc;
+using Ironbark.Cc.Drivers;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Cc.Domain;
 
 /// <summary>Terminate, reboot, metadata options and console output of an instance, sent to the node that holds it.</summary>
-public sealed class InstanceForwarder(CcOptions options, NodeRegistry registry, InstanceMap instances, ILogger<InstanceForwarder> log)
+public sealed class InstanceForwarder(NodeRegistry registry, NodeClient nodes, InstanceMap instances, ILogger<InstanceForwarder> log)
 {
     public async Task<KnownInstance> TerminateAsync(string instanceId, CancellationToken ct)
     {
         var known = Locate(instanceId);
         using var scope = log.BeginScope(new Dictionary<string, object> { ["InstanceId"] = instanceId });
-        var status = await NodeCall.RunAsync(registry, known, c =>
-            c.TerminateInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline, cancellationToken: ct).ResponseAsync, ct);
+        var status = await NodeCall.RunAsync(registry, known, () => nodes.TerminateInstanceAsync(known.NodeUrl, instanceId, ct));
         var recorded = instances.Record(status, known.NodeUrl);
         log.LogInformation("Instance {InstanceId} on node {NodeUrl} is {State}", instanceId, known.NodeUrl, status.State);
         // What it held is free again: let placement see that now rather than at the next poll.
@@ -23,25 +22,24 @@ public sealed class InstanceForwarder(CcOptions options, NodeRegistry registry, 
     {
         var known = Locate(instanceId);
         using var scope = log.BeginScope(new Dictionary<string, object> { ["InstanceId"] = instanceId });
-        var status = await NodeCall.RunAsync(registry, known, c =>
-            c.RebootInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline, cancellationToken: ct).ResponseAsync, ct);
+        var status = await NodeCall.RunAsync(registry, known, () => nodes.RebootInstanceAsync(known.NodeUrl, instanceId, ct));
         log.LogInformation("Instance {InstanceId} on node {NodeUrl} rebooted", instanceId, known.NodeUrl);
         return instances.Record(status, known.NodeUrl);
     }
 
-    public async Task<KnownInstance> ModifyMetadataOptionsAsync(ModifyInstanceMetadataOptionsRequest request, CancellationToken ct)
+    /// <param name="options">The options to enforce from now on; null: the node's defaults.</param>
+    public async Task<KnownInstance> ModifyMetadataOptionsAsync(string instanceId, InstanceMetadataOptions? options, CancellationToken ct)
     {
-        var known = Locate(request.InstanceId);
-        var status = await NodeCall.RunAsync(registry, known, c =>
-            c.ModifyInstanceMetadataOptionsAsync(request, deadline: Deadline, cancellationToken: ct).ResponseAsync, ct);
+        var known = Locate(instanceId);
+        var status = await NodeCall.RunAsync(registry, known, () => nodes.ModifyInstanceMetadataOptionsAsync(known.NodeUrl, instanceId, options, ct));
         return instances.Record(status, known.NodeUrl);
     }
 
-    public Task<ConsoleOutput> ConsoleAsync(string instanceId, CancellationToken ct) =>
-        NodeCall.RunAsync(registry, Locate(instanceId), c =>
-            c.GetConsoleOutputAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline, cancellationToken: ct).ResponseAsync, ct);
-
-    private DateTime Deadline => DateTime.UtcNow.Add(options.NodeCallTimeout);
+    public Task<InstanceConsole> ConsoleAsync(string instanceId, CancellationToken ct)
+    {
+        var known = Locate(instanceId);
+        return NodeCall.RunAsync(registry, known, () => nodes.GetConsoleOutputAsync(known.NodeUrl, instanceId, ct));
+    }
 
     private KnownInstance Locate(string instanceId) => instances.Find(instanceId) ?? throw CcException.NotFound(instanceId);
 }

@@ -1,5 +1,3 @@
-using Ironbark.Common.Contracts.Nc;
-
 namespace Ironbark.Cc.Domain;
 
 /// <summary>
@@ -43,7 +41,7 @@ public sealed class InstanceMap
     }
 
     /// <summary>Records what a node answered to one of the CC's calls (or a launch just placed, with <paramref name="launching"/>).</summary>
-    public KnownInstance Record(InstanceStatus status, string nodeUrl, bool launching = false)
+    public KnownInstance Record(InstanceReport status, string nodeUrl, bool launching = false)
     {
         lock (_lock)
         {
@@ -66,7 +64,7 @@ public sealed class InstanceMap
     /// replace what was known of them and those it no longer lists are dropped — except entries the CC recorded
     /// after <paramref name="since"/> and launches under way, which are newer than the list.
     /// </summary>
-    public void Merge(string nodeUrl, IEnumerable<InstanceStatus> reported, long since)
+    public void Merge(string nodeUrl, IEnumerable<InstanceReport> reported, long since)
     {
         lock (_lock)
         {

@@ -1,5 +1,5 @@
-using Grpc.Core;
-using Ironbark.Common.Contracts.Nc;
+using Ironbark.Cc.Drivers;
+using Ironbark.Common.Rpc;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Cc.Domain;
@@ -9,7 +9,7 @@ namespace Ironbark.Cc.Domain;
 /// reported free minus the launches this CC has in flight there, then runs the instance on that node.
 /// Concurrent launches therefore never over-commit a node between two polls.
 /// </summary>
-public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, InstanceMap instances, ILogger<InstancePlacer> log)
+public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, NodeClient nodes, InstanceMap instances, ILogger<InstancePlacer> log)
 {
     /// <summary>How many nodes one launch tries when a node refuses for capacity (it raced with something the CC did not see).</summary>
     public const int Attempts = 3;
@@ -27,7 +27,7 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Ins
     /// node holding it (the NC answers an identical retry with the instance it has). A retry that arrives while
     /// the first launch is under way waits for that launch.
     /// </summary>
-    public async Task<KnownInstance> RunAsync(RunInstanceRequest request, CancellationToken ct)
+    public async Task<KnownInstance> RunAsync(InstanceLaunch request, CancellationToken ct)
     {
         var id = request.InstanceId;
         using var scope = log.BeginScope(new Dictionary<string, object> { ["InstanceId"] = id });
@@ -117,22 +117,26 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Ins
             {
                 log.LogInformation("Launching instance {InstanceId} on node {NodeUrl} ({Cores} cores, {MemoryMib} MiB)",
                     request.InstanceId, url, request.Cores, request.MemoryMib);
-                // Generous: the node may download the images first, then start QEMU.
-                var status = await registry.Client(url).RunInstanceAsync(request, deadline: DateTime.UtcNow.Add(options.LaunchTimeout), cancellationToken: ct);
+                var status = await nodes.RunInstanceAsync(url, request, ct);
                 launched = true;
                 log.LogInformation("Instance {InstanceId} is {State} on node {NodeUrl}", request.InstanceId, status.State, url);
                 return instances.Record(status, url);
             }
-            catch (RpcException e) when (e.StatusCode == StatusCode.ResourceExhausted && attempt < Attempts && !ct.IsCancellationRequested)
+            catch (CcException e) when (e.Kind == ErrorKind.Capacity && attempt < Attempts)
             {
                 Interlocked.Increment(ref _nodeRefusals);
                 refused.Add(url);
-                log.LogWarning("Node {NodeUrl} refused instance {InstanceId} for capacity ({Detail}); trying another node", url, request.InstanceId, e.Status.Detail);
+                log.LogWarning("Node {NodeUrl} refused instance {InstanceId} for capacity ({Detail}); trying another node", url, request.InstanceId, e.Message);
             }
-            catch (RpcException e) when (!ct.IsCancellationRequested)
+            catch (CcException e)
             {
-                log.LogWarning("Instance {InstanceId} failed to launch on node {NodeUrl}: {Status} {Detail}", request.InstanceId, url, e.StatusCode, e.Status.Detail);
-                throw CcException.FromNode(e, request.InstanceId, url);
+                log.LogWarning("Instance {InstanceId} failed to launch on node {NodeUrl}: {Code} {Detail}", request.InstanceId, url, e.Code, e.Message);
+                throw;
+            }
+            catch (NodeUnavailableException e)
+            {
+                log.LogWarning("Instance {InstanceId} failed to launch on node {NodeUrl}: {Detail}", request.InstanceId, url, e.Message);
+                throw CcException.NodeUnavailable(request.InstanceId, url, e.Message);
             }
             finally
             {
@@ -159,7 +163,7 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Ins
                 ?? throw CcException.Capacity(NoRoom(request, nodes));
             _lastUsed = chosen.Url;
             launch.NodeUrl = chosen.Url;
-            instances.Record(new InstanceStatus
+            instances.Record(new InstanceReport
             {
                 InstanceId = request.InstanceId, State = "pending", PowerState = "nostate", Cores = request.Cores, MemoryMib = request.MemoryMib,
             }, chosen.Url, launching: true);
@@ -167,7 +171,7 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Ins
         }
     }
 
-    private string NoRoom(RunInstanceRequest request, IReadOnlyList<NodeCapacity> nodes)
+    private string NoRoom(InstanceLaunch request, IReadOnlyList<NodeCapacity> nodes)
     {
         var up = nodes.Where(n => n.Up).ToList();
         var most = up.Count == 0
@@ -177,18 +181,17 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Ins
     }
 
     /// <summary>A launch again of an instance the CC knows: to the node that holds it, without a new reservation.</summary>
-    private async Task<KnownInstance> RelaunchAsync(RunInstanceRequest request, KnownInstance known, CancellationToken ct)
+    private async Task<KnownInstance> RelaunchAsync(InstanceLaunch request, KnownInstance known, CancellationToken ct)
     {
         log.LogInformation("Instance {InstanceId} is already known on node {NodeUrl}; sending the launch there again", request.InstanceId, known.NodeUrl);
-        var status = await NodeCall.RunAsync(registry, known, c =>
-            c.RunInstanceAsync(request, deadline: DateTime.UtcNow.Add(options.LaunchTimeout), cancellationToken: ct).ResponseAsync, ct);
+        var status = await NodeCall.RunAsync(registry, known, () => nodes.RunInstanceAsync(known.NodeUrl, request, ct));
         return instances.Record(status, known.NodeUrl);
     }
 
     /// <summary>One launch under way: its request, the node it is reserved on (null between attempts), and its outcome.</summary>
-    private sealed class Launch(RunInstanceRequest request)
+    private sealed class Launch(InstanceLaunch request)
     {
-        public RunInstanceRequest Request { get; } = request;
+        public InstanceLaunch Request { get; } = request;
         public string? NodeUrl { get; set; }
         public TaskCompletionSource<KnownInstance> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }

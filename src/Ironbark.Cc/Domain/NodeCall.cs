@@ -1,17 +1,14 @@
-using Grpc.Core;
-using Ironbark.Common.Contracts.Nc;
-
 namespace Ironbark.Cc.Domain;
 
-/// <summary>A call to the node holding a known instance, with the node's refusals turned into cluster errors.</summary>
+/// <summary>A call to the node holding a known instance, with a node that does not answer turned into a cluster error.</summary>
 internal static class NodeCall
 {
     /// <summary>
-    /// Calls the node unless its last poll found it down (the CLC will retry later), and translates what
-    /// goes wrong: the NC's own errors keep their code; no answer at all means the node is unavailable.
+    /// Calls the node unless its last poll found it down (the CLC will retry later). The node's own refusals
+    /// keep their code (the node client throws them as <see cref="CcException"/>); no answer at all means the
+    /// node is unavailable.
     /// </summary>
-    public static async Task<T> RunAsync<T>(NodeRegistry registry, KnownInstance known,
-        Func<NodeController.NodeControllerClient, Task<T>> call, CancellationToken ct)
+    public static async Task<T> RunAsync<T>(NodeRegistry registry, KnownInstance known, Func<Task<T>> call)
     {
         var node = registry.Find(known.NodeUrl);
         if (node is null)
@@ -20,11 +17,11 @@ internal static class NodeCall
             throw CcException.NodeUnavailable(known.InstanceId, known.NodeUrl, node.Reason);
         try
         {
-            return await call(registry.Client(known.NodeUrl));
+            return await call();
         }
-        catch (RpcException e) when (!ct.IsCancellationRequested)
+        catch (NodeUnavailableException e)
         {
-            throw CcException.FromNode(e, known.InstanceId, known.NodeUrl);
+            throw CcException.NodeUnavailable(known.InstanceId, known.NodeUrl, e.Message);
         }
     }
 }

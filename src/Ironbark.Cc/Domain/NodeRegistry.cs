@@ -1,17 +1,13 @@
-using System.Security.Cryptography.X509Certificates;
-using Grpc.Core;
-using Grpc.Net.Client;
-using Ironbark.Common.Contracts.Nc;
-using Ironbark.Common.Pki;
+using Ironbark.Cc.Drivers;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Cc.Domain;
 
 /// <summary>
-/// The CC's nodes, known by URL: each is asked for its instances and its capacity over mutual TLS (the CC's
-/// "cc" certificate, only the cloud CA trusted) every poll interval, and the instance map is rebuilt from the
-/// answers. A node that does not answer within the poll timeout is down until it answers again.
+/// The CC's nodes, known by URL: each is asked for its instances and its capacity (through the
+/// <see cref="NodeClient"/>) every poll interval, and the instance map is rebuilt from the answers. A node
+/// that does not answer within the poll timeout is down until it answers again.
 /// </summary>
 public sealed class NodeRegistry : BackgroundService
 {
@@ -20,23 +16,19 @@ public sealed class NodeRegistry : BackgroundService
     private readonly CcOptions _options;
     private readonly InstanceMap _instances;
     private readonly ILogger<NodeRegistry> _log;
-    private readonly (string Url, GrpcChannel Channel, NodeController.NodeControllerClient Client)[] _nodes;
+    private readonly NodeClient _client;
+    private readonly string[] _urls;
     private readonly Dictionary<string, int> _index;
     private readonly NodeStatus[] _status;
     private long _polls;
 
-    public NodeRegistry(CcOptions options, InstanceMap instances, X509Certificate2 certificate, X509Certificate2 ca, ILogger<NodeRegistry> log)
+    public NodeRegistry(CcOptions options, InstanceMap instances, NodeClient client, ILogger<NodeRegistry> log)
     {
         _options = options;
         _instances = instances;
+        _client = client;
         _log = log;
-        _nodes = options.Nodes.Select(url =>
-        {
-            var handler = MutualTls.ClientHandler(certificate, ca, ComponentRole.Nc);
-            handler.ConnectTimeout = options.PollTimeout;
-            var channel = GrpcChannel.ForAddress(url, new GrpcChannelOptions { HttpHandler = handler, DisposeHttpClient = true });
-            return (url, channel, new NodeController.NodeControllerClient(channel));
-        }).ToArray();
+        _urls = [.. options.Nodes];
         _index = options.Nodes.Select((url, i) => (url, i)).DistinctBy(n => n.url).ToDictionary(n => n.url, n => n.i);
         _status = options.Nodes.Select(url => new NodeStatus(url, "", false, 0, 0, 0, 0, 0, null, NotPolled, new HashSet<string>(), 0)).ToArray();
     }
@@ -47,40 +39,30 @@ public sealed class NodeRegistry : BackgroundService
     /// <summary>The node with this URL as last polled, or null when it is not one of this cluster's.</summary>
     public NodeStatus? Find(string url) => _index.TryGetValue(url, out var i) ? Volatile.Read(ref _status[i]) : null;
 
-    /// <summary>The gRPC client of the node with this URL (one of <see cref="Nodes"/>).</summary>
-    public NodeController.NodeControllerClient Client(string url) => _nodes[_index[url]].Client;
-
     /// <summary>Asks every node once, in parallel; returns when all answered or timed out.</summary>
-    public Task PollAsync(CancellationToken ct = default) => Task.WhenAll(_nodes.Select((_, i) => PollAsync(i, ct)));
+    public Task PollAsync(CancellationToken ct = default) => Task.WhenAll(_urls.Select((_, i) => PollAsync(i, ct)));
 
     /// <summary>Asks one node at once, e.g. after a launch or terminate there changed what it has free.</summary>
     public Task RefreshAsync(string url, CancellationToken ct = default) => _index.TryGetValue(url, out var i) ? PollAsync(i, ct) : Task.CompletedTask;
 
     private async Task PollAsync(int i, CancellationToken ct)
     {
-        var (url, _, client) = _nodes[i];
+        var url = _urls[i];
         var poll = Interlocked.Increment(ref _polls);
         var since = _instances.Version;
-        var deadline = DateTime.UtcNow.Add(_options.PollTimeout);
         NodeStatus now;
         try
         {
-            // Instances first, then capacity: the node reserves an instance's resources as it lists it, so whatever
-            // this list holds is already counted in the free capacity asked for next.
-            var listed = await client.DescribeInstancesAsync(new DescribeInstancesRequest(), deadline: deadline, cancellationToken: ct);
-            var node = await client.DescribeNodeAsync(new DescribeNodeRequest(), deadline: deadline, cancellationToken: ct);
-            _instances.Merge(url, listed.Instances, since);
-            var running = listed.Instances.Where(s => s.State != "terminated").Select(s => s.InstanceId).ToHashSet(StringComparer.Ordinal);
-            now = new NodeStatus(url, node.NodeId, true, node.CoresTotal, node.CoresFree, node.MemoryMibTotal, node.MemoryMibFree,
-                node.Instances, DateTimeOffset.UtcNow, "", running, poll);
+            var report = await _client.PollAsync(url, ct);
+            _instances.Merge(url, report.Listed, since);
+            var running = report.Listed.Where(s => s.State != "terminated").Select(s => s.InstanceId).ToHashSet(StringComparer.Ordinal);
+            now = new NodeStatus(url, report.NodeId, true, report.CoresTotal, report.CoresFree, report.MemoryMibTotal, report.MemoryMibFree,
+                report.Instances, DateTimeOffset.UtcNow, "", running, poll);
         }
-        catch (RpcException e) when (!ct.IsCancellationRequested)
+        catch (Exception e) when (e is NodeUnavailableException or CcException)
         {
-            var cause = e.Status.DebugException?.GetBaseException().Message;
-            now = Volatile.Read(ref _status[i]) with
-            {
-                Up = false, Reason = $"{e.StatusCode}: {e.Status.Detail}" + (cause is null ? "" : $" ({cause})"), Poll = poll,
-            };
+            var reason = e is CcException refused ? $"{refused.Code}: {refused.Message}" : e.Message;
+            now = Volatile.Read(ref _status[i]) with { Up = false, Reason = reason, Poll = poll };
         }
         if (Replace(i, now) is { } before && (before.Up != now.Up || before.Reason == NotPolled))
         {
@@ -112,16 +94,8 @@ public sealed class NodeRegistry : BackgroundService
             while (await timer.WaitForNextTickAsync(stoppingToken))
                 await PollAsync(stoppingToken);
         }
-        // A poll cut short by the stop ends as a cancelled gRPC call rather than an OperationCanceledException.
-        catch (Exception e) when (stoppingToken.IsCancellationRequested && e is OperationCanceledException or RpcException { StatusCode: StatusCode.Cancelled })
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
         {
         }
-    }
-
-    public override void Dispose()
-    {
-        foreach (var (_, channel, _) in _nodes)
-            channel.Dispose();
-        base.Dispose();
     }
 }

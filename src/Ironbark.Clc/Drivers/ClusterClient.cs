@@ -4,6 +4,7 @@ using Ironbark.Clc.Domain;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Contracts.Nc;
 using Ironbark.Common.Pki;
+using Ironbark.Common.Rpc;
 
 namespace Ironbark.Clc.Drivers;
 
@@ -80,15 +81,14 @@ public sealed class ClusterClient : IDisposable
         }
         catch (RpcException e) when (e.StatusCode != StatusCode.Cancelled)
         {
-            var code = e.Trailers.GetValue("ironbark-error-code");
-            var message = code is not null && e.Status.Detail.StartsWith(code + ": ", StringComparison.Ordinal) ? e.Status.Detail[(code.Length + 2)..] : e.Status.Detail;
-            throw e.StatusCode switch
+            var failure = ErrorCodec.Decode(e);
+            throw failure.Kind switch
             {
-                StatusCode.NotFound => new ClusterException(ClusterFailure.NotFound, code ?? "InvalidInstanceID.NotFound", message),
-                StatusCode.ResourceExhausted => new ClusterException(ClusterFailure.Capacity, code ?? "InsufficientInstanceCapacity", message),
-                StatusCode.Unavailable or StatusCode.DeadlineExceeded or StatusCode.Internal when code is null or "NodeUnavailable" =>
-                    new ClusterException(ClusterFailure.Unavailable, "Unavailable", $"The cluster of zone '{zone}' is not reachable now: {message}"),
-                _ => new ClusterException(ClusterFailure.Refused, code ?? "InternalError", message),
+                ErrorKind.NotFound => new ClusterException(ClusterFailure.NotFound, failure.Code ?? "InvalidInstanceID.NotFound", failure.Message),
+                ErrorKind.Capacity => new ClusterException(ClusterFailure.Capacity, failure.Code ?? "InsufficientInstanceCapacity", failure.Message),
+                ErrorKind.Unavailable =>
+                    new ClusterException(ClusterFailure.Unavailable, "Unavailable", $"The cluster of zone '{zone}' is not reachable now: {failure.Message}"),
+                _ => new ClusterException(ClusterFailure.Refused, failure.Code ?? "InternalError", failure.Message),
             };
         }
     }

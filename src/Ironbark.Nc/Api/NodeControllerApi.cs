@@ -1,11 +1,12 @@
 using Google.Protobuf;
 using Grpc.Core;
 using Ironbark.Common.Contracts.Nc;
+using Ironbark.Common.Rpc;
 using Ironbark.Nc.Domain;
 
 namespace Ironbark.Nc.Api;
 
-/// <summary>The NC's gRPC API; the one place where node errors become gRPC statuses (the code goes in the detail).</summary>
+/// <summary>The NC's gRPC API; the one place where node errors become gRPC statuses (through the cloud's <see cref="ErrorCodec"/>).</summary>
 public sealed class NodeControllerApi(InstanceManager instances, NcOptions options) : NodeController.NodeControllerBase
 {
     public override Task<NodeDescription> DescribeNode(DescribeNodeRequest request, ServerCallContext context)
@@ -81,14 +82,7 @@ public sealed class NodeControllerApi(InstanceManager instances, NcOptions optio
         }
         catch (NcException e)
         {
-            var status = e.Kind switch
-            {
-                NcErrorKind.NotFound => StatusCode.NotFound,
-                NcErrorKind.Invalid => StatusCode.InvalidArgument,
-                NcErrorKind.Capacity => StatusCode.ResourceExhausted,
-                _ => StatusCode.Internal,
-            };
-            throw new RpcException(new Status(status, $"{e.Code}: {e.Message}"), new Grpc.Core.Metadata { { "ironbark-error-code", e.Code } });
+            throw ErrorCodec.Encode(e.Code, e.Message, e.Kind);
         }
     }
 }
