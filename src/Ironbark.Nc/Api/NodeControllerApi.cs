@@ -23,8 +23,8 @@ public sealed class NodeControllerApi(InstanceManager instances, NcOptions optio
             MemoryMibFree = freeMemory,
             DiskMibTotal = disk.TotalSize / (1024 * 1024),
             DiskMibFree = disk.AvailableFreeSpace / (1024 * 1024),
-            Hypervisor = instances.Hypervisor.Name,
-            Acceleration = instances.Hypervisor.Acceleration,
+            Hypervisor = instances.HypervisorName,
+            Acceleration = instances.Acceleration,
             CpuOvercommit = resources.CpuOvercommit,
             MemoryOvercommit = resources.MemoryOvercommit,
             Instances = instances.Describe([]).Count(i => i.State != "terminated"),
@@ -70,7 +70,7 @@ public sealed class NodeControllerApi(InstanceManager instances, NcOptions optio
         LaunchedMs = instance.LaunchedMs,
         Cores = instance.Request.Cores,
         MemoryMib = instance.Request.MemoryMib,
-        Pid = instance.Vm?.Pid ?? 0,
+        Pid = instance.Pid,
         MetadataOptions = instance.MetadataAccess.ToMessage(),
     };
 

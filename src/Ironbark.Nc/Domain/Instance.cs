@@ -22,6 +22,9 @@ public sealed class Instance(RunInstanceRequest request, string directory)
     public string State { get; private set; } = "pending";
     public string Reason { get; private set; } = "";
     public IVirtualMachine? Vm { get; set; }
+
+    /// <summary>The process id of the VM's hypervisor process; 0 while there is none.</summary>
+    public int Pid => Vm?.Pid ?? 0;
     public long LaunchedMs { get; set; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     public bool HoldsResources { get; set; }
 

@@ -25,6 +25,11 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
     private static partial Regex InstanceIdPattern();
 
     public IHypervisor Hypervisor => hypervisor;
+
+    /// <summary>Which hypervisor runs this node's VMs ("qemu", "fake") and with what acceleration, as DescribeNode reports them.</summary>
+    public string HypervisorName => hypervisor.Name;
+
+    public string Acceleration => hypervisor.Acceleration;
     public NodeResources Resources => resources;
 
     /// <summary>Re-attaches to the VMs still running from before a restart; the others are recorded as terminated.</summary>
