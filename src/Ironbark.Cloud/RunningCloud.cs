@@ -35,20 +35,30 @@ public sealed class RunningCloud : IAsyncDisposable
 
     internal void Started(IComponentServer component) => _places.Add(new Place(component.GetType()) { Server = component });
 
-    /// <summary>Stops one component (as when it goes down), leaving its place in the order empty.</summary>
-    public async Task StopOneAsync<T>(CancellationToken ct = default) where T : class, IComponentServer
+    /// <summary>Stops the component of type <typeparamref name="T"/> (as when it goes down), leaving its place in the order empty.</summary>
+    public Task StopOneAsync<T>(CancellationToken ct = default) where T : class, IComponentServer =>
+        Find<T>() is { } server ? StopOneAsync(server, ct) : Task.CompletedTask;
+
+    /// <summary>Stops <paramref name="server"/>, one of this cloud's components, leaving its place in the order empty.</summary>
+    public async Task StopOneAsync(IComponentServer server, CancellationToken ct = default)
     {
-        if (_places.Find(p => p.Type == typeof(T)) is not { Server: { } server } place)
-            return;
+        var place = _places.Find(p => ReferenceEquals(p.Server, server))
+                    ?? throw new InvalidOperationException($"The {server.GetType().Name} at {server.Endpoint} is not running in this cloud.");
         place.Server = null;
         await server.StopAsync(ct);
         await server.DisposeAsync();
     }
 
-    /// <summary>Puts a component started again (on the same state) back in its place; see <see cref="StopOneAsync{T}"/>.</summary>
-    public void Restarted<T>(T running) where T : class, IComponentServer =>
+    /// <summary>
+    /// Puts a component started again (on the same state) back in the first empty place of its type; see
+    /// <see cref="StopOneAsync{T}"/>. Returns it.
+    /// </summary>
+    public T Restarted<T>(T running) where T : class, IComponentServer
+    {
         (_places.Find(p => p.Type == typeof(T) && p.Server is null)
          ?? throw new InvalidOperationException($"No {typeof(T).Name} of this cloud is stopped.")).Server = running;
+        return running;
+    }
 
     /// <summary>Stops every component, the last started first: callers before the components they call.</summary>
     public async Task StopAsync(CancellationToken ct = default)

@@ -4,6 +4,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Contracts.Nc;
+using Ironbark.Cloud;
 using Ironbark.Common.Pki;
 using Ironbark.Nc;
 using Ironbark.Nc.Drivers.Qemu;
@@ -30,10 +31,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     public WalrusHost Walrus { get; private set; } = null!;
     public TestGuest Guest { get; private set; } = null!;
     public CloudCertificates Pki { get; private set; } = null!;
+    /// <summary>The two NCs and the CC, composed as a host composes them.</summary>
+    public RunningCloud Cloud { get; private set; } = null!;
     public NcServer[] Nodes { get; } = new NcServer[2];
     public NcOptions[] NodeOptions { get; } = new NcOptions[2];
     public CcOptions Options { get; private set; } = null!;
-    public CcServer Server { get; private set; } = null!;
+    public CcServer Server => Cloud.Get<CcServer>();
     public ClusterController.ClusterControllerClient Client { get; private set; } = null!;
 
     /// <summary>A cluster without the test guest (the one public constructor xUnit needs of a class fixture).</summary>
@@ -57,6 +60,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         }
         Pki = new CloudCertificates(_dir.Combine("pki"));
         Pki.EnsureCreated();
+        var composition = new CloudComposition();
         for (var i = 0; i < Nodes.Length; i++)
         {
             NodeOptions[i] = new NcOptions
@@ -65,19 +69,22 @@ public sealed class ClusterFixture : IAsyncLifetime
                 AccessKeyId = key.AccessKeyId, SecretAccessKey = key.SecretAccessKey,
                 Cores = 2 + 2 * i, MemoryMib = 1024 * (i + 1), Acceleration = "tcg", TerminateGrace = TimeSpan.FromSeconds(1),
             };
-            Nodes[i] = await NcServer.StartAsync(NodeOptions[i], logging: Logging);
+            var options = NodeOptions[i];
+            composition.AddNc(_ => options, Logging);
         }
-        Options = new CcOptions
+        composition.AddCc(cloud => Options = new CcOptions
         {
             DataDir = DataDir("cc"), Url = "https://127.0.0.1:0", Cluster = "zone-1",
-            Nodes = [.. Nodes.Select(n => n.Endpoint.ToString())], PollInterval = PollInterval, PollTimeout = PollTimeout,
-        };
-        await StartCcAsync();
+            Nodes = [.. cloud.FindAll<NcServer>().Select(n => n.Endpoint.ToString())], PollInterval = PollInterval, PollTimeout = PollTimeout,
+        }, Logging);
+        Cloud = await composition.StartAsync();
+        for (var i = 0; i < Nodes.Length; i++)
+            Nodes[i] = Cloud.FindAll<NcServer>()[i];
+        ConnectClient();
     }
 
-    private async Task StartCcAsync()
+    private void ConnectClient()
     {
-        Server = await CcServer.StartAsync(Options, logging: Logging);
         _channel?.Dispose();
         _channel = Channel(Pki.Load(ComponentRole.Clc));
         Client = new ClusterController.ClusterControllerClient(_channel);
@@ -86,9 +93,9 @@ public sealed class ClusterFixture : IAsyncLifetime
     /// <summary>A new CC on the same data directory and nodes, as after a restart of its host.</summary>
     public async Task RestartCcAsync()
     {
-        await Server.StopAsync();
-        await Server.DisposeAsync();
-        await StartCcAsync();
+        await Cloud.StopOneAsync<CcServer>();
+        Cloud.Restarted(await CcServer.StartAsync(Options, logging: Logging));
+        ConnectClient();
     }
 
     public GrpcChannel Channel(X509Certificate2 clientCertificate) =>
@@ -133,8 +140,7 @@ public sealed class ClusterFixture : IAsyncLifetime
 
     public async Task StopNodeAsync(int i)
     {
-        await Nodes[i].StopAsync();
-        await Nodes[i].DisposeAsync();
+        await Cloud.StopOneAsync(Nodes[i]);
         Nodes[i] = null!;
     }
 
@@ -142,15 +148,12 @@ public sealed class ClusterFixture : IAsyncLifetime
     {
         try
         {
-            await TerminateEverythingAsync();
-            _channel?.Dispose();
-            await Server.StopAsync();
-            await Server.DisposeAsync();
-            foreach (var node in Nodes.Where(n => n is not null))
+            if (Cloud is not null)
             {
-                await node.StopAsync();
-                await node.DisposeAsync();
+                await TerminateEverythingAsync();
+                await Cloud.StopAsync();
             }
+            _channel?.Dispose();
         }
         finally
         {

@@ -2,6 +2,7 @@ using Amazon.S3;
 using Amazon.S3.Model;
 using Grpc.Net.Client;
 using Ironbark.Clc.Identity;
+using Ironbark.Cloud;
 using Ironbark.Common.Contracts.Nc;
 using Ironbark.Common.Pki;
 using Ironbark.Nc.Drivers.Qemu;
@@ -23,7 +24,9 @@ public sealed class NcFixture : IAsyncLifetime
     public AccessKey NcKey { get; private set; } = null!;
     public TestGuest Guest { get; private set; } = null!;
     public CloudCertificates Pki { get; private set; } = null!;
-    public NcServer Server { get; private set; } = null!;
+    /// <summary>The NC, composed as a host composes it (Walrus is the test's own <see cref="WalrusHost"/>).</summary>
+    public RunningCloud Cloud { get; private set; } = null!;
+    public NcServer Server => Cloud.Get<NcServer>();
     public NcOptions Options { get; private set; } = null!;
     public NodeController.NodeControllerClient Client { get; private set; } = null!;
     private GrpcChannel? _channel;
@@ -45,22 +48,27 @@ public sealed class NcFixture : IAsyncLifetime
             AccessKeyId = NcKey.AccessKeyId, SecretAccessKey = NcKey.SecretAccessKey,
             Cores = 2, MemoryMib = 2048, Acceleration = "tcg", TerminateGrace = TimeSpan.FromSeconds(1),
         };
-        await StartNcAsync();
+        Cloud = await new CloudComposition().AddNc(_ => Options, Logging).StartAsync();
+        ConnectClient();
     }
 
+    /// <summary>Starts the NC again on the same state after <see cref="StopNcAsync"/>: it finds its VMs again.</summary>
     public async Task StartNcAsync()
     {
-        Server = await NcServer.StartAsync(Options, logging: l => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning));
+        Cloud.Restarted(await NcServer.StartAsync(Options, logging: Logging));
+        ConnectClient();
+    }
+
+    public Task StopNcAsync() => Cloud.StopOneAsync<NcServer>();
+
+    private void ConnectClient()
+    {
         _channel?.Dispose();
         _channel = Channel(Pki.Load(ComponentRole.Cc));
         Client = new NodeController.NodeControllerClient(_channel);
     }
 
-    public async Task StopNcAsync()
-    {
-        await Server.StopAsync();
-        await Server.DisposeAsync();
-    }
+    private static void Logging(ILoggingBuilder l) => l.AddSimpleConsole().SetMinimumLevel(LogLevel.Warning);
 
     public GrpcChannel Channel(System.Security.Cryptography.X509Certificates.X509Certificate2 clientCertificate) =>
         GrpcChannel.ForAddress(Server.Endpoint, new GrpcChannelOptions { HttpHandler = MutualTls.ClientHandler(clientCertificate, Pki.LoadCa(), ComponentRole.Nc) });
@@ -124,8 +132,8 @@ public sealed class NcFixture : IAsyncLifetime
         }
         try
         {
-            await Server.StopAsync();
-            await Server.DisposeAsync();
+            if (Cloud is not null)
+                await Cloud.StopAsync();
             _channel?.Dispose();
         }
         finally
