@@ -1,5 +1,4 @@
 using System.Security.Cryptography.X509Certificates;
-using Amazon.S3.Model;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Cc;
@@ -14,22 +13,22 @@ using Microsoft.Extensions.Logging;
 namespace Ironbark.Cc.Tests;
 
 /// <summary>
-/// A Walrus (holding the test guest when asked for), two real Node Controllers and a Cluster Controller
+/// A Walrus (its own, or a shared one holding the test guest), two real Node Controllers and a Cluster Controller
 /// polling them, each with its own data directory and the one cloud CA, reached over gRPC with mTLS as the
 /// CLC would. Every QEMU the nodes started is gone after disposal, also when a test failed.
 /// </summary>
 public sealed class ClusterFixture : IAsyncLifetime
 {
-    public const string Bucket = "images";
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(300);
     public static readonly TimeSpan PollTimeout = TimeSpan.FromSeconds(1);
 
     private readonly TempDir _dir = new();
-    private readonly bool _withGuest;
+    private readonly ImageWalrus _images;
+    private readonly bool _ownsImages;
     private GrpcChannel? _channel;
 
-    public WalrusHost Walrus { get; private set; } = null!;
-    public TestGuest Guest { get; private set; } = null!;
+    public WalrusHost Walrus => _images.Walrus;
+    public TestGuest? Guest => _images.Guest;
     public CloudCertificates Pki { get; private set; } = null!;
     /// <summary>The two NCs and the CC, composed as a host composes them.</summary>
     public RunningCloud Cloud { get; private set; } = null!;
@@ -39,25 +38,23 @@ public sealed class ClusterFixture : IAsyncLifetime
     public CcServer Server => Cloud.Get<CcServer>();
     public ClusterController.ClusterControllerClient Client { get; private set; } = null!;
 
-    /// <summary>A cluster without the test guest (the one public constructor xUnit needs of a class fixture).</summary>
-    public ClusterFixture() : this(withGuest: false)
+    /// <summary>A cluster with a Walrus of its own, without the test guest (the one public constructor xUnit needs of a class fixture).</summary>
+    public ClusterFixture() : this(images: null)
     {
     }
 
-    internal ClusterFixture(bool withGuest) => _withGuest = withGuest;
+    /// <param name="images">The store the nodes fetch from, started and disposed by its owner; null for one of the cluster's own.</param>
+    internal ClusterFixture(ImageWalrus? images)
+    {
+        _images = images ?? new ImageWalrus(withGuest: false);
+        _ownsImages = images is null;
+    }
 
     public async Task InitializeAsync()
     {
-        Walrus = await WalrusHost.StartAsync();
-        var key = await Walrus.CreateAccountAsync("node");
-        if (_withGuest)
-        {
-            Guest = await TestGuest.BuildAsync();
-            using var s3 = Walrus.Client(key);
-            await s3.PutBucketAsync(Bucket);
-            foreach (var (name, path) in new[] { ("vmlinux", Guest.Kernel), ("initrd.img", Guest.Ramdisk), ("root.img", Guest.Disk) })
-                await s3.PutObjectAsync(new PutObjectRequest { BucketName = Bucket, Key = name, FilePath = path });
-        }
+        if (_ownsImages)
+            await _images.InitializeAsync();
+        var key = _images.NodeKey;
         Pki = new CloudCertificates(_dir.Combine("pki"));
         Pki.EnsureCreated();
         var composition = new CloudComposition();
@@ -121,7 +118,7 @@ public sealed class ClusterFixture : IAsyncLifetime
         Data = new InstanceData { ImageId = "emi-0123456789abcdef0", InstanceType = "t1.micro", AvailabilityZone = "zone-1" },
     };
 
-    private static ImageRef Image(string key, string sha256) => new() { Id = key, Bucket = Bucket, Key = key, Sha256 = sha256 };
+    private static ImageRef Image(string key, string sha256) => new() { Id = key, Bucket = ImageWalrus.Bucket, Key = key, Sha256 = sha256 };
 
     /// <summary>Polls the console through the CC until <paramref name="marker"/> appears <paramref name="times"/> times.</summary>
     public async Task<string> WaitForConsoleAsync(string instanceId, string marker, int times = 1, int seconds = 120)
@@ -136,6 +133,17 @@ public sealed class ClusterFixture : IAsyncLifetime
             await Task.Delay(500);
         } while (DateTime.UtcNow < deadline);
         throw new TimeoutException($"'{marker}' x{times} did not appear on the console of {instanceId} in {seconds} s. Console:\n{text}");
+    }
+
+    /// <summary>
+    /// Waits (up to <paramref name="seconds"/>) until a poll found every node up: on a loaded machine the first
+    /// poll after the start can miss its timeout. Does not throw; what the test asserts next tells.
+    /// </summary>
+    public async Task WaitForNodesUpAsync(int seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while ((await Client.DescribeResourcesAsync(new DescribeResourcesRequest())).Nodes.Any(n => n.State != "up") && DateTime.UtcNow < deadline)
+            await Task.Delay(200);
     }
 
     public async Task StopNodeAsync(int i)
@@ -159,7 +167,8 @@ public sealed class ClusterFixture : IAsyncLifetime
         {
             foreach (var options in NodeOptions.Where(o => o is not null))
                 QemuLeftovers.Kill(options.InstancesDir);
-            await Walrus.DisposeAsync();
+            if (_ownsImages)
+                await _images.DisposeAsync();
             _dir.Dispose();
         }
     }

@@ -8,11 +8,12 @@ namespace Ironbark.Cc.Tests;
 
 /// <summary>
 /// Instances launched, found and stopped through the CC on real nodes with real QEMU guests. One cluster per
-/// test (stopping a node or the CC changes what the others would see); at most three guests run at once.
+/// test (stopping a node or the CC changes what the others would see) over one Walrus holding the guest, which
+/// the nodes only read; at most three guests run at once.
 /// </summary>
-public sealed class ClusterInstanceTests : IAsyncLifetime
+public sealed class ClusterInstanceTests(ImageWalrus images) : IClassFixture<ImageWalrus>, IAsyncLifetime
 {
-    private readonly ClusterFixture f = new(withGuest: true);
+    private readonly ClusterFixture f = new(images);
 
     public Task InitializeAsync() => f.InitializeAsync();
 

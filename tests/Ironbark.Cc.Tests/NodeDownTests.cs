@@ -8,7 +8,12 @@ public sealed class NodeDownTests : IAsyncLifetime
 {
     private readonly ClusterFixture f = new();
 
-    public Task InitializeAsync() => f.InitializeAsync();
+    public async Task InitializeAsync()
+    {
+        await f.InitializeAsync();
+        // The test starts from both nodes up.
+        await f.WaitForNodesUpAsync();
+    }
 
     public Task DisposeAsync() => f.DisposeAsync();
 
