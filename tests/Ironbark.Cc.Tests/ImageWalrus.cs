@@ -1,5 +1,5 @@
 using Amazon.S3.Model;
-using Ironbark.Common.Accounts;
+using Ironbark.Clc.Identity;
 using Ironbark.Testing;
 
 namespace Ironbark.Cc.Tests;
