@@ -60,10 +60,13 @@ public sealed class CloudHome(string dataDir, string? postgres)
     /// Checks that this data directory holds the cloud's certificates (made by `ironbark init` on the CLC's host,
     /// or copied from it), as every component but the CLC needs; it never creates a cloud or opens its identity.
     /// </summary>
-    public void RequireCertificates()
+    /// <param name="systemCredentials">Whether the component also needs the cloud's system credentials (the NC fetches images with them).</param>
+    public void RequireCertificates(bool systemCredentials)
     {
         if (!Pki.Exists)
             throw new NoCloudException(DataDir, "it has no cloud certificates (pki/): run `ironbark init` on the Cloud Controller's host, and copy its pki directory here");
+        if (systemCredentials && !File.Exists(SystemCredentialsFile))
+            throw new NoCloudException(DataDir, $"it has no system credentials ({SystemCredentialsFile}): copy the pki directory of the Cloud Controller's host whole");
         DataDirectoryPermissions.Check(DataDir);
     }
 

@@ -85,17 +85,38 @@ public sealed class SeparateWalrusTests : IDisposable
         }
     }
 
-    [Fact]
-    public async Task Walrus_refuses_to_start_on_a_data_directory_without_the_clouds_certificates()
+    [Theory]
+    [InlineData("walrus", "--walrus-listen", "http://127.0.0.1:0")]
+    [InlineData("cc", "--cc-listen", "https://127.0.0.1:0")]
+    [InlineData("nc", "--nc-listen", "https://127.0.0.1:0")]
+    public async Task A_component_but_the_clc_refuses_to_start_on_a_data_directory_without_the_clouds_certificates(string command, string listen, string url)
     {
-        var dir = _work.Combine("empty");
+        var dir = _work.Combine("empty-" + command);
         Directory.CreateDirectory(dir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
 
-        var (code, _, stderr) = await IronbarkBinary.RunAsync("walrus", "--data-dir", dir, "--walrus-listen", "http://127.0.0.1:0");
+        var (code, _, stderr) = await IronbarkBinary.RunAsync(command, "--data-dir", dir, listen, url);
 
         Assert.Equal(1, code);
         Assert.Contains("no cloud certificates", stderr);
         Assert.Empty(Directory.GetFileSystemEntries(dir));
+    }
+
+    [Fact]
+    public async Task An_nc_refuses_to_start_without_the_system_credentials_it_fetches_images_with()
+    {
+        var clcDir = _work.Combine("clc-for-nc");
+        var ncDir = _work.Combine("nc-host");
+        await IronbarkBinary.RunOkAsync("init", "--data-dir", clcDir);
+        Directory.CreateDirectory(ncDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        TestCertificates.CopyPkiInto(new CloudCertificates(Path.Combine(clcDir, "pki")), ncDir);
+        File.SetUnixFileMode(Path.Combine(ncDir, "pki"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        File.Delete(Path.Combine(ncDir, "pki", "system.credentials"));
+
+        var (code, _, stderr) = await IronbarkBinary.RunAsync("nc", "--data-dir", ncDir, "--nc-listen", "https://127.0.0.1:0");
+
+        Assert.Equal(1, code);
+        Assert.Contains("no system credentials", stderr);
+        Assert.False(Directory.Exists(Path.Combine(ncDir, "nc")), "The NC made state before refusing to start.");
     }
 
     private static Task<IronbarkProcess> StartClcAsync(string dataDir, string internalUrl) =>

@@ -149,7 +149,7 @@ public static class ServeCommands
             using var shutdown = new ShutdownSignal();
             // The CLC owns the cloud's identity: where it runs, the cloud is made on first start. The other
             // components need only the cloud's certificates (and the NC the system credentials) in their data directory.
-            var opened = runs(Component.Clc) ? await InitializeAsync(home, ct) : OpenComponent(home);
+            var opened = runs(Component.Clc) ? await InitializeAsync(home, ct) : OpenComponent(home, systemCredentials: runs(Component.Nc));
             if (opened is not var (accounts, identityDb, newAdminKey))
                 return 1;
             await using var _ = identityDb;
@@ -331,11 +331,11 @@ public static class ServeCommands
     }
 
     /// <summary>A component other than the CLC: the data directory must hold the cloud's certificates; no identity is opened.</summary>
-    private static (AccountStore? Accounts, Database? Db, AccessKey? NewAdminKey)? OpenComponent(CloudHome home)
+    private static (AccountStore? Accounts, Database? Db, AccessKey? NewAdminKey)? OpenComponent(CloudHome home, bool systemCredentials)
     {
         try
         {
-            home.RequireCertificates();
+            home.RequireCertificates(systemCredentials);
             return (null, null, null);
         }
         catch (Exception e) when (e is DataDirectoryExposedException or NoCloudException)
