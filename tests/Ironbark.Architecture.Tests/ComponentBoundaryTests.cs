@@ -32,9 +32,10 @@ public sealed class ComponentBoundaryTests
         Assert.Empty(others);
     }
 
-    /// <summary>What no domain may name; the NC's domain still runs on its own contract's messages (nc.proto), the one exception.</summary>
+    /// <summary>The namespaces no domain may name (the transport, the web framework, the wire contracts).</summary>
     private static readonly string[] Forbidden = ["Grpc", "Microsoft.AspNetCore", "Ironbark.Common.Contracts"];
 
+    /// <summary>The exception: the NC's domain still runs on its own contract's messages (nc.proto); never another component's.</summary>
     private static readonly Dictionary<string, string[]> OwnContract = new() { ["Ironbark.Nc"] = ["Ironbark.Common.Contracts.Nc"] };
 
     [Theory]
