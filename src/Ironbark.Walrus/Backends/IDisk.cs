@@ -4,9 +4,9 @@ namespace Ironbark.Walrus.Backends;
 
 /// <summary>
 /// The file operations of <see cref="FileObjectStore"/> where a disk can fail: writing, fsyncing and renaming a new
-/// blob, reading one and deleting one. <see cref="LocalDisk"/> is the real one; tests put a disk here that fails on purpose
-/// (docs/walrus.md, "Faults"), which wrapping <see cref="IObjectStore"/> could not do: each of its calls writes,
-/// fsyncs and renames inside.
+/// blob, reading one, deleting one. <see cref="LocalDisk"/> is the real one; tests put a disk here that fails on
+/// purpose (docs/walrus.md, "Faults of the disk"), which wrapping <see cref="IObjectStore"/> could not do: each of
+/// its calls writes, fsyncs and renames inside.
 /// </summary>
 internal interface IDisk
 {

@@ -122,8 +122,9 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         return await objects.CommitOrDiscardAsync(blob, key, async () =>
         {
             // A part that reads short (a damaged disk) must fail the upload, not complete a shorter object.
-            if (blob.Size != chosen.Sum(p => p.Size))
-                throw new IOException($"The parts of upload {uploadId} read {blob.Size} bytes, not the {chosen.Sum(p => p.Size)} they hold.");
+            var size = chosen.Sum(p => p.Size);
+            if (blob.Size != size)
+                throw new IOException($"The parts of upload {uploadId} read {blob.Size} bytes, not the {size} they hold.");
             var md5OfMd5s = MD5.HashData(chosen.SelectMany(p => Convert.FromHexString(p.Etag.Trim('"'))).ToArray());
             var row = new ObjectRow
             {
