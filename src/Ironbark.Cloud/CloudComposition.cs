@@ -18,8 +18,6 @@ public sealed class CloudComposition
         return this;
     }
 
-    public int Count => _entries.Count;
-
     /// <summary>Starts every component in order; when one fails to start, stops those already started (in reverse) and throws.</summary>
     public async Task<RunningCloud> StartAsync(CancellationToken ct = default)
     {
