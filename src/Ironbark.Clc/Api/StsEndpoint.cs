@@ -89,19 +89,27 @@ public sealed class StsEndpoint(RequestAuthenticator sigV4, ILogger<StsEndpoint>
         return (AuthenticatedCaller.From(auth.Caller), await QueryParameters.ReadAsync(request, auth.Body, ct));
     }
 
-    /// <summary>The service of a SigV4 request's credential scope (header or query), or null when there is none to read.</summary>
+    /// <summary>
+    /// The service of a SigV4 request's credential scope (header or query), read with the parsers the authenticator
+    /// uses, so routing and authentication never read two different scopes; null when there is none to read.
+    /// </summary>
     private static string? ScopeService(HttpRequest request)
     {
-        var credential = request.Query["X-Amz-Credential"].ToString();
+        static AuthException Malformed(string message) => new("AuthorizationHeaderMalformed", message, 400);
         var authorization = request.Headers.Authorization.ToString();
-        if (credential.Length == 0 && authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal))
+        try
         {
-            var at = authorization.IndexOf("Credential=", StringComparison.Ordinal);
-            if (at >= 0)
-                credential = authorization[(at + "Credential=".Length)..].Split(',')[0].Trim();
+            var credential = request.Query["X-Amz-Credential"].ToString() is { Length: > 0 } query ? query
+                : authorization.StartsWith(SigV4.Algorithm + " ", StringComparison.Ordinal)
+                    ? AuthorizationFields.Parse(authorization[SigV4.Algorithm.Length..], Malformed).GetValueOrDefault("Credential")
+                    : null;
+            return credential is null ? null : SigningScope.Parse(credential, Malformed).Service;
         }
-        var parts = credential.Split('/');
-        return parts.Length == 5 ? parts[3] : null;
+        catch (AuthException)
+        {
+            // Malformed: EC2's authenticator (the default at /) says what is wrong with it.
+            return null;
+        }
     }
 
     /// <summary>Authentication failures with the codes STS gives them.</summary>
