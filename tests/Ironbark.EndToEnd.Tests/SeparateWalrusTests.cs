@@ -19,13 +19,7 @@ public sealed class SeparateWalrusTests : IDisposable
     [Fact]
     public async Task Walrus_without_the_identity_database_authenticates_through_the_clc()
     {
-        var clcDir = _work.Combine("clc-host");
-        var walrusDir = _work.Combine("walrus-host");
-        await IronbarkBinary.RunOkAsync("init", "--data-dir", clcDir);
-        Directory.CreateDirectory(walrusDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        TestCertificates.CopyPkiInto(new CloudCertificates(Path.Combine(clcDir, "pki")), walrusDir);
-        // As `cp -a` keeps it: the copy is as private as the original.
-        File.SetUnixFileMode(Path.Combine(walrusDir, "pki"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var (clcDir, walrusDir) = await CloudWithAnotherHostAsync("clc-host", "walrus-host");
 
         IronbarkProcess? clc = await StartClcAsync(clcDir, "https://127.0.0.1:0");
         var identityUrl = clc.ClcInternalUrl!.ToString().TrimEnd('/');
@@ -104,12 +98,7 @@ public sealed class SeparateWalrusTests : IDisposable
     [Fact]
     public async Task An_nc_refuses_to_start_without_the_system_credentials_it_fetches_images_with()
     {
-        var clcDir = _work.Combine("clc-for-nc");
-        var ncDir = _work.Combine("nc-host");
-        await IronbarkBinary.RunOkAsync("init", "--data-dir", clcDir);
-        Directory.CreateDirectory(ncDir, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        TestCertificates.CopyPkiInto(new CloudCertificates(Path.Combine(clcDir, "pki")), ncDir);
-        File.SetUnixFileMode(Path.Combine(ncDir, "pki"), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var (_, ncDir) = await CloudWithAnotherHostAsync("clc-for-nc", "nc-host");
         File.Delete(Path.Combine(ncDir, "pki", "system.credentials"));
 
         var (code, _, stderr) = await IronbarkBinary.RunAsync("nc", "--data-dir", ncDir, "--nc-listen", "https://127.0.0.1:0");
@@ -117,6 +106,21 @@ public sealed class SeparateWalrusTests : IDisposable
         Assert.Equal(1, code);
         Assert.Contains("no system credentials", stderr);
         Assert.False(Directory.Exists(Path.Combine(ncDir, "nc")), "The NC made state before refusing to start.");
+    }
+
+    /// <summary>
+    /// A cloud made with `ironbark init` (the CLC's host) and the private data directory of another host holding a copy
+    /// of its pki/, as `cp -a` keeps it.
+    /// </summary>
+    private async Task<(string ClcDir, string OtherDir)> CloudWithAnotherHostAsync(string clcName, string otherName)
+    {
+        const UnixFileMode Private = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+        var (clcDir, otherDir) = (_work.Combine(clcName), _work.Combine(otherName));
+        await IronbarkBinary.RunOkAsync("init", "--data-dir", clcDir);
+        Directory.CreateDirectory(otherDir, Private);
+        TestCertificates.CopyPkiInto(new CloudCertificates(Path.Combine(clcDir, "pki")), otherDir);
+        File.SetUnixFileMode(Path.Combine(otherDir, "pki"), Private);
+        return (clcDir, otherDir);
     }
 
     private static Task<IronbarkProcess> StartClcAsync(string dataDir, string internalUrl) =>
