@@ -65,8 +65,14 @@ public abstract class LaunchRecordMigrationTests(ClcFixture f)
         Assert.DoesNotContain(ended, cluster.Service.Launched.Keys);
         Assert.Equal(("upgrade-key", "ari-00000000000000003"), (running.KeyName, running.RamdiskId));
         Assert.Equal(["default", "web"], running.SecurityGroups.Select(g => g.GroupName));
-        Assert.Equal(("required", 2, "applied"), (running.MetadataOptions.HttpTokens.Value, running.MetadataOptions.HttpPutResponseHopLimit,
-            running.MetadataOptions.State.Value));
+        // "running" and "applied" are two writes (the node confirms the options after the launch): read once both are in.
+        var options = running.MetadataOptions;
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); options.State.Value != "applied" && DateTime.UtcNow < deadline; )
+        {
+            await Task.Delay(100);
+            options = Assert.Single(await ec2.DescribeAsync(pending)).MetadataOptions;
+        }
+        Assert.Equal(("required", 2, "applied"), (options.HttpTokens.Value, options.HttpPutResponseHopLimit, options.State.Value));
         Assert.Equal(userData, await UserDataAsync(ec2, pending));
         Assert.Equal("terminated", Assert.Single(await ec2.DescribeAsync(ended)).State.Name.Value);
         Assert.Empty(await UserDataAsync(ec2, ended));
