@@ -2,6 +2,7 @@ using System.Text;
 using Ironbark.Common.Auth;
 using Ironbark.Common.Data;
 using Ironbark.Common.Hosting;
+using Ironbark.Common.Keys;
 using Ironbark.Walrus.Api;
 using Ironbark.Walrus.Backends;
 using Ironbark.Walrus.Domain;
@@ -47,15 +48,16 @@ public sealed class WalrusServer : IComponentServer
     /// Makes the store for object bytes (<see cref="DefaultObjectStore"/> when null); Walrus owns what it returns and
     /// disposes it at the end. A test passes a store on a disk that fails on purpose.
     /// </param>
+    /// <param name="keys">The cloud's key service for SSE-KMS (the CLC's, over gRPC); null where there is none to ask.</param>
     public static async Task<WalrusServer> StartAsync(WalrusOptions options, ICredentialSource credentials, CancellationToken ct = default,
-        Action<ILoggingBuilder>? logging = null, Func<WalrusOptions, IObjectStore>? objectStore = null)
+        Action<ILoggingBuilder>? logging = null, Func<WalrusOptions, IObjectStore>? objectStore = null, IKeyService? keys = null)
     {
         options.Validate();
         // Owning the object directory comes first: a second Walrus on the same data must touch nothing.
         var blobs = (objectStore ?? DefaultObjectStore)(options);
         try
         {
-            return await StartAsync(options, credentials, blobs, ct, logging);
+            return await StartAsync(options, credentials, blobs, ct, logging, keys);
         }
         catch
         {
@@ -65,7 +67,7 @@ public sealed class WalrusServer : IComponentServer
     }
 
     private static async Task<WalrusServer> StartAsync(WalrusOptions options, ICredentialSource credentials, IObjectStore blobs, CancellationToken ct,
-        Action<ILoggingBuilder>? logging)
+        Action<ILoggingBuilder>? logging, IKeyService? keys)
     {
         // Every commit is fsynced: metadata names blobs, and small objects' bytes are in it (docs/walrus.md, "Storage that does not lose data").
         var db = new Database(DatabaseOptions.For(options.DataDir, "walrus.db", options.PostgresConnectionString) with { SyncEveryCommit = true });
@@ -93,6 +95,8 @@ public sealed class WalrusServer : IComponentServer
         services.AddSingleton(options);
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(credentials);
+        if (keys is not null)
+            services.AddSingleton(keys);
         services.AddSingleton(store);
         services.AddSingleton<IObjectStore>(blobs);
         services.AddSingleton(sp => new RequestAuthenticator(credentials, sp.GetRequiredService<TimeProvider>(), options.Signing, options.Region));

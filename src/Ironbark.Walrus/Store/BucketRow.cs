@@ -15,4 +15,12 @@ public sealed class BucketRow
     public string? Cors { get; set; }
     public string? Lifecycle { get; set; }
     public string? Tagging { get; set; }
+    /// <summary>The default encryption configuration (PutBucketEncryption), or null when none is set.</summary>
+    public string? Encryption { get; set; }
+    /// <summary>The Object Lock configuration; null when the bucket was not created with Object Lock enabled.</summary>
+    public string? ObjectLock { get; set; }
+    /// <summary>The public access block configuration, or null when none is set.</summary>
+    public string? PublicAccessBlock { get; set; }
+    /// <summary>The object ownership setting (ownership controls), or null when none is set.</summary>
+    public string? Ownership { get; set; }
 }

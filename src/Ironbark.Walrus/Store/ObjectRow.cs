@@ -27,6 +27,17 @@ public sealed class ObjectRow
     public string Acl { get; set; } = "";
     /// <summary>JSON object of the tag set, or null when the object has no tags.</summary>
     public string? Tags { get; set; }
+    /// <summary>How the bytes are encrypted at rest (SSE-S3, SSE-KMS, SSE-C) with the wrapped data key; null when they are not.</summary>
+    public string? Encryption { get; set; }
+    /// <summary>Object Lock retention mode (GOVERNANCE or COMPLIANCE), or null when the version has no retention.</summary>
+    public string? LockMode { get; set; }
+    /// <summary>The retain-until date of the retention, in Unix milliseconds.</summary>
+    public long? LockUntilMs { get; set; }
+    public bool LegalHold { get; set; }
+    /// <summary>The stored checksum (algorithm, value, type), or null when none was sent or asked for.</summary>
+    public string? Checksum { get; set; }
+    /// <summary>JSON list of <see cref="ObjectPart"/> for an object made by a multipart upload; null for a single PUT.</summary>
+    public string? Parts { get; set; }
 
     public DateTimeOffset LastModified => DateTimeOffset.FromUnixTimeMilliseconds(LastModifiedMs);
 

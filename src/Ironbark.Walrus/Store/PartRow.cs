@@ -9,4 +9,8 @@ public sealed class PartRow
     public long Size { get; set; }
     public string Etag { get; set; } = "";
     public long LastModifiedMs { get; set; }
+    /// <summary>The part's checksum as sent and verified, or null.</summary>
+    public string? Checksum { get; set; }
+    /// <summary>How this part's bytes are encrypted at rest, or null.</summary>
+    public string? Encryption { get; set; }
 }

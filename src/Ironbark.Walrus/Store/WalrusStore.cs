@@ -13,7 +13,8 @@ namespace Ironbark.Walrus.Store;
 public sealed class WalrusStore(Database db)
 {
     private const string ObjectColumns =
-        "bucket, key, version_id, seq, is_latest, delete_marker, blob_id, size, etag, last_modified_ms, owner_canonical, headers, acl, tags";
+        "bucket, key, version_id, seq, is_latest, delete_marker, blob_id, size, etag, last_modified_ms, owner_canonical, headers, acl, tags, " +
+        "encryption, lock_mode, lock_until_ms, legal_hold, checksum, parts";
 
     static WalrusStore() => DefaultTypeMap.MatchNamesWithUnderscores = true;
 
@@ -42,6 +43,24 @@ public sealed class WalrusStore(Database db)
         """,
         // Small objects keep their bytes in their row (see ObjectRow.InlineData); blob_id is then NULL.
         $"ALTER TABLE objects ADD COLUMN inline_data {db.BinaryType}",
+        // The second round of S3 (docs/walrus.md): encryption at rest, Object Lock, public access, ownership, checksums.
+        """
+        ALTER TABLE buckets ADD COLUMN encryption TEXT;
+        ALTER TABLE buckets ADD COLUMN object_lock TEXT;
+        ALTER TABLE buckets ADD COLUMN public_access_block TEXT;
+        ALTER TABLE buckets ADD COLUMN ownership TEXT;
+        ALTER TABLE objects ADD COLUMN encryption TEXT;
+        ALTER TABLE objects ADD COLUMN lock_mode TEXT;
+        ALTER TABLE objects ADD COLUMN lock_until_ms BIGINT;
+        ALTER TABLE objects ADD COLUMN legal_hold BOOLEAN NOT NULL DEFAULT FALSE;
+        ALTER TABLE objects ADD COLUMN checksum TEXT;
+        ALTER TABLE objects ADD COLUMN parts TEXT;
+        ALTER TABLE uploads ADD COLUMN encryption TEXT;
+        ALTER TABLE uploads ADD COLUMN checksum TEXT;
+        ALTER TABLE uploads ADD COLUMN object_lock TEXT;
+        ALTER TABLE parts ADD COLUMN checksum TEXT;
+        ALTER TABLE parts ADD COLUMN encryption TEXT;
+        """,
     ], ct);
 
     // ---- buckets -------------------------------------------------------------------------
@@ -92,7 +111,7 @@ public sealed class WalrusStore(Database db)
         return true;
     }
 
-    /// <summary>Sets one configuration column of a bucket (acl, policy, cors, lifecycle, tagging, versioning).</summary>
+    /// <summary>Sets one configuration column of a bucket (acl, policy, cors, lifecycle, tagging, versioning, encryption, object lock…).</summary>
     public async Task SetBucketFieldAsync(string name, BucketField field, string? value, CancellationToken ct)
     {
         var column = field switch
@@ -103,6 +122,10 @@ public sealed class WalrusStore(Database db)
             BucketField.Lifecycle => "lifecycle",
             BucketField.Tagging => "tagging",
             BucketField.Versioning => "versioning",
+            BucketField.Encryption => "encryption",
+            BucketField.ObjectLock => "object_lock",
+            BucketField.PublicAccessBlock => "public_access_block",
+            BucketField.Ownership => "ownership",
             _ => throw new ArgumentOutOfRangeException(nameof(field)),
         };
         await using var c = await db.OpenAsync(ct);
@@ -161,7 +184,8 @@ public sealed class WalrusStore(Database db)
             $"""
             INSERT INTO objects ({ObjectColumns}, inline_data) VALUES (@Bucket, @Key, @VersionId,
                 (SELECT COALESCE(MAX(seq), 0) + 1 FROM objects WHERE bucket = @Bucket AND key = @Key),
-                @IsLatest, @DeleteMarker, @BlobId, @Size, @Etag, @LastModifiedMs, @OwnerCanonical, @Headers, @Acl, @Tags, @InlineData)
+                @IsLatest, @DeleteMarker, @BlobId, @Size, @Etag, @LastModifiedMs, @OwnerCanonical, @Headers, @Acl, @Tags,
+                @Encryption, @LockMode, @LockUntilMs, @LegalHold, @Checksum, @Parts, @InlineData)
             RETURNING seq
             """, row, tx);
         return freed;
@@ -271,7 +295,10 @@ public sealed class WalrusStore(Database db)
     {
         await using var c = await db.OpenAsync(ct);
         await c.ExecuteAsync(
-            "INSERT INTO uploads (upload_id, bucket, key, owner_canonical, initiated_ms, headers, acl, tags) VALUES (@UploadId, @Bucket, @Key, @OwnerCanonical, @InitiatedMs, @Headers, @Acl, @Tags)",
+            """
+            INSERT INTO uploads (upload_id, bucket, key, owner_canonical, initiated_ms, headers, acl, tags, encryption, checksum, object_lock)
+            VALUES (@UploadId, @Bucket, @Key, @OwnerCanonical, @InitiatedMs, @Headers, @Acl, @Tags, @Encryption, @Checksum, @ObjectLock)
+            """,
             upload);
     }
 
@@ -313,7 +340,10 @@ public sealed class WalrusStore(Database db)
             "SELECT blob_id FROM parts WHERE upload_id = @UploadId AND part_number = @PartNumber", part, tx);
         await c.ExecuteAsync("DELETE FROM parts WHERE upload_id = @UploadId AND part_number = @PartNumber", part, tx);
         await c.ExecuteAsync(
-            "INSERT INTO parts (upload_id, part_number, blob_id, size, etag, last_modified_ms) VALUES (@UploadId, @PartNumber, @BlobId, @Size, @Etag, @LastModifiedMs)",
+            """
+            INSERT INTO parts (upload_id, part_number, blob_id, size, etag, last_modified_ms, checksum, encryption)
+            VALUES (@UploadId, @PartNumber, @BlobId, @Size, @Etag, @LastModifiedMs, @Checksum, @Encryption)
+            """,
             part, tx);
         await tx.CommitAsync(ct);
         return (true, old is null ? [] : [old]);
@@ -368,6 +398,6 @@ public sealed class WalrusStore(Database db)
         Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '.').Replace('/', '_');
 }
 
-public enum BucketField { Acl, Policy, Cors, Lifecycle, Tagging, Versioning }
+public enum BucketField { Acl, Policy, Cors, Lifecycle, Tagging, Versioning, Encryption, ObjectLock, PublicAccessBlock, Ownership }
 
 public enum ObjectField { Acl, Tags }
