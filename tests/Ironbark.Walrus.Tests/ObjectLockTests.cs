@@ -80,7 +80,7 @@ public abstract class ObjectLockTests(WalrusFixture f)
         await S3Assert.FailsAsync("InvalidRequest", HttpStatusCode.BadRequest,
             () => PutAsync(bucket, "k", "x", ObjectLockMode.Governance, InDays(1)));
         await S3Assert.FailsAsync("InvalidRequest", HttpStatusCode.BadRequest, () => PutAsync(bucket, "k", "x", hold: ObjectLockLegalHoldStatus.On));
-        await S3Assert.FailsAsync("NoSuchKey", HttpStatusCode.NotFound, () => f.AliceS3.GetObjectMetadataAsync(bucket, "k"));
+        await S3Assert.FailsAsync("NoSuchKey", HttpStatusCode.NotFound, () => f.AliceS3.GetObjectAsync(bucket, "k"));
         await S3Expect.PutTextAsync(f.AliceS3, bucket, "k", "plain");
         await S3Assert.FailsAsync("InvalidRequest", HttpStatusCode.BadRequest,
             () => f.AliceS3.GetObjectRetentionAsync(new GetObjectRetentionRequest { BucketName = bucket, Key = "k" }));
@@ -470,7 +470,7 @@ public abstract class ObjectLockTests(WalrusFixture f)
         Assert.Empty((await f.AliceS3.ListMultipartUploadsAsync(plain)).MultipartUploads ?? []);
         await S3Assert.FailsAsync("InvalidRequest", HttpStatusCode.BadRequest, () => f.AliceS3.CopyObjectAsync(new CopyObjectRequest
             { SourceBucket = bucket, SourceKey = "mpu", DestinationBucket = plain, DestinationKey = "copy", ObjectLockLegalHoldStatus = ObjectLockLegalHoldStatus.On }));
-        await S3Assert.FailsAsync("NoSuchKey", HttpStatusCode.NotFound, () => f.AliceS3.GetObjectMetadataAsync(plain, "copy"));
+        await S3Assert.FailsAsync("NoSuchKey", HttpStatusCode.NotFound, () => f.AliceS3.GetObjectAsync(plain, "copy"));
     }
 
     [Fact]
@@ -502,7 +502,7 @@ public abstract class ObjectLockTests(WalrusFixture f)
         Assert.Equal([locked], await VersionsAsync(bucket, "locked"));
         Assert.Equal([held], await VersionsAsync(bucket, "held"));
         Assert.Equal("l", await S3Expect.ReadAsync(f.AliceS3, bucket, "locked", locked));
-        await S3Assert.FailsAsync("NoSuchKey", HttpStatusCode.NotFound, () => f.AliceS3.GetObjectMetadataAsync(bucket, "held"));
+        await S3Assert.FailsAsync("NoSuchKey", HttpStatusCode.NotFound, () => f.AliceS3.GetObjectAsync(bucket, "held"));
     }
 
     [Fact]

@@ -77,7 +77,7 @@ fails("AccessDenied", 403, lambda: s3.put_object_retention(Bucket=bucket, Key="c
 assert versions("c") == [c1]
 
 # Legal hold, and DeleteObjects refusing each locked entry.
-h1 = s3.put_object(Bucket=bucket, Key="h", Body=b"h1", ObjectLockLegalHold="ON")["VersionId"]
+h1 = s3.put_object(Bucket=bucket, Key="h", Body=b"h1", ObjectLockLegalHoldStatus="ON")["VersionId"]
 assert s3.get_object_legal_hold(Bucket=bucket, Key="h", VersionId=h1)["LegalHold"] == {"Status": "ON"}
 result = s3.delete_objects(Bucket=bucket, BypassGovernanceRetention=True,
                            Delete={"Objects": [{"Key": "h", "VersionId": h1}, {"Key": "c", "VersionId": c1}]})
