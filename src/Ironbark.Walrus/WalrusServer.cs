@@ -103,6 +103,8 @@ public sealed class WalrusServer : IComponentServer
         services.AddSingleton<BucketService>();
         services.AddSingleton<ObjectService>();
         services.AddSingleton<MultipartService>();
+        services.AddSingleton<ObjectLockStore>();
+        services.AddSingleton<ObjectLockService>();
         services.AddSingleton<LifecycleSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LifecycleSweeper>());
         services.AddSingleton<BucketApi>();
@@ -114,6 +116,8 @@ public sealed class WalrusServer : IComponentServer
         services.AddSingleton<PostObjectApi>();
         services.AddSingleton<CorsApi>();
         services.AddSingleton<UnsetConfigurationApi>();
+        services.AddSingleton<ObjectLockApi>();
+        services.AddSingleton<OwnershipControlsApi>();
         services.AddSingleton<S3Apis>();
         services.AddSingleton<S3Router>();
         services.AddSingleton<S3Endpoint>();

@@ -127,9 +127,10 @@ public sealed class AwsS3ApiTests(CloudFixture f) : IClassFixture<CloudFixture>,
         Assert.False((await _aws.JsonAsync("s3api", "get-bucket-notification-configuration", "--bucket", empty)).TryGetProperty("TopicConfigurations", out _));
 
         await PutAsync(empty, "kept");
-        Assert.Contains("(NotImplemented)", await _aws.FailsAsync("s3api", "put-object-legal-hold", "--bucket", empty, "--key", "kept", "--legal-hold", "Status=ON"));
-        Assert.Contains("(NotImplemented)", await _aws.FailsAsync("s3api", "get-object-legal-hold", "--bucket", empty, "--key", "kept"));
-        Assert.Contains("(NotImplemented)", await _aws.FailsAsync("s3api", "get-object-retention", "--bucket", empty, "--key", "kept"));
+        // Object Lock calls on a bucket without Object Lock: InvalidRequest, as on AWS, and the object is untouched.
+        Assert.Contains("(InvalidRequest)", await _aws.FailsAsync("s3api", "put-object-legal-hold", "--bucket", empty, "--key", "kept", "--legal-hold", "Status=ON"));
+        Assert.Contains("(InvalidRequest)", await _aws.FailsAsync("s3api", "get-object-legal-hold", "--bucket", empty, "--key", "kept"));
+        Assert.Contains("(InvalidRequest)", await _aws.FailsAsync("s3api", "get-object-retention", "--bucket", empty, "--key", "kept"));
         Assert.Contains("(NotImplemented)", await _aws.FailsAsync("s3api", "get-object-attributes", "--bucket", empty, "--key", "kept", "--object-attributes", "ETag"));
         using var s3 = f.Cloud.Admin.S3Client();
         using var get = await s3.GetObjectAsync(empty, "kept");

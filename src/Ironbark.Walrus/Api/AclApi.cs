@@ -51,27 +51,29 @@ public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusS
     public async Task GetBucketAclAsync(S3Request r)
     {
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.GetBucketAcl, r.Aborted);
-        await WriteAclAsync(r, AccessControlList.FromJson(bucket.Acl));
+        await WriteAclAsync(r, ObjectOwnership.Shown(bucket, AccessControlList.FromJson(bucket.Acl)));
     }
 
     public async Task PutBucketAclAsync(S3Request r)
     {
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.PutBucketAcl, r.Aborted);
         var acl = await ReadAclAsync(r, bucket.OwnerCanonical, null);
+        ObjectOwnership.CheckAcl(bucket, acl);
         await store.SetBucketFieldAsync(bucket.Name, BucketField.Acl, acl.ToJson(), r.Aborted);
         r.Response.StatusCode = 200;
     }
 
     public async Task GetObjectAclAsync(S3Request r)
     {
-        var (_, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, r.Query("versionId"), S3Action.GetObjectAcl, r.Aborted);
-        await WriteAclAsync(r, AccessControlList.FromJson(row.Acl));
+        var (bucket, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, r.Query("versionId"), S3Action.GetObjectAcl, r.Aborted);
+        await WriteAclAsync(r, ObjectOwnership.Shown(bucket, AccessControlList.FromJson(row.Acl)));
     }
 
     public async Task PutObjectAclAsync(S3Request r)
     {
         var (bucket, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, r.Query("versionId"), S3Action.PutObjectAcl, r.Aborted);
         var acl = await ReadAclAsync(r, row.OwnerCanonical, bucket.OwnerCanonical);
+        ObjectOwnership.CheckAcl(bucket, acl);
         await store.SetObjectFieldAsync(row.Bucket, row.Key, row.VersionId, ObjectField.Acl, acl.ToJson(), r.Aborted);
         r.Response.StatusCode = 200;
     }

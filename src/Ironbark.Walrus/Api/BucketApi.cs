@@ -41,7 +41,14 @@ public sealed class BucketApi(BucketService buckets, AclApi acls)
             region = xml.Child("LocationConstraint");
         }
         var acl = await acls.AclFromHeadersAsync(r, owner, null);
-        await buckets.CreateAsync(r.Caller, r.Bucket, region, acl, r.Aborted);
+        var ownership = OwnershipControlsApi.FromCreateRequest(r, acl, owner);
+        var objectLock = r.Header("x-amz-bucket-object-lock-enabled") switch
+        {
+            null => false,
+            var v when bool.TryParse(v, out var on) => on,
+            var v => throw S3Errors.InvalidArgument("Invalid x-amz-bucket-object-lock-enabled header", "x-amz-bucket-object-lock-enabled", v),
+        };
+        await buckets.CreateAsync(r.Caller, r.Bucket, region, acl, r.Aborted, objectLock, ownership);
         r.Response.Headers.Location = "/" + r.Bucket;
         r.Response.StatusCode = 200;
     }

@@ -31,6 +31,8 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
             return;
         if (status is not ("Enabled" or "Suspended"))
             throw S3Errors.MalformedXml();
+        if (status != "Enabled" && ObjectLockConfiguration.FromJson(bucket.ObjectLock) is not null)
+            throw ObjectLockErrors.VersioningCannotChange();
         await store.SetBucketFieldAsync(bucket.Name, BucketField.Versioning, status, r.Aborted);
     }
 

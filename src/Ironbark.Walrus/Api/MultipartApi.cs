@@ -13,7 +13,8 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
         var owner = r.Caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
         var upload = await multipart.CreateAsync(r.Caller, r.Bucket, r.Key,
             ObjectHeaders.FromRequest(r.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))),
-            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), r.Aborted);
+            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), r.Aborted,
+            ObjectLockHeaders.ForPut(r, bucket, hasBody: false));
         await S3Xml.WriteAsync(r.Response, "InitiateMultipartUploadResult", w =>
         {
             w.Element("Bucket", r.Bucket);

@@ -33,7 +33,8 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
             TagSet.FromHeader(r.Header("x-amz-tagging")),
             ObjectService.ParseContentMd5(r.Header("Content-MD5")),
             r.ContentLength,
-            Preconditions.ForWrite(r.Header("If-Match"), r.Header("If-None-Match")));
+            Preconditions.ForWrite(r.Header("If-Match"), r.Header("If-None-Match")),
+            ObjectLockHeaders.ForPut(r, bucket));
     }
 
     public async Task GetObjectAsync(S3Request r, bool head)
@@ -45,6 +46,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         response.Headers.ETag = row.Etag;
         response.Headers.LastModified = S3Xml.HttpDate(row.LastModified);
         WriteVersionHeader(r, bucket, row);
+        ObjectLockHeaders.Write(response, bucket, row);
 
         var outcome = Preconditions.Evaluate(row.Etag, row.LastModified, r.Header("If-Match"), r.Header("If-None-Match"),
             HttpDate(r.Header("If-Modified-Since")), HttpDate(r.Header("If-Unmodified-Since")));
@@ -105,7 +107,8 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
 
     public async Task DeleteObjectAsync(S3Request r)
     {
-        var (versionId, marker) = await objects.DeleteAsync(r.Caller, r.Bucket, r.Key, r.Query("versionId"), r.Aborted);
+        var (versionId, marker) = await objects.DeleteAsync(r.Caller, r.Bucket, r.Key, r.Query("versionId"), r.Aborted,
+            ObjectLockHeaders.BypassesGovernance(r));
         if (versionId is not null)
             r.Response.Headers["x-amz-version-id"] = versionId;
         if (marker)
@@ -132,7 +135,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         {
             try
             {
-                var (versionId, marker) = await objects.DeleteAsync(r.Caller, r.Bucket, key!, version, r.Aborted);
+                var (versionId, marker) = await objects.DeleteAsync(r.Caller, r.Bucket, key!, version, r.Aborted, ObjectLockHeaders.BypassesGovernance(r));
                 results.Add((key!, version, marker, version is null && marker ? versionId : null, null));
             }
             catch (WalrusException e)
@@ -183,7 +186,8 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         var owner = r.Caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
         var headers = replace ? ObjectHeaders.FromRequest(r.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))) : null;
         var (row, _) = await objects.CopyAsync(r.Caller, source, r.Bucket, r.Key, headers,
-            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), tagging, r.Aborted);
+            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), tagging, r.Aborted,
+            ObjectLockHeaders.ForPut(r, bucket, hasBody: false));
         if (source.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         WriteVersionHeader(r, bucket, row);

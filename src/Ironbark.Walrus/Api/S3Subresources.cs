@@ -29,11 +29,13 @@ public static class S3Subresources
     /// <summary>
     /// The sub-resources SigV2 puts in the CanonicalizedResource: AWS's list as botocore's HmacV1Auth signs it. Every selector
     /// of an operation Walrus performs is in it (a test keeps it so), so a SigV2 signature always covers the operation.
+    /// legal-hold, retention and ownershipControls are not in botocore's list: Walrus signs them all the same, so a SigV2
+    /// signature of a plain GET or PUT can never be replayed as one of them (such a client gets SignatureDoesNotMatch).
     /// </summary>
     public static readonly FrozenSet<string> SignedByV2 = new[]
     {
-        "accelerate", "acl", "analytics", "cors", "delete", "inventory", "lifecycle", "location", "logging", "metrics", "notification",
-        "object-lock", "partNumber", "policy", "replication", "requestPayment", "restore", "select", "select-type", "storageClass", "tagging",
+        "accelerate", "acl", "analytics", "cors", "delete", "inventory", "legal-hold", "lifecycle", "location", "logging", "metrics", "notification",
+        "object-lock", "ownershipControls", "partNumber", "policy", "retention", "replication", "requestPayment", "restore", "select", "select-type", "storageClass", "tagging",
         "torrent", "uploadId", "uploads", "versionId", "versioning", "versions", "website",
         "response-cache-control", "response-content-disposition", "response-content-encoding", "response-content-language",
         "response-content-type", "response-expires",

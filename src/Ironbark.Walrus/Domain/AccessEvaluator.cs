@@ -24,12 +24,15 @@ public static class AccessEvaluator
             return true;
         var canonical = caller.Account?.CanonicalId;
         if (action.OnObject && target is not null)
-            return canonical == target.OwnerCanonical || (action.BucketOwnerMay && canonical == bucket.OwnerCanonical) || AllowedByAcl(canonical, bucket, action, target);
+            return canonical == ObjectOwnership.OwnerOf(bucket, target) || (action.BucketOwnerMay && canonical == bucket.OwnerCanonical) || AllowedByAcl(canonical, bucket, action, target);
         return canonical == bucket.OwnerCanonical || AllowedByAcl(canonical, bucket, action, target);
     }
 
     private static bool AllowedByAcl(string? canonical, BucketRow bucket, S3Action action, ObjectRow? target)
     {
+        // With ACLs disabled (BucketOwnerEnforced) no grant counts: only ownership and the policy decide.
+        if (ObjectOwnership.AclsDisabled(bucket))
+            return false;
         if (action.OnObject && target is not null)
             return action.ObjectPermission is { } permission && AccessControlList.FromJson(target.Acl).Allows(canonical, permission);
         return action.BucketPermission is not null && AccessControlList.FromJson(bucket.Acl).Allows(canonical, action.BucketPermission);

@@ -19,7 +19,10 @@ public sealed class BucketService(WalrusStore store, IObjectStore blobs, WalrusO
         return bucket;
     }
 
-    public async Task<BucketRow> CreateAsync(Caller caller, string name, string? region, AccessControlList? acl, CancellationToken ct)
+    /// <param name="objectLock">x-amz-bucket-object-lock-enabled: true: Object Lock on, and with it versioning, for good.</param>
+    /// <param name="ownership">x-amz-object-ownership: the bucket's ownership controls; null leaves none set.</param>
+    public async Task<BucketRow> CreateAsync(Caller caller, string name, string? region, AccessControlList? acl, CancellationToken ct,
+        bool objectLock = false, string? ownership = null)
     {
         if (caller.Account is not { } account)
             throw S3Errors.AccessDenied();
@@ -36,6 +39,9 @@ public sealed class BucketService(WalrusStore store, IObjectStore blobs, WalrusO
             Region = options.Region,
             CreatedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             Acl = (acl ?? AccessControlList.Canned("private", account.CanonicalId)).ToJson(),
+            Versioning = objectLock ? "Enabled" : "",
+            ObjectLock = objectLock ? new ObjectLockConfiguration().ToJson() : null,
+            Ownership = ownership,
         };
         var existingOwner = await store.TryCreateBucketAsync(row, ct);
         if (existingOwner is null)

@@ -79,9 +79,14 @@ public sealed class LifecycleSweeper(WalrusStore store, ObjectService objects, B
         {
             if (noncurrentSince > cutoff || !rule.Selects(row.Key, TagSet.Read(row.Tags)))
                 continue;
-            var (_, freed) = await store.DeleteVersionAsync(bucket.Name, row.Key, row.VersionId, ct);
+            // Object Lock outranks lifecycle: a locked version stays (checked again in the delete's transaction).
+            if (ObjectLockRules.IsLocked(row, time.GetUtcNow()))
+                continue;
+            var (removed, freed) = await store.DeleteVersionAsync(bucket.Name, row.Key, row.VersionId, ct,
+                check: current => ObjectLockRules.CheckDelete(current, bypassGovernance: false, time.GetUtcNow()));
             buckets.Release(freed);
-            count++;
+            if (removed is not null)
+                count++;
         }
         return count;
     }

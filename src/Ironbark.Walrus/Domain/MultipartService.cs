@@ -11,7 +11,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     public const long MaxPartBytes = 5L * 1024 * 1024 * 1024;
 
     public async Task<UploadRow> CreateAsync(Caller caller, string bucketName, string key, Dictionary<string, string> headers,
-        AccessControlList? acl, string? tags, CancellationToken ct)
+        AccessControlList? acl, string? tags, CancellationToken ct, ObjectLockSettings? lockSettings = null)
     {
         ObjectService.ValidateKey(key);
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
@@ -26,6 +26,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
             Headers = template.Headers,
             Acl = template.Acl,
             Tags = tags,
+            ObjectLock = lockSettings is null || lockSettings.IsEmpty ? null : System.Text.Json.JsonSerializer.Serialize(lockSettings),
         };
         await store.CreateUploadAsync(upload, ct);
         return upload;
@@ -139,6 +140,8 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
                 Acl = upload.Acl,
                 Tags = upload.Tags,
             };
+            ObjectLockRules.Apply(row, bucket, upload.ObjectLock is null ? null : System.Text.Json.JsonSerializer.Deserialize<ObjectLockSettings>(upload.ObjectLock),
+                DateTimeOffset.UtcNow);
             var (completed, freed) = await store.CompleteUploadAsync(uploadId, row, bucket.Versioning == "Enabled", condition, ct);
             if (!completed)
                 throw S3Errors.NoSuchUpload(uploadId);

@@ -13,7 +13,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
 
     /// <summary>What a new object is stored with besides its bytes.</summary>
     public sealed record PutSpec(Dictionary<string, string> Headers, AccessControlList? Acl, string? Tags, byte[]? ContentMd5, long? ContentLength,
-        WriteCondition? Condition = null);
+        WriteCondition? Condition = null, ObjectLockSettings? Lock = null);
 
     /// <param name="bucket">The bucket as the caller just read it (for the request's headers): read once per PUT, not twice.</param>
     /// <param name="checkLength">For uploads without a declared length (browser POST): a check of the received length.</param>
@@ -22,6 +22,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
     {
         ValidateKey(key);
         AccessEvaluator.Require(caller, bucket, S3Action.PutObject, key: key);
+        ObjectOwnership.CheckAcl(bucket, spec.Acl);
         if (spec.ContentLength is null && checkLength is null)
             throw S3Errors.MissingContentLength();
         var limit = Math.Min(maxBytes ?? long.MaxValue, options.MaxPutBytes);
@@ -39,6 +40,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             if (spec.ContentMd5 is not null && !spec.ContentMd5.AsSpan().SequenceEqual(blob.Md5))
                 throw S3Errors.BadDigest();
             var row = NewRow(caller, bucket, key, spec.Headers, spec.Acl, spec.Tags);
+            ObjectLockRules.Apply(row, bucket, spec.Lock, DateTimeOffset.UtcNow);
             row.BlobId = blob.Id;
             row.Size = blob.Size;
             row.Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"";
@@ -67,6 +69,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         if (spec.ContentMd5 is not null && !spec.ContentMd5.AsSpan().SequenceEqual(md5))
             throw S3Errors.BadDigest();
         var row = NewRow(caller, bucket, key, spec.Headers, spec.Acl, spec.Tags);
+        ObjectLockRules.Apply(row, bucket, spec.Lock, DateTimeOffset.UtcNow);
         row.InlineData = data;
         row.Size = length;
         row.Etag = "\"" + Convert.ToHexStringLower(md5) + "\"";
@@ -161,14 +164,18 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             : await blobs.CopyAsync(source.BlobId ?? throw new InvalidOperationException("A delete marker has no bytes."), offset, length, ct);
 
     /// <summary>Deletes an object (or one version); answers what S3 reports: the version removed or the delete marker made.</summary>
-    public async Task<(string? VersionId, bool DeleteMarker)> DeleteAsync(Caller caller, string bucketName, string key, string? versionId, CancellationToken ct)
+    /// <param name="bypassGovernance">The request sent x-amz-bypass-governance-retention: true (it counts only with the permission).</param>
+    public async Task<(string? VersionId, bool DeleteMarker)> DeleteAsync(Caller caller, string bucketName, string key, string? versionId, CancellationToken ct,
+        bool bypassGovernance = false)
     {
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, versionId is null ? S3Action.DeleteObject : S3Action.DeleteObjectVersion, ct, key);
         if (versionId is not null)
         {
             if (versionId != ObjectRow.NullVersion && !LooksLikeVersionId(versionId))
                 throw S3Errors.InvalidArgument("Invalid version id specified", "versionId", versionId);
-            var (removed, freed) = await store.DeleteVersionAsync(bucketName, key, versionId, ct);
+            var bypass = bypassGovernance && AccessEvaluator.IsAllowed(caller, bucket, ObjectLockActions.BypassGovernanceRetention, key: key);
+            var (removed, freed) = await store.DeleteVersionAsync(bucketName, key, versionId, ct,
+                check: row => ObjectLockRules.CheckDelete(row, bypass, DateTimeOffset.UtcNow));
             buckets.Release(freed);
             return (versionId, removed?.DeleteMarker ?? false);
         }
@@ -216,13 +223,16 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
 
     /// <summary>Copies an object (or a version of it) into a new object, with the source's or new metadata.</summary>
     public async Task<(ObjectRow Row, ObjectRow Source)> CopyAsync(Caller caller, ObjectRow source, string bucketName, string key,
-        Dictionary<string, string>? newHeaders, AccessControlList? acl, string? tags, bool copyTags, CancellationToken ct)
+        Dictionary<string, string>? newHeaders, AccessControlList? acl, string? tags, bool copyTags, CancellationToken ct,
+        ObjectLockSettings? lockSettings = null)
     {
         ValidateKey(key);
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
         if (source.Bucket == bucketName && source.Key == key && newHeaders is null && source.VersionId == ObjectRow.NullVersion)
             throw S3Errors.InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         var row = NewRow(caller, bucket, key, newHeaders ?? ObjectHeaders.FromJson(source.Headers), acl, copyTags ? source.Tags : tags);
+        // A copy is a new version: it is locked as its own request and its bucket say, never with the source's lock.
+        ObjectLockRules.Apply(row, bucket, lockSettings, DateTimeOffset.UtcNow);
         row.Size = source.Size;
         row.Etag = source.Etag;
         if (source.InlineData is not null && source.Size <= options.InlineMaxBytes)
@@ -312,7 +322,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
 
     internal ObjectRow NewRow(Caller caller, BucketRow bucket, string key, Dictionary<string, string> headers, AccessControlList? acl, string? tags)
     {
-        var owner = caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
+        var (owner, ownerAcl) = ObjectOwnership.ForNewObject(bucket, caller.Account?.CanonicalId ?? bucket.OwnerCanonical, acl);
         return new ObjectRow
         {
             Bucket = bucket.Name,
@@ -320,7 +330,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             LastModifiedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             OwnerCanonical = owner,
             Headers = ObjectHeaders.ToJson(headers),
-            Acl = (acl ?? AccessControlList.Canned("private", owner)).ToJson(),
+            Acl = ownerAcl.ToJson(),
             Tags = tags,
         };
     }

@@ -88,8 +88,8 @@ public sealed class WalrusStore(Database db)
             return owner;
         await c.ExecuteAsync(
             """
-            INSERT INTO buckets (name, owner_id, owner_canonical, region, created_ms, versioning, acl)
-            VALUES (@Name, @OwnerId, @OwnerCanonical, @Region, @CreatedMs, @Versioning, @Acl)
+            INSERT INTO buckets (name, owner_id, owner_canonical, region, created_ms, versioning, acl, encryption, object_lock, public_access_block, ownership)
+            VALUES (@Name, @OwnerId, @OwnerCanonical, @Region, @CreatedMs, @Versioning, @Acl, @Encryption, @ObjectLock, @PublicAccessBlock, @Ownership)
             """, bucket, tx);
         await tx.CommitAsync(ct);
         return null;
@@ -193,8 +193,9 @@ public sealed class WalrusStore(Database db)
 
     /// <summary>Removes one version; if it was the latest, the newest remaining version becomes latest.</summary>
     /// <param name="onlyIf">Delete only if the version is still this write (not replaced since it was read).</param>
+    /// <param name="check">Runs on the version as the transaction reads it and may refuse the delete by throwing (Object Lock).</param>
     public async Task<(ObjectRow? Removed, List<string> Freed)> DeleteVersionAsync(string bucket, string key, string versionId, CancellationToken ct,
-        ObjectRow? onlyIf = null)
+        ObjectRow? onlyIf = null, Action<ObjectRow>? check = null)
     {
         await using var c = await db.OpenAsync(ct);
         await using var tx = await db.BeginWriteAsync(c, ct);
@@ -203,6 +204,7 @@ public sealed class WalrusStore(Database db)
             $"SELECT {ObjectColumns} FROM objects WHERE bucket = @bucket AND key = @key AND version_id = @versionId", new { bucket, key, versionId }, tx);
         if (row is null || (onlyIf is not null && !onlyIf.IsSameWrite(row)))
             return (null, []);
+        check?.Invoke(row);
         await c.ExecuteAsync("DELETE FROM objects WHERE bucket = @bucket AND key = @key AND version_id = @versionId", new { bucket, key, versionId }, tx);
         if (row.IsLatest)
             await c.ExecuteAsync(
