@@ -105,6 +105,7 @@ public sealed class WalrusServer : IComponentServer
         services.AddSingleton<MultipartService>();
         services.AddSingleton<LifecycleSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LifecycleSweeper>());
+        services.AddSingleton<DisplayNames>();
         services.AddSingleton<BucketApi>();
         services.AddSingleton<ObjectApi>();
         services.AddSingleton<ListApi>();
