@@ -98,15 +98,18 @@ public sealed class WalrusServer : IComponentServer
         if (keys is not null)
             services.AddSingleton(keys);
         services.AddSingleton(store);
+        services.AddSingleton(new CompletedUploadStore(store.Database));
         services.AddSingleton<IObjectStore>(blobs);
         services.AddSingleton(sp => new RequestAuthenticator(credentials, sp.GetRequiredService<TimeProvider>(), options.Signing, options.Region));
         services.AddSingleton<BucketService>();
         services.AddSingleton<ObjectService>();
+        services.AddSingleton<CompletedUploads>();
         services.AddSingleton<MultipartService>();
         services.AddSingleton<ObjectLockStore>();
         services.AddSingleton<ObjectLockService>();
         services.AddSingleton<LifecycleSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LifecycleSweeper>());
+        services.AddSingleton<DisplayNames>();
         services.AddSingleton<BucketApi>();
         services.AddSingleton<ObjectApi>();
         services.AddSingleton<ListApi>();

@@ -167,8 +167,7 @@ public sealed class RequestAuthenticator(ICredentialSource credentials, TimeProv
             throw new AuthException("InvalidArgument", "AWS authorization header is invalid.  Expected AwsAccessKeyId:signature", 400);
         var amzDate = request.Headers["x-amz-date"].ToString();
         var dateText = amzDate.Length > 0 ? amzDate : request.Headers.Date.ToString();
-        if (!DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
-            throw new AuthException("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
+        var when = ParseV2Date(dateText) ?? throw new AuthException("AccessDenied", "AWS authentication requires a valid Date or x-amz-date header");
         CheckSkew(when);
         var key = await ResolveAsync(credential[..colon], ct);
         var signature = credential[(colon + 1)..];
@@ -298,6 +297,20 @@ public sealed class RequestAuthenticator(ICredentialSource credentials, TimeProv
     {
         if ((time.GetUtcNow() - when).Duration() > MaxClockSkew)
             throw new AuthException("RequestTimeTooSkewed", "The difference between the request time and the current time is too large.");
+    }
+
+    /// <summary>
+    /// The date of a SigV2 request as S3 reads it: an HTTP date whose day name is not checked (clients and test suites
+    /// send mismatched ones, and S3 answers those RequestTimeTooSkewed), or an ISO 8601 basic timestamp; null for
+    /// anything else and for dates before 1970, which S3 refuses as not valid.
+    /// </summary>
+    private static DateTimeOffset? ParseV2Date(string value)
+    {
+        var comma = value.IndexOf(',');
+        var text = comma is > 0 and <= 9 && value[..comma].All(char.IsAsciiLetter) ? value[(comma + 1)..].Trim() : value.Trim();
+        var parsed = ParseAmzDate(text) ?? (DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture,
+            DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal, out var date) ? date : null);
+        return parsed is { } when && when >= DateTimeOffset.UnixEpoch ? when : null;
     }
 
     private static DateTimeOffset? ParseAmzDate(string value) =>

@@ -7,7 +7,7 @@ using Ironbark.Walrus.Store;
 namespace Ironbark.Walrus.Api;
 
 /// <summary>Get/Put ACL on buckets and objects, and the ACL headers (x-amz-acl, x-amz-grant-*) of writes.</summary>
-public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusStore store, ICredentialSource credentials)
+public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusStore store, ICredentialSource credentials, DisplayNames displayNames)
 {
     private const string Xsi = "http://www.w3.org/2001/XMLSchema-instance";
 
@@ -114,26 +114,23 @@ public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusS
 
     private async Task WriteAclAsync(S3Request r, AccessControlList acl)
     {
-        var names = new Dictionary<string, string>();
-        foreach (var id in acl.Grants.Where(g => g.GranteeType == Grant.CanonicalUser).Select(g => g.Grantee).Append(acl.Owner).Distinct())
-            names[id] = (await credentials.FindAccountByCanonicalIdAsync(id, r.Aborted))?.Name ?? "";
+        var names = await displayNames.ResolveAsync(acl.Grants.Where(g => g.GranteeType == Grant.CanonicalUser).Select(g => g.Grantee).Prepend(acl.Owner), r.Aborted);
+        // As S3 writes it: the default namespace is the root's only attribute (s3cmd strips it only when it
+        // is the first), and each Grantee declares xmlns:xsi before its xsi:type.
         await S3Xml.WriteAsync(r.Response, "AccessControlPolicy", w =>
         {
-            w.WriteAttributeString("xmlns", "xsi", null, Xsi);
-            w.WriteStartElement("Owner", S3Xml.Namespace);
-            w.Element("ID", acl.Owner);
-            w.Element("DisplayName", names[acl.Owner]);
-            w.WriteEndElement();
+            names.Write(w, "Owner", acl.Owner);
             w.WriteStartElement("AccessControlList", S3Xml.Namespace);
             foreach (var g in acl.Grants)
             {
                 w.WriteStartElement("Grant", S3Xml.Namespace);
                 w.WriteStartElement("Grantee", S3Xml.Namespace);
+                w.WriteAttributeString("xmlns", "xsi", null, Xsi);
                 w.WriteAttributeString("xsi", "type", Xsi, g.GranteeType);
                 if (g.GranteeType == Grant.CanonicalUser)
                 {
                     w.Element("ID", g.Grantee);
-                    w.Element("DisplayName", names.GetValueOrDefault(g.Grantee, ""));
+                    w.Element("DisplayName", names.Of(g.Grantee));
                 }
                 else
                     w.Element("URI", g.Grantee);

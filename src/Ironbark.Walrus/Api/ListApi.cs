@@ -8,7 +8,7 @@ using Ironbark.Walrus.Store;
 namespace Ironbark.Walrus.Api;
 
 /// <summary>ListObjects (v1), ListObjectsV2 and ListObjectVersions.</summary>
-public sealed class ListApi(ObjectService objects, BucketService buckets, WalrusStore store)
+public sealed class ListApi(ObjectService objects, BucketService buckets, WalrusStore store, DisplayNames displayNames)
 {
     private const int MaxKeysLimit = 1000;
 
@@ -17,6 +17,7 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
         var (prefix, delimiter, maxKeys, url) = CommonArgs(r);
         var marker = r.Query("marker") ?? "";
         var page = await objects.ListAsync(r.Caller, r.Bucket, prefix, delimiter, marker, maxKeys, r.Aborted);
+        var names = await displayNames.ResolveAsync(page.Objects.Select(o => o.OwnerCanonical), r.Aborted);
         await S3Xml.WriteAsync(r.Response, "ListBucketResult", w =>
         {
             w.Element("Name", r.Bucket);
@@ -30,7 +31,7 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
             w.Element("IsTruncated", page.IsTruncated ? "true" : "false");
             if (page.IsTruncated && !string.IsNullOrEmpty(delimiter))
                 w.Element("NextMarker", Encode(page.Next!, url));
-            WriteContents(w, page, url, fetchOwner: true);
+            WriteContents(w, page, url, names, fetchOwner: true);
         });
     }
 
@@ -42,6 +43,7 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
         var after = token is not null ? DecodeToken(token) : startAfter ?? "";
         var fetchOwner = r.Query("fetch-owner") == "true";
         var page = await objects.ListAsync(r.Caller, r.Bucket, prefix, delimiter, after, maxKeys, r.Aborted);
+        var names = await displayNames.ResolveAsync(fetchOwner ? page.Objects.Select(o => o.OwnerCanonical) : [], r.Aborted);
         await S3Xml.WriteAsync(r.Response, "ListBucketResult", w =>
         {
             w.Element("Name", r.Bucket);
@@ -59,7 +61,7 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
                 w.Element("StartAfter", Encode(startAfter, url));
             if (page.IsTruncated)
                 w.Element("NextContinuationToken", EncodeToken(page.Next!));
-            WriteContents(w, page, url, fetchOwner);
+            WriteContents(w, page, url, names, fetchOwner);
         });
     }
 
@@ -121,6 +123,7 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
             var last = batch[^1];
             (afterKey, beforeSeq) = (last.Key, last.Seq);
         }
+        var names = await displayNames.ResolveAsync(rows.Select(v => v.OwnerCanonical), r.Aborted);
         await S3Xml.WriteAsync(r.Response, "ListVersionsResult", w =>
         {
             w.Element("Name", r.Bucket);
@@ -152,7 +155,7 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
                     w.Element("Size", row.Size.ToString(CultureInfo.InvariantCulture));
                     w.Element("StorageClass", "STANDARD");
                 }
-                WriteOwner(w, row.OwnerCanonical);
+                names.Write(w, "Owner", row.OwnerCanonical);
                 w.WriteEndElement();
             }
             WritePrefixes(w, prefixes, url);
@@ -170,7 +173,7 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
         return (r.Query("prefix") ?? "", r.Query("delimiter"), Math.Min(maxKeys, MaxKeysLimit), encoding == "url");
     }
 
-    private static void WriteContents(XmlWriter w, ObjectListing page, bool url, bool fetchOwner)
+    private static void WriteContents(XmlWriter w, ObjectListing page, bool url, PartyNames names, bool fetchOwner)
     {
         foreach (var row in page.Objects)
         {
@@ -181,7 +184,7 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
             w.Element("Size", row.Size.ToString(CultureInfo.InvariantCulture));
             w.Element("StorageClass", "STANDARD");
             if (fetchOwner)
-                WriteOwner(w, row.OwnerCanonical);
+                names.Write(w, "Owner", row.OwnerCanonical);
             w.WriteEndElement();
         }
         WritePrefixes(w, page.CommonPrefixes, url);
@@ -195,13 +198,6 @@ public sealed class ListApi(ObjectService objects, BucketService buckets, Walrus
             w.Element("Prefix", Encode(p, url));
             w.WriteEndElement();
         }
-    }
-
-    private static void WriteOwner(XmlWriter w, string canonicalId)
-    {
-        w.WriteStartElement("Owner", S3Xml.Namespace);
-        w.Element("ID", canonicalId);
-        w.WriteEndElement();
     }
 
     private static string Encode(string value, bool url) => url ? SigV4.UriEncode(value, keepSlash: true) : value;

@@ -5,7 +5,7 @@ using Ironbark.Walrus.Store;
 namespace Ironbark.Walrus.Api;
 
 /// <summary>Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts and ListMultipartUploads.</summary>
-public sealed class MultipartApi(MultipartService multipart, BucketService buckets, ObjectService objects, WalrusStore store, AclApi acls)
+public sealed class MultipartApi(MultipartService multipart, BucketService buckets, ObjectService objects, WalrusStore store, AclApi acls, DisplayNames displayNames)
 {
     public async Task CreateAsync(S3Request r)
     {
@@ -85,13 +85,14 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
         var parts = await store.ListPartsAsync(uploadId, marker, max + 1, r.Aborted);
         var truncated = parts.Count > max;
         var page = parts.Take(max).ToList();
+        var names = await displayNames.ResolveAsync([upload.OwnerCanonical], r.Aborted);
         await S3Xml.WriteAsync(r.Response, "ListPartsResult", w =>
         {
             w.Element("Bucket", r.Bucket);
             w.Element("Key", r.Key);
             w.Element("UploadId", uploadId);
-            WriteParty(w, "Initiator", upload.OwnerCanonical);
-            WriteParty(w, "Owner", upload.OwnerCanonical);
+            names.Write(w, "Initiator", upload.OwnerCanonical);
+            names.Write(w, "Owner", upload.OwnerCanonical);
             w.Element("StorageClass", "STANDARD");
             w.Element("PartNumberMarker", marker.ToString(CultureInfo.InvariantCulture));
             if (page.Count > 0)
@@ -121,6 +122,7 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
         var page = rows.Where(u => u.Key.StartsWith(prefix, StringComparison.Ordinal)).Take(max + 1).ToList();
         var truncated = page.Count > max;
         page = page.Take(max).ToList();
+        var names = await displayNames.ResolveAsync(page.Select(u => u.OwnerCanonical), r.Aborted);
         await S3Xml.WriteAsync(r.Response, "ListMultipartUploadsResult", w =>
         {
             w.Element("Bucket", r.Bucket);
@@ -139,20 +141,13 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
                 w.WriteStartElement("Upload", S3Xml.Namespace);
                 w.Element("Key", u.Key);
                 w.Element("UploadId", u.UploadId);
-                WriteParty(w, "Initiator", u.OwnerCanonical);
-                WriteParty(w, "Owner", u.OwnerCanonical);
+                names.Write(w, "Initiator", u.OwnerCanonical);
+                names.Write(w, "Owner", u.OwnerCanonical);
                 w.Element("StorageClass", "STANDARD");
                 w.Element("Initiated", S3Xml.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(u.InitiatedMs)));
                 w.WriteEndElement();
             }
         });
-    }
-
-    private static void WriteParty(System.Xml.XmlWriter w, string element, string canonicalId)
-    {
-        w.WriteStartElement(element, S3Xml.Namespace);
-        w.Element("ID", canonicalId);
-        w.WriteEndElement();
     }
 
     private static int PartNumber(S3Request r) =>

@@ -5,7 +5,8 @@ using Ironbark.Walrus.Store;
 namespace Ironbark.Walrus.Domain;
 
 /// <summary>Multipart uploads: parts are durable blobs; completing concatenates them into one object.</summary>
-public sealed class MultipartService(WalrusStore store, ObjectService objects, BucketService buckets, Backends.IObjectStore blobs, WalrusOptions options)
+public sealed class MultipartService(WalrusStore store, ObjectService objects, BucketService buckets, Backends.IObjectStore blobs, WalrusOptions options,
+    CompletedUploads completions)
 {
     public const int MaxParts = 10000;
     public const long MaxPartBytes = 5L * 1024 * 1024 * 1024;
@@ -97,30 +98,30 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     public async Task<ObjectRow> CompleteAsync(Caller caller, string bucketName, string key, string uploadId,
         IReadOnlyList<(int PartNumber, string Etag)> requested, WriteCondition? condition, CancellationToken ct)
     {
-        var upload = await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
-        var bucket = await buckets.GetAsync(bucketName, ct);
         if (requested.Count == 0)
             throw S3Errors.MalformedXml();
-        var stored = (await store.ListPartsAsync(uploadId, 0, MaxParts, ct)).ToDictionary(p => p.PartNumber);
-        var chosen = new List<PartRow>();
-        var previous = 0;
-        foreach (var (number, etag) in requested)
+        await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
+        if (await store.GetUploadAsync(uploadId, ct) is null && await completions.FindRepeatAsync(bucketName, key, uploadId, requested, ct) is { } earlier)
+            return earlier;
+        var upload = await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
+        var bucket = await buckets.GetAsync(bucketName, ct);
+        Backends.StoredBlob blob;
+        List<PartRow> chosen;
+        for (var attempt = 1; ; attempt++)
         {
-            if (number <= previous)
-                throw S3Errors.InvalidPartOrder();
-            previous = number;
-            if (!stored.TryGetValue(number, out var part) || part.Etag.Trim('"') != etag.Trim().Trim('"'))
-                throw S3Errors.InvalidPart(number);
-            chosen.Add(part);
+            chosen = await ChoosePartsAsync(uploadId, requested, ct);
+            await objects.CheckConditionAsync(bucketName, key, condition, ct);
+            try
+            {
+                blob = await blobs.ConcatAsync(chosen.Select(p => p.BlobId).ToList(), ct);
+                break;
+            }
+            catch (FileNotFoundException) when (attempt < 3)
+            {
+                // A part was uploaded again after it was listed and its old blob is gone: list the parts again.
+            }
         }
-        for (var i = 0; i < chosen.Count - 1; i++)
-            if (chosen[i].Size < options.MinPartBytes)
-                throw S3Errors.EntityTooSmall().With("ProposedSize", chosen[i].Size.ToString()).With("MinSizeAllowed", options.MinPartBytes.ToString())
-                    .With("PartNumber", chosen[i].PartNumber.ToString()).With("ETag", chosen[i].Etag.Trim('"'));
-        await objects.CheckConditionAsync(bucketName, key, condition, ct);
-
-        var blob = await blobs.ConcatAsync(chosen.Select(p => p.BlobId).ToList(), ct);
-        return await objects.CommitOrDiscardAsync(blob, key, async () =>
+        var result = await objects.CommitOrDiscardAsync(blob, key, async () =>
         {
             // A part that reads short (a damaged disk) must fail the upload, not complete a shorter object.
             var size = chosen.Sum(p => p.Size);
@@ -148,6 +149,30 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
             buckets.Release(freed);
             return row;
         });
+        await completions.RecordAsync(uploadId, requested, result, ct);
+        return result;
+    }
+
+    /// <summary>The stored parts the client's list names, checked as S3 does (order, ETags, minimum size of all but the last).</summary>
+    private async Task<List<PartRow>> ChoosePartsAsync(string uploadId, IReadOnlyList<(int PartNumber, string Etag)> requested, CancellationToken ct)
+    {
+        var stored = (await store.ListPartsAsync(uploadId, 0, MaxParts, ct)).ToDictionary(p => p.PartNumber);
+        var chosen = new List<PartRow>();
+        var previous = 0;
+        foreach (var (number, etag) in requested)
+        {
+            if (number <= previous)
+                throw S3Errors.InvalidPartOrder();
+            previous = number;
+            if (!stored.TryGetValue(number, out var part) || part.Etag.Trim('"') != etag.Trim().Trim('"'))
+                throw S3Errors.InvalidPart(number);
+            chosen.Add(part);
+        }
+        for (var i = 0; i < chosen.Count - 1; i++)
+            if (chosen[i].Size < options.MinPartBytes)
+                throw S3Errors.EntityTooSmall().With("ProposedSize", chosen[i].Size.ToString()).With("MinSizeAllowed", options.MinPartBytes.ToString())
+                    .With("PartNumber", chosen[i].PartNumber.ToString()).With("ETag", chosen[i].Etag.Trim('"'));
+        return chosen;
     }
 
     public async Task AbortAsync(Caller caller, string bucketName, string key, string uploadId, CancellationToken ct)

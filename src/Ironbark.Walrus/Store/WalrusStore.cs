@@ -61,6 +61,13 @@ public sealed class WalrusStore(Database db)
         ALTER TABLE parts ADD COLUMN checksum TEXT;
         ALTER TABLE parts ADD COLUMN encryption TEXT;
         """,
+        // Completed multipart uploads, for a day, so that a repeated CompleteMultipartUpload answers as the first did.
+        $"""
+        CREATE TABLE completed_uploads (
+            upload_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, key {db.BinaryText} NOT NULL, version_id TEXT NOT NULL,
+            etag TEXT NOT NULL, parts TEXT NOT NULL, completed_ms BIGINT NOT NULL);
+        CREATE INDEX completed_uploads_age ON completed_uploads (completed_ms);
+        """,
     ], ct);
 
     // ---- buckets -------------------------------------------------------------------------
