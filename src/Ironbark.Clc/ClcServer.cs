@@ -93,8 +93,10 @@ public sealed class ClcServer : IComponentServer
         });
         builder.Services.AddGrpc(RoleAuthorization.AddTo);
         builder.Services.AddSingleton<ICredentialSource>(accounts);
+        builder.Services.AddSingleton(keys);
         var app = builder.Build();
         app.MapGrpcService<IdentityApi>();
+        app.MapGrpcService<KeyManagementApi>();
         return app;
     }
 

@@ -20,7 +20,8 @@ namespace Ironbark.Cloud;
 public static class CloudComponents
 {
     /// <summary>
-    /// Walrus, authenticating through the CLC's identity service: this cloud's own CLC when it runs one (it starts
+    /// Walrus, authenticating through the CLC's identity service and making SSE-KMS data keys with its key service (kms.proto):
+    /// this cloud's own CLC when it runs one (it starts
     /// after Walrus, so its address is asked for when first needed), else <paramref name="clcUrl"/>. A test of Walrus
     /// alone may hand in <paramref name="credentials"/> instead (the CLC's account store itself), and an
     /// <paramref name="objectStore"/> other than files under the data directory (a disk that fails on purpose), and
@@ -32,9 +33,10 @@ public static class CloudComponents
         composition.Add((cloud, ct) =>
         {
             var walrus = options(cloud);
-            var source = credentials ?? cloud.Owns(new IdentityClient(new CloudCertificates(Path.Combine(walrus.DataDir, "pki")),
-                () => cloud.Find<ClcServer>()?.InternalEndpoint.ToString() ?? clcUrl?.Invoke()));
-            return WalrusServer.StartAsync(walrus, source, ct, logging, objectStore, keys);
+            Func<string?> clc = () => cloud.Find<ClcServer>()?.InternalEndpoint.ToString() ?? clcUrl?.Invoke();
+            var source = credentials ?? cloud.Owns(new IdentityClient(new CloudCertificates(Path.Combine(walrus.DataDir, "pki")), clc));
+            var keyService = keys ?? cloud.Owns(new KeyClient(new CloudCertificates(Path.Combine(walrus.DataDir, "pki")), clc));
+            return WalrusServer.StartAsync(walrus, source, ct, logging, objectStore, keyService);
         });
 
     /// <summary>An NC running VMs on <paramref name="hypervisor"/> when given, else on the one its options name (QEMU, or the fake for scale runs).</summary>
