@@ -148,11 +148,16 @@ public sealed class ClcServer : IComponentServer
         services.AddSingleton<Ec2Router>();
         services.AddSingleton<Ec2Endpoint>();
         services.AddSingleton<StsEndpoint>();
+        services.AddSingleton<KmsApi>();
+        services.AddSingleton<KmsEndpoint>();
 
         var app = builder.Build();
         var ec2 = app.Services.GetRequiredService<Ec2Endpoint>();
         var sts = app.Services.GetRequiredService<StsEndpoint>();
-        app.Run(http => StsEndpoint.Claims(http.Request) ? sts.HandleAsync(http) : ec2.HandleAsync(http));
+        var kms = app.Services.GetRequiredService<KmsEndpoint>();
+        app.Run(http => StsEndpoint.Claims(http.Request) ? sts.HandleAsync(http)
+            : KmsEndpoint.Claims(http.Request) ? kms.HandleAsync(http)
+            : ec2.HandleAsync(http));
         return app;
     }
 

@@ -80,13 +80,13 @@ public sealed class KeyService(KeyStore store, string region) : IKeyService
     public async Task<KmsAlias> CreateAliasAsync(string accountId, string alias, string targetKeyId, CancellationToken ct)
     {
         if (!KeyReference.IsAliasName(alias))
-            throw new KeyRequestException("ValidationException",
+            throw new KeyRequestException("InvalidAliasNameException",
                 $"Alias '{alias}' is invalid: use alias/ followed by 1 to 250 letters, digits, '/', '_' or '-'.");
         if (alias.StartsWith("alias/aws/", StringComparison.Ordinal))
-            throw new KeyRequestException("NotAuthorizedException", "Aliases beginning with alias/aws/ are reserved for the cloud's own keys.");
+            throw new KeyRequestException("InvalidAliasNameException", "Aliases beginning with alias/aws/ are reserved for the cloud's own keys.");
         var key = await ResolveAsync(accountId, targetKeyId, ct);
         if (key.KeyManager != KmsKey.CustomerManaged)
-            throw new KeyRequestException("NotAuthorizedException", $"{Arn(key)} is managed by the cloud: an alias can only name a customer key.");
+            throw new KeyRequestException("UnsupportedOperationException", $"{Arn(key)} is managed by the cloud: an alias can only name a customer key.");
         if (!await store.TryInsertAliasAsync(accountId, alias, key.KeyId, ct))
             throw new KeyRequestException("AlreadyExistsException", $"An alias with the name {AliasArn(accountId, alias)} already exists.");
         return new KmsAlias(alias, AliasArn(accountId, alias), key.KeyId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
@@ -95,7 +95,7 @@ public sealed class KeyService(KeyStore store, string region) : IKeyService
     public async Task DeleteAliasAsync(string accountId, string alias, CancellationToken ct)
     {
         if (alias.StartsWith("alias/aws/", StringComparison.Ordinal))
-            throw new KeyRequestException("NotAuthorizedException", "Aliases beginning with alias/aws/ are the cloud's own and cannot be deleted.");
+            throw new KeyRequestException("InvalidAliasNameException", "Aliases beginning with alias/aws/ are the cloud's own and cannot be deleted.");
         if (!KeyReference.IsAliasName(alias) || !await store.DeleteAliasAsync(accountId, alias, ct))
             throw new KeyServiceException(KeyServiceError.NotFound, $"Alias {AliasArn(accountId, alias)} is not found.");
     }

@@ -53,7 +53,7 @@ public abstract class KeyServiceTests(KmsFixture f)
         Assert.All(first, d => Assert.Equal(key.Arn, d.KeyArn));
         Assert.Equal(key.KeyId, (await f.Keys.DescribeKeyAsync(account, $"arn:aws:kms:ironbark:{account}:alias/aws/s3", CancellationToken.None)).KeyId);
         var reserved = await Assert.ThrowsAsync<KeyRequestException>(() => f.Keys.CreateAliasAsync(account, "alias/aws/mine", key.KeyId, CancellationToken.None));
-        Assert.Equal("NotAuthorizedException", reserved.Code);
+        Assert.Equal("InvalidAliasNameException", reserved.Code);
     }
 
     [Fact]
