@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Contracts.Identity;
+using Ironbark.Common.Contracts.Kms;
 using Ironbark.Common.Contracts.Nc;
 using Ironbark.Common.Pki;
 using Ironbark.Testing;
@@ -49,7 +50,7 @@ public sealed class InternalRoleTests(RoleFixture f)
     }
 
     [Fact]
-    public void The_nc_serves_only_the_cc_the_cc_only_the_clc_and_the_admin_describe_and_the_clc_identity_only_walrus()
+    public void The_nc_serves_only_the_cc_the_cc_only_the_clc_and_the_admin_describe_and_the_clc_identity_and_keys_only_walrus()
     {
         foreach (var method in NodeController.Descriptor.Methods)
             Assert.Equal([ComponentRole.Cc], InternalCallPolicy.AllowedRoles($"/{NodeController.Descriptor.FullName}/{method.Name}"));
@@ -58,13 +59,16 @@ public sealed class InternalRoleTests(RoleFixture f)
                 InternalCallPolicy.AllowedRoles($"/{ClusterController.Descriptor.FullName}/{method.Name}"));
         foreach (var method in IdentityService.Descriptor.Methods)
             Assert.Equal([ComponentRole.Walrus], InternalCallPolicy.AllowedRoles($"/{IdentityService.Descriptor.FullName}/{method.Name}"));
-        Assert.DoesNotContain(InternalCallPolicy.Methods, m => InternalCallPolicy.Allows(m, ComponentRole.Walrus) && !m.Contains(".identity.", StringComparison.Ordinal));
+        foreach (var method in KeyManagement.Descriptor.Methods)
+            Assert.Equal([ComponentRole.Walrus], InternalCallPolicy.AllowedRoles($"/{KeyManagement.Descriptor.FullName}/{method.Name}"));
+        Assert.DoesNotContain(InternalCallPolicy.Methods, m => InternalCallPolicy.Allows(m, ComponentRole.Walrus)
+            && !m.Contains(".identity.", StringComparison.Ordinal) && !m.Contains(".kms.", StringComparison.Ordinal));
     }
 
     [Fact]
     public void Every_method_of_every_internal_contract_is_in_the_policy_and_nothing_else_is()
     {
-        ServiceDescriptor[] contracts = [NodeController.Descriptor, ClusterController.Descriptor, IdentityService.Descriptor];
+        ServiceDescriptor[] contracts = [NodeController.Descriptor, ClusterController.Descriptor, IdentityService.Descriptor, KeyManagement.Descriptor];
         var methods = contracts.SelectMany(s => s.Methods.Select(m => $"/{s.FullName}/{m.Name}")).Order().ToList();
 
         Assert.Equal(methods, InternalCallPolicy.Methods.Order().ToList());

@@ -3,6 +3,7 @@ using Grpc.Core;
 using Grpc.Net.Client;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Contracts.Identity;
+using Ironbark.Common.Contracts.Kms;
 using Ironbark.Common.Contracts.Nc;
 using Ironbark.Clc;
 using Ironbark.Clc.Identity;
@@ -62,6 +63,7 @@ public sealed class RoleFixture : IAsyncLifetime
         method.StartsWith($"/{NodeController.Descriptor.FullName}/", StringComparison.Ordinal) ? (Node.Endpoint, ComponentRole.Nc)
         : method.StartsWith($"/{ClusterController.Descriptor.FullName}/", StringComparison.Ordinal) ? (Cluster.Endpoint, ComponentRole.Cc)
         : method.StartsWith($"/{IdentityService.Descriptor.FullName}/", StringComparison.Ordinal) ? (Controller.InternalEndpoint, ComponentRole.Clc)
+        : method.StartsWith($"/{KeyManagement.Descriptor.FullName}/", StringComparison.Ordinal) ? (Controller.InternalEndpoint, ComponentRole.Clc)
         : throw new ArgumentException($"No server of this fixture serves {method}.", nameof(method));
 
     /// <summary>A channel to the server of <paramref name="method"/>, as a client holding <paramref name="client"/>.</summary>

@@ -6,14 +6,14 @@ namespace Ironbark.EndToEnd.Tests;
 /// <summary>
 /// The Debian aws CLI (v2.9) with one set of credentials. Always /usr/bin/aws, whatever is first on
 /// PATH; the endpoint is passed with --endpoint-url because this version ignores AWS_ENDPOINT_URL_*: the
-/// CLC's for `ec2` and `sts`, Walrus' for everything else.
+/// CLC's for `ec2`, `sts` and `kms`, Walrus' for everything else.
 /// </summary>
 public sealed class AwsCli(CloudCredentials credentials)
 {
     public const string Executable = "/usr/bin/aws";
 
     public Task<(int Code, string Stdout, string Stderr)> RunAsync(params string[] args) =>
-        ProcessRunner.RunAsync(Executable, ["--endpoint-url", args.FirstOrDefault() is "ec2" or "sts" ? credentials.Ec2Url : credentials.S3Url, .. args],
+        ProcessRunner.RunAsync(Executable, ["--endpoint-url", args.FirstOrDefault() is "ec2" or "sts" or "kms" ? credentials.Ec2Url : credentials.S3Url, .. args],
             credentials.ClientEnvironment());
 
     /// <summary>Runs a command that must succeed; returns its standard output.</summary>

@@ -93,7 +93,7 @@ public sealed class StsEndpoint(RequestAuthenticator sigV4, ILogger<StsEndpoint>
     /// The service of a SigV4 request's credential scope (header or query), read with the parsers the authenticator
     /// uses, so routing and authentication never read two different scopes; null when there is none to read.
     /// </summary>
-    private static string? ScopeService(HttpRequest request)
+    internal static string? ScopeService(HttpRequest request)
     {
         static AuthException Malformed(string message) => new("AuthorizationHeaderMalformed", message, 400);
         var authorization = request.Headers.Authorization.ToString();

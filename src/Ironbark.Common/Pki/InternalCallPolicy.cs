@@ -1,6 +1,7 @@
 using Google.Protobuf.Reflection;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Contracts.Identity;
+using Ironbark.Common.Contracts.Kms;
 using Ironbark.Common.Contracts.Nc;
 
 namespace Ironbark.Common.Pki;
@@ -39,6 +40,10 @@ public static class InternalCallPolicy
         // joins when it authenticates requests of its own.
         [Method(IdentityService.Descriptor, "ResolveAccessKey")] = [ComponentRole.Walrus],
         [Method(IdentityService.Descriptor, "FindAccount")] = [ComponentRole.Walrus],
+
+        // The CLC holds the customer keys; Walrus makes and opens the data keys of SSE-KMS objects with them.
+        [Method(KeyManagement.Descriptor, "GenerateDataKey")] = [ComponentRole.Walrus],
+        [Method(KeyManagement.Descriptor, "Decrypt")] = [ComponentRole.Walrus],
     };
 
     /// <summary>Every method in the table, as gRPC names them (<c>/package.Service/Method</c>).</summary>

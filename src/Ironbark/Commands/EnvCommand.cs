@@ -33,7 +33,10 @@ public static class EnvCommand
             // STS (GetCallerIdentity) answers on the CLC's port, at / and at Eucalyptus's /services/Tokens.
             Console.WriteLine($"export STS_URL={endpoints.Ec2Url}/services/Tokens");
             Console.WriteLine($"export AWS_ENDPOINT_URL_STS={endpoints.Ec2Url}/services/Tokens");
-            Console.WriteLine("aws() { case \"$1\" in s3|s3api) command aws --endpoint-url \"$S3_URL\" \"$@\";; ec2) command aws --endpoint-url \"$EC2_URL\" \"$@\";; sts) command aws --endpoint-url \"$STS_URL\" \"$@\";; *) command aws \"$@\";; esac; }");
+            // KMS answers on the CLC's port too, at / (docs/kms.md).
+            Console.WriteLine($"export KMS_URL={endpoints.Ec2Url}");
+            Console.WriteLine($"export AWS_ENDPOINT_URL_KMS={endpoints.Ec2Url}");
+            Console.WriteLine("aws() { case \"$1\" in s3|s3api) command aws --endpoint-url \"$S3_URL\" \"$@\";; ec2) command aws --endpoint-url \"$EC2_URL\" \"$@\";; sts) command aws --endpoint-url \"$STS_URL\" \"$@\";; kms) command aws --endpoint-url \"$KMS_URL\" \"$@\";; *) command aws \"$@\";; esac; }");
             return 0;
         });
 }
