@@ -102,6 +102,9 @@ public sealed class WalrusServer : IComponentServer
         services.AddSingleton(sp => new RequestAuthenticator(credentials, sp.GetRequiredService<TimeProvider>(), options.Signing, options.Region));
         services.AddSingleton<BucketService>();
         services.AddSingleton<ObjectService>();
+        services.AddSingleton<Encryption.MasterKey>();
+        services.AddSingleton<Encryption.SseService>();
+        services.AddSingleton<BucketEncryptionApi>();
         services.AddSingleton<MultipartService>();
         services.AddSingleton<LifecycleSweeper>();
         services.AddHostedService(sp => sp.GetRequiredService<LifecycleSweeper>());

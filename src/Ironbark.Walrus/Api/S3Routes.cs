@@ -44,11 +44,11 @@ public static class S3Routes
         Serve(Bucket, "GET", "tagging", "GetBucketTagging", (a, r) => a.Config.GetBucketTaggingAsync(r)),
         Serve(Bucket, "PUT", "tagging", "PutBucketTagging", (a, r) => a.Config.PutBucketTaggingAsync(r)),
         Serve(Bucket, "DELETE", "tagging", "DeleteBucketTagging", (a, r) => a.Config.DeleteBucketTaggingAsync(r)),
+        Serve(Bucket, "GET", "encryption", "GetBucketEncryption", (a, r) => a.Encryption.GetAsync(r)),
+        Serve(Bucket, "PUT", "encryption", "PutBucketEncryption", (a, r) => a.Encryption.PutAsync(r)),
+        Serve(Bucket, "DELETE", "encryption", "DeleteBucketEncryption", (a, r) => a.Encryption.DeleteAsync(r)),
 
         // Bucket configurations Walrus cannot hold: read as "not set", deleted as a no-op, set refused.
-        NotSet(Bucket, "GET", "encryption", "GetBucketEncryption", (a, r) => a.Unset.GetEncryptionAsync(r)),
-        NotSet(Bucket, "DELETE", "encryption", "DeleteBucketEncryption", (a, r) => a.Unset.DeleteAsync(r, "s3:PutEncryptionConfiguration")),
-        Refuse(Bucket, "PUT", "encryption", "PutBucketEncryption"),
         NotSet(Bucket, "GET", "website", "GetBucketWebsite", (a, r) => a.Unset.GetWebsiteAsync(r)),
         NotSet(Bucket, "DELETE", "website", "DeleteBucketWebsite", (a, r) => a.Unset.DeleteAsync(r, "s3:DeleteBucketWebsite")),
         Refuse(Bucket, "PUT", "website", "PutBucketWebsite"),
