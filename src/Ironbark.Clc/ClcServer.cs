@@ -3,6 +3,7 @@ using Ironbark.Clc.Domain;
 using Ironbark.Clc.Drivers;
 using Ironbark.Clc.Store;
 using Ironbark.Clc.Identity;
+using Ironbark.Clc.Keys;
 using Ironbark.Common.Auth;
 using Ironbark.Common.Data;
 using Ironbark.Common.Hosting;
@@ -53,11 +54,12 @@ public sealed class ClcServer : IComponentServer
         try
         {
             await ClcSchema.MigrateAsync(db, ct);
-            var internalApi = BuildInternal(options, accounts, logging);
+            var keys = new KeyService(new KeyStore(db, accounts.Protector), options.Region);
+            var internalApi = BuildInternal(options, accounts, keys, logging);
             await internalApi.StartAsync(ct);
             try
             {
-                var app = Build(options, accounts, db, logging);
+                var app = Build(options, accounts, keys, db, logging);
                 await app.StartAsync(ct);
                 return new ClcServer(app, internalApi, db, directoryLock);
             }
@@ -76,7 +78,7 @@ public sealed class ClcServer : IComponentServer
     }
 
     /// <summary>The internal API: its own Kestrel, so mutual TLS and gRPC never share a port with the public EC2 API.</summary>
-    private static WebApplication BuildInternal(ClcOptions options, AccountStore accounts, Action<ILoggingBuilder>? logging)
+    private static WebApplication BuildInternal(ClcOptions options, AccountStore accounts, KeyService keys, Action<ILoggingBuilder>? logging)
     {
         var pki = new CloudCertificates(Path.Combine(options.DataDir, "pki"));
         if (!pki.Exists)
@@ -96,7 +98,7 @@ public sealed class ClcServer : IComponentServer
         return app;
     }
 
-    private static WebApplication Build(ClcOptions options, AccountStore accounts, Database db, Action<ILoggingBuilder>? logging)
+    private static WebApplication Build(ClcOptions options, AccountStore accounts, KeyService keys, Database db, Action<ILoggingBuilder>? logging)
     {
         var builder = ServiceHost.CreateBuilder(logging);
         builder.WebHost.UseUrls(options.Url);
@@ -112,6 +114,7 @@ public sealed class ClcServer : IComponentServer
         services.AddSingleton(accounts);
         services.AddSingleton<ICredentialSource>(accounts);
         services.AddSingleton(db);
+        services.AddSingleton(keys);
         services.AddSingleton(options.Signing);
         services.AddSingleton(sp => new RequestAuthenticator(accounts, sp.GetRequiredService<TimeProvider>(), options.Signing, options.Region));
         services.AddSingleton<QuerySignatureV2>();

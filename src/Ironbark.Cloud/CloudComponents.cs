@@ -2,6 +2,7 @@ using Ironbark.Cc;
 using Ironbark.Clc;
 using Ironbark.Clc.Identity;
 using Ironbark.Common.Auth;
+using Ironbark.Common.Keys;
 using Ironbark.Common.Pki;
 using Ironbark.Nc;
 using Ironbark.Nc.Drivers;
@@ -22,17 +23,18 @@ public static class CloudComponents
     /// Walrus, authenticating through the CLC's identity service: this cloud's own CLC when it runs one (it starts
     /// after Walrus, so its address is asked for when first needed), else <paramref name="clcUrl"/>. A test of Walrus
     /// alone may hand in <paramref name="credentials"/> instead (the CLC's account store itself), and an
-    /// <paramref name="objectStore"/> other than files under the data directory (a disk that fails on purpose).
+    /// <paramref name="objectStore"/> other than files under the data directory (a disk that fails on purpose), and
+    /// <paramref name="keys"/> (the CLC's key service itself) for SSE-KMS.
     /// </summary>
     public static CloudComposition AddWalrus(this CloudComposition composition, Func<RunningCloud, WalrusOptions> options,
         Func<string?>? clcUrl = null, ICredentialSource? credentials = null, Func<WalrusOptions, IObjectStore>? objectStore = null,
-        Action<ILoggingBuilder>? logging = null) =>
+        Action<ILoggingBuilder>? logging = null, IKeyService? keys = null) =>
         composition.Add((cloud, ct) =>
         {
             var walrus = options(cloud);
             var source = credentials ?? cloud.Owns(new IdentityClient(new CloudCertificates(Path.Combine(walrus.DataDir, "pki")),
                 () => cloud.Find<ClcServer>()?.InternalEndpoint.ToString() ?? clcUrl?.Invoke()));
-            return WalrusServer.StartAsync(walrus, source, ct, logging, objectStore);
+            return WalrusServer.StartAsync(walrus, source, ct, logging, objectStore, keys);
         });
 
     /// <summary>An NC running VMs on <paramref name="hypervisor"/> when given, else on the one its options name (QEMU, or the fake for scale runs).</summary>

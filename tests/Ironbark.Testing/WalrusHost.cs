@@ -1,6 +1,8 @@
 using Amazon.Runtime;
 using Amazon.S3;
 using Ironbark.Clc.Identity;
+using Ironbark.Clc.Keys;
+using Ironbark.Clc.Store;
 using Ironbark.Cloud;
 using Ironbark.Common.Data;
 using Ironbark.Walrus;
@@ -13,24 +15,30 @@ namespace Ironbark.Testing;
 /// A real Walrus on a loopback port with its own data directory and account store (SQLite, or
 /// PostgreSQL when a connection string is given), plus AWSSDK.S3 clients for its accounts. Walrus alone:
 /// its credential source is the CLC's account store itself, in this process, where a cloud has Walrus ask the
-/// CLC's identity service (tested by the cloud fixtures and the end-to-end tests).
+/// CLC's identity service (tested by the cloud fixtures and the end-to-end tests). Its key service (SSE-KMS) is the CLC's
+/// KeyService in this process too, over a CLC database of its own, where a cloud has Walrus ask the CLC over kms.proto.
 /// </summary>
 public sealed class WalrusHost : IAsyncDisposable
 {
     private readonly TempDir _dir;
     private readonly Database _identityDb;
+    private readonly Database _keyDb;
     private readonly Action<ILoggingBuilder>? _logging;
     private readonly Func<WalrusOptions, IObjectStore>? _objectStore;
 
     public WalrusServer Server { get; private set; }
     public AccountStore Accounts { get; }
+    /// <summary>The key service Walrus uses: create keys for SSE-KMS with it (CreateKeyAsync).</summary>
+    public KeyService Keys { get; }
     public WalrusOptions Options { get; private set; }
     public string DataDir => _dir.Path;
     public Uri Endpoint => Server.Endpoint;
 
-    private WalrusHost(TempDir dir, Database identityDb, AccountStore accounts, WalrusServer server, WalrusOptions options, Action<ILoggingBuilder>? logging,
-        Func<WalrusOptions, IObjectStore>? objectStore)
+    private WalrusHost(TempDir dir, Database identityDb, AccountStore accounts, Database keyDb, KeyService keys, WalrusServer server, WalrusOptions options,
+        Action<ILoggingBuilder>? logging, Func<WalrusOptions, IObjectStore>? objectStore)
     {
+        _keyDb = keyDb;
+        Keys = keys;
         _logging = logging;
         _objectStore = objectStore;
         _dir = dir;
@@ -47,14 +55,18 @@ public sealed class WalrusHost : IAsyncDisposable
     {
         var dir = new TempDir();
         var identityDb = new Database(DatabaseOptions.For(dir.Path, "identity.db", postgres));
-        var accounts = new AccountStore(identityDb, SecretProtector.LoadOrCreate(dir.Combine("keys", "secrets.key")));
+        var protector = SecretProtector.LoadOrCreate(dir.Combine("keys", "secrets.key"));
+        var accounts = new AccountStore(identityDb, protector);
         await accounts.MigrateAsync();
         await accounts.EnsureAdminAsync();
+        var keyDb = new Database(DatabaseOptions.For(dir.Path, "clc.db", postgres));
+        await ClcSchema.MigrateAsync(keyDb, CancellationToken.None);
+        var keys = new KeyService(new KeyStore(keyDb, protector), "ironbark");
         var options = new WalrusOptions { DataDir = dir.Path, Url = "http://127.0.0.1:0", PostgresConnectionString = postgres };
         if (configure is not null)
             options = configure(options);
-        var server = await StartWalrusAsync(options, accounts, logging, objectStore);
-        return new WalrusHost(dir, identityDb, accounts, server, options, logging, objectStore);
+        var server = await StartWalrusAsync(options, accounts, keys, logging, objectStore);
+        return new WalrusHost(dir, identityDb, accounts, keyDb, keys, server, options, logging, objectStore);
     }
 
     /// <summary>Stops Walrus and starts it again on the same data (and a new port), as after a restart.</summary>
@@ -69,14 +81,14 @@ public sealed class WalrusHost : IAsyncDisposable
             MinPartBytes = Options.MinPartBytes, LifecycleDay = Options.LifecycleDay, LifecycleInterval = Options.LifecycleInterval,
             ShutdownTimeout = Options.ShutdownTimeout,
         };
-        Server = await StartWalrusAsync(Options, Accounts, _logging, _objectStore);
+        Server = await StartWalrusAsync(Options, Accounts, Keys, _logging, _objectStore);
     }
 
-    /// <summary>Walrus as the composition starts it, with the account store for its credentials and the object store the test chose.</summary>
-    private static async Task<WalrusServer> StartWalrusAsync(WalrusOptions options, AccountStore accounts, Action<ILoggingBuilder>? logging,
+    /// <summary>Walrus as the composition starts it, with the account store for its credentials, the key service and the object store the test chose.</summary>
+    private static async Task<WalrusServer> StartWalrusAsync(WalrusOptions options, AccountStore accounts, KeyService keys, Action<ILoggingBuilder>? logging,
         Func<WalrusOptions, IObjectStore>? objectStore)
     {
-        var cloud = await new CloudComposition().AddWalrus(_ => options, credentials: accounts, objectStore: objectStore, logging: logging).StartAsync();
+        var cloud = await new CloudComposition().AddWalrus(_ => options, credentials: accounts, objectStore: objectStore, logging: logging, keys: keys).StartAsync();
         return cloud.Get<WalrusServer>();
     }
 
@@ -109,6 +121,7 @@ public sealed class WalrusHost : IAsyncDisposable
         await Server.StopAsync();
         await Server.DisposeAsync();
         await _identityDb.DisposeAsync();
+        await _keyDb.DisposeAsync();
         _dir.Dispose();
     }
 }

@@ -40,6 +40,9 @@ public sealed class AccountStore : ICredentialSource
         _protector = protector;
     }
 
+    /// <summary>The cloud's secret key, which also protects the key service's key material.</summary>
+    internal SecretProtector Protector => _protector;
+
     public Task MigrateAsync(CancellationToken ct = default) => _db.MigrateAsync("accounts", Migrations, ct);
 
     public async Task<Account> CreateAccountAsync(string name, CancellationToken ct = default)

@@ -58,4 +58,25 @@ public sealed class SecretProtector
         aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize + TagSize), input.AsSpan(NonceSize, TagSize), plain);
         return System.Text.Encoding.UTF8.GetString(plain);
     }
+
+    /// <summary>Encrypts <paramref name="plain"/> bound to <paramref name="associated"/> (e.g. the id of what it belongs to).</summary>
+    public string Protect(ReadOnlySpan<byte> plain, ReadOnlySpan<byte> associated)
+    {
+        var output = new byte[NonceSize + TagSize + plain.Length];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Encrypt(nonce, plain, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), associated);
+        return Convert.ToBase64String(output);
+    }
+
+    /// <summary>The bytes <see cref="Protect(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> encrypted; throws CryptographicException when tampered with.</summary>
+    public byte[] UnprotectBytes(string protectedValue, ReadOnlySpan<byte> associated)
+    {
+        var input = Convert.FromBase64String(protectedValue);
+        var plain = new byte[input.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(_key, TagSize);
+        aes.Decrypt(input.AsSpan(0, NonceSize), input.AsSpan(NonceSize + TagSize), input.AsSpan(NonceSize, TagSize), plain, associated);
+        return plain;
+    }
 }

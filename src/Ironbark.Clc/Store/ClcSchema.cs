@@ -68,6 +68,16 @@ public static class ClcSchema
         """,
         // The CLC's own launch record instead of the NC's RunInstanceRequest: each provider's JSON functions convert the rows.
         LaunchRecordMigration.Sql(db.IsPostgres),
+        // The key service (KMS): customer keys, their material encrypted under the cloud's secret key, and aliases.
+        """
+        CREATE TABLE kms_keys (
+            key_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, description TEXT NOT NULL, key_state TEXT NOT NULL,
+            key_manager TEXT NOT NULL, material_protected TEXT NOT NULL, created_ms BIGINT NOT NULL);
+        CREATE INDEX kms_keys_account ON kms_keys (account_id, created_ms);
+        CREATE TABLE kms_aliases (
+            account_id TEXT NOT NULL, alias_name TEXT NOT NULL, key_id TEXT NOT NULL REFERENCES kms_keys(key_id),
+            created_ms BIGINT NOT NULL, PRIMARY KEY (account_id, alias_name));
+        """,
     ];
 
     public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db), ct);
