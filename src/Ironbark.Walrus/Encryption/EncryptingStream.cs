@@ -8,7 +8,7 @@ namespace Ironbark.Walrus.Encryption;
 /// (MD5, for the ETag) and counting it on the way; past <c>maxBytes</c> of plaintext it throws
 /// <see cref="BodyTooLargeException"/>, as the blob store does for an unencrypted body.
 /// </summary>
-public sealed class EncryptingStream : Stream
+public sealed class EncryptingStream : Stream, ISelfHashingBody
 {
     private readonly Stream _plain;
     private readonly AesGcm _aes;
