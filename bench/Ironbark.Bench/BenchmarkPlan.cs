@@ -12,6 +12,8 @@ public sealed record BenchmarkPlan
     public int ListOpsPerWorker { get; init; } = 8;
     public long HugeSize { get; init; } = 2L * 1024 * 1024 * 1024;
     public TimeSpan PhaseLimit { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>How many 64 MiB objects the SSE comparison writes and reads each way (plain and SSE-S3, alternately).</summary>
+    public int SseIterations { get; init; } = 4;
 
     /// <summary>The phases to run (a GET phase brings its PUT phase along); all by default.</summary>
     public IReadOnlySet<Phase> Phases { get; init; } = Enum.GetValues<Phase>().ToHashSet();
@@ -25,6 +27,6 @@ public sealed record BenchmarkPlan
     public static BenchmarkPlan Quick => new()
     {
         Workers = 4, LargeSize = 8L * 1024 * 1024, LargeOpsPerWorker = 1, SmallOpsPerWorker = 20, ListKeys = 100,
-        ListOpsPerWorker = 2, HugeSize = 64L * 1024 * 1024, PhaseLimit = TimeSpan.FromSeconds(20),
+        ListOpsPerWorker = 2, HugeSize = 64L * 1024 * 1024, PhaseLimit = TimeSpan.FromSeconds(20), SseIterations = 1,
     };
 }

@@ -10,6 +10,8 @@ public sealed class BenchmarkResults(BenchmarkPlan plan, MachineInfo machine, Da
     public string LoadAtEnd { get; set; } = "";
     public Dictionary<(Phase, string Target), LoadResult> Loads { get; } = [];
     public Dictionary<string, long> PeakRss { get; } = [];
+    /// <summary>SSE-S3 against unencrypted 64 MiB PUT and GET on Walrus, when that phase ran.</summary>
+    public SseResult? Sse { get; set; }
 
     public LoadResult? Get(Phase phase, string target) => Loads.GetValueOrDefault((phase, target));
 }

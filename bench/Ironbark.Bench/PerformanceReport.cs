@@ -43,6 +43,15 @@ public static class PerformanceReport
         double? Rss(string t) => r.PeakRss.TryGetValue(t, out var b) ? b / MiB : null;
         md.AppendLine($"| peak RSS during the {Size(p.HugeSize)} upload (MiB) | — | {Num(Rss(Walrus))} | {Num(Rss(S3rver))} | — | {Ratio(Rss(Walrus), Rss(S3rver))} |");
         md.AppendLine();
+        if (r.Sse is { } sse)
+        {
+            md.AppendLine(Inv($"Encryption at rest: SSE-S3 against unencrypted 64 MiB objects on Walrus, {p.SseIterations} of each, one client, alternately in this run:")).AppendLine();
+            md.AppendLine("| 64 MiB, 1 client | unencrypted (MiB/s) | SSE-S3 (MiB/s) | SSE-S3 ÷ unencrypted (target ≥ 0.80) |");
+            md.AppendLine("|---|---:|---:|---:|");
+            md.AppendLine(Inv($"| PUT | {sse.PlainPut:F1} | {sse.SsePut:F1} | {sse.PutRatio:F2} |"));
+            md.AppendLine(Inv($"| GET | {sse.PlainGet:F1} | {sse.SseGet:F1} | {sse.GetRatio:F2} |"));
+            md.AppendLine();
+        }
         md.AppendLine("Latency per operation, mean / p99 (ms):").AppendLine();
         md.AppendLine("| operation | raw disk | Walrus | s3rver |");
         md.AppendLine("|---|---:|---:|---:|");

@@ -9,4 +9,6 @@ public enum Phase
     SmallGet,
     List,
     HugePut,
+    /// <summary>SSE-S3 against unencrypted 64 MiB PUT and GET on Walrus, side by side (<see cref="SseComparison"/>).</summary>
+    Sse,
 }

@@ -38,6 +38,12 @@ public sealed class S3Target(string name, int? pid, Uri endpoint, string accessK
         using var response = await SendAsync(HttpMethod.Put, $"{bucket}/{key}", new GeneratedContent(size), ct);
     }
 
+    /// <summary>A PUT with extra request headers (x-amz-server-side-encryption for the SSE comparison).</summary>
+    public async Task PutAsync(string bucket, string key, long size, IReadOnlyDictionary<string, string> headers, CancellationToken ct)
+    {
+        using var response = await SendAsync(HttpMethod.Put, $"{bucket}/{key}", new GeneratedContent(size), ct, headers);
+    }
+
     /// <summary>Uploads a local file as one object.</summary>
     public async Task PutFileAsync(string bucket, string key, string path, CancellationToken ct)
     {
@@ -83,11 +89,14 @@ public sealed class S3Target(string name, int? pid, Uri endpoint, string accessK
     /// Sends one request. A request without a body that gets a 5xx is sent again, at most twice (s3rver 3.7 now and
     /// then answers a listing under load with InternalError); each retry is logged, and its time counts in the phase.
     /// </summary>
-    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string target, HttpContent? content, CancellationToken ct)
+    private async Task<HttpResponseMessage> SendAsync(HttpMethod method, string target, HttpContent? content, CancellationToken ct,
+        IReadOnlyDictionary<string, string>? headers = null)
     {
         for (var attempt = 1; ; attempt++)
         {
             using var request = new HttpRequestMessage(method, new Uri(endpoint, target)) { Content = content };
+            foreach (var (header, value) in headers ?? new Dictionary<string, string>())
+                request.Headers.Add(header, value);
             _signer.Sign(request);
             var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, ct);
             if (response.IsSuccessStatusCode)

@@ -23,13 +23,21 @@ public sealed class SigV4Signer(string accessKey, string secretKey, string regio
         var date = amzDate[..8];
         var scope = $"{date}/{region}/s3/aws4_request";
         var host = uri.IsDefaultPort ? uri.Host : $"{uri.Host}:{uri.Port}";
-        var canonical = $"{request.Method.Method}\n{uri.AbsolutePath}\n{CanonicalQuery(uri.Query)}\nhost:{host}\nx-amz-content-sha256:{UnsignedPayload}\nx-amz-date:{amzDate}\n\n{SignedHeaders}\n{UnsignedPayload}";
+        // Extra x-amz-* headers the caller set (x-amz-server-side-encryption) are signed too, as S3 requires.
+        var extra = request.Headers.Where(h => h.Key.StartsWith("x-amz-", StringComparison.OrdinalIgnoreCase))
+            .Select(h => (Name: h.Key.ToLowerInvariant(), Value: string.Join(',', h.Value).Trim())).OrderBy(h => h.Name, StringComparer.Ordinal).ToList();
+        var signedHeaders = extra.Count == 0 ? SignedHeaders
+            : string.Join(';', new[] { "host", "x-amz-content-sha256", "x-amz-date" }.Concat(extra.Select(h => h.Name)).Order(StringComparer.Ordinal));
+        var headerLines = new List<(string Name, string Value)> { ("host", host), ("x-amz-content-sha256", UnsignedPayload), ("x-amz-date", amzDate) };
+        headerLines.AddRange(extra);
+        var canonicalHeaders = string.Concat(headerLines.OrderBy(h => h.Name, StringComparer.Ordinal).Select(h => $"{h.Name}:{h.Value}\n"));
+        var canonical = $"{request.Method.Method}\n{uri.AbsolutePath}\n{CanonicalQuery(uri.Query)}\n{canonicalHeaders}\n{signedHeaders}\n{UnsignedPayload}";
         var toSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(canonical)))}";
         var signature = Convert.ToHexStringLower(HMACSHA256.HashData(SigningKey(date), Encoding.UTF8.GetBytes(toSign)));
         request.Headers.Add("x-amz-content-sha256", UnsignedPayload);
         request.Headers.Add("x-amz-date", amzDate);
         request.Headers.TryAddWithoutValidation("Authorization",
-            $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={SignedHeaders}, Signature={signature}");
+            $"AWS4-HMAC-SHA256 Credential={accessKey}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
     }
 
     /// <summary>The query as sent, sorted; the benchmark only sends names and values that need no encoding beyond what the URI holds.</summary>

@@ -29,6 +29,10 @@ public sealed class WalrusBenchmark(BenchmarkPlan plan, IReadOnlyList<ILoadTarge
             foreach (var target in targets)
                 await HugeUploadAsync(results, target, ct);
 
+        if (plan.Runs(Phase.Sse))
+            foreach (var walrus in targets.OfType<S3Target>().Where(t => t.Name == "Walrus"))
+                results.Sse = await new SseComparison(walrus, plan.SseIterations, log).RunAsync(ct);
+
         var largeOps = plan.LargeOpsPerWorker;
         if (plan.Runs(Phase.LargePut, Phase.LargeGet))
         {

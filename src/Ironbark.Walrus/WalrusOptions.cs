@@ -59,6 +59,12 @@ public sealed class WalrusOptions
     /// <summary>The smallest part other than the last of a multipart upload, as on AWS (5 MiB).</summary>
     public long MinPartBytes { get; init; } = 5L * 1024 * 1024;
 
+    /// <summary>
+    /// Whether requests carrying an SSE-C key must come over TLS, as on AWS (InvalidRequest otherwise). Null (the
+    /// default): required unless <see cref="Url"/> listens on a loopback address (docs/s3-encryption.md).
+    /// </summary>
+    public bool? SseCustomerKeyRequiresTls { get; init; }
+
     /// <summary>Where the object store keeps its files (blobs/, tmp/, lock).</summary>
     public string ObjectDir => Path.Combine(DataDir, "walrus");
 

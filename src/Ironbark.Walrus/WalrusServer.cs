@@ -104,6 +104,9 @@ public sealed class WalrusServer : IComponentServer
         services.AddSingleton<BucketService>();
         services.AddSingleton<ObjectService>();
         services.AddSingleton<CompletedUploads>();
+        services.AddSingleton<Encryption.MasterKey>();
+        services.AddSingleton<Encryption.SseService>();
+        services.AddSingleton<BucketEncryptionApi>();
         services.AddSingleton<MultipartService>();
         services.AddSingleton<ObjectLockStore>();
         services.AddSingleton<ObjectLockService>();

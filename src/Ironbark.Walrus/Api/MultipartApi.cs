@@ -1,20 +1,27 @@
 using System.Globalization;
 using Ironbark.Walrus.Domain;
+using Ironbark.Walrus.Encryption;
 using Ironbark.Walrus.Store;
 
 namespace Ironbark.Walrus.Api;
 
 /// <summary>Create, UploadPart, UploadPartCopy, Complete, Abort, ListParts and ListMultipartUploads.</summary>
-public sealed class MultipartApi(MultipartService multipart, BucketService buckets, ObjectService objects, WalrusStore store, AclApi acls, DisplayNames displayNames)
+public sealed class MultipartApi(MultipartService multipart, BucketService buckets, ObjectService objects, WalrusStore store, AclApi acls, DisplayNames displayNames,
+    SseService sse)
 {
     public async Task CreateAsync(S3Request r)
     {
         var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var owner = r.Caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
+        var asked = SseHeaders.Asked(r, sse);
+        var acl = await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical);
+        // A first data key now: an unknown KMS key is refused here, as S3 does, and the upload keeps the key's ARN.
+        var encryption = (await SseHeaders.PlanAsync(r, sse, bucket, asked))?.Settings;
         var upload = await multipart.CreateAsync(r.Caller, r.Bucket, r.Key,
             ObjectHeaders.FromRequest(r.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))),
-            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), r.Aborted,
-            ObjectLockHeaders.ForPut(r, bucket, hasBody: false));
+            acl, TagSet.FromHeader(r.Header("x-amz-tagging")), r.Aborted,
+            lockSettings: ObjectLockHeaders.ForPut(r, bucket, hasBody: false), encryption: encryption);
+        SseResponse.Write(r.Response, encryption);
         await S3Xml.WriteAsync(r.Response, "InitiateMultipartUploadResult", w =>
         {
             w.Element("Bucket", r.Bucket);
@@ -26,9 +33,11 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
     public async Task UploadPartAsync(S3Request r)
     {
         await using var body = ChecksumVerifyingStream.For(r);
+        var key = PartKey(r);
         var part = await multipart.UploadPartAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), body, r.ContentLength,
-            ObjectService.ParseContentMd5(r.Header("Content-MD5")), r.Aborted);
+            ObjectService.ParseContentMd5(r.Header("Content-MD5")), r.Aborted, upload => PartPlanAsync(upload, key, r.Aborted));
         r.Response.Headers.ETag = part.Etag;
+        SseResponse.Write(r.Response, part.Encryption);
         body.WriteHeader(r.Response);
         r.Response.StatusCode = 200;
     }
@@ -37,7 +46,11 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
     {
         var source = await CopySource.ResolveAsync(r, objects);
         ByteRange? range = r.Header("x-amz-copy-source-range") is { } header ? ByteRange.ParseCopySourceRange(header, source.Size) : null;
-        var part = await multipart.UploadPartCopyAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), source, range, r.Aborted);
+        var key = PartKey(r);
+        await using var plainSource = await SseHeaders.OpenCopySourceAsync(r, sse, source, objects);
+        var part = await multipart.UploadPartCopyAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), source, range, r.Aborted,
+            plainSource, upload => PartPlanAsync(upload, key, r.Aborted));
+        SseResponse.Write(r.Response, part.Encryption);
         await S3Xml.WriteAsync(r.Response, "CopyPartResult", w =>
         {
             w.Element("LastModified", S3Xml.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(part.LastModifiedMs)));
@@ -61,6 +74,7 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
         var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, condition, r.Aborted);
         if (row.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-version-id"] = row.VersionId;
+        SseResponse.Write(r.Response, row.Encryption);
         await S3Xml.WriteAsync(r.Response, "CompleteMultipartUploadResult", w =>
         {
             w.Element("Location", $"{r.Request.Scheme}://{r.Request.Host}/{r.Bucket}/{Ironbark.Common.Auth.SigV4.UriEncode(r.Key, true)}");
@@ -148,6 +162,29 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
                 w.WriteEndElement();
             }
         });
+    }
+
+    /// <summary>A part's SSE-C key: the part headers say nothing else about encryption (the upload does).</summary>
+    private CustomerKey? PartKey(S3Request r)
+    {
+        SseRequest.RefuseOnRead(r.Header);
+        return CustomerKey.Parse(r.Header, CustomerKey.Prefix, r.Request.IsHttps, sse.RequireTlsForCustomerKeys);
+    }
+
+    /// <summary>A fresh data key for one part, under the upload's encryption; an SSE-C upload needs its own key again.</summary>
+    private async Task<EncryptionPlan?> PartPlanAsync(UploadRow upload, CustomerKey? key, CancellationToken ct)
+    {
+        var settings = ObjectEncryption.FromJson(upload.Encryption);
+        if (settings?.Mode == ObjectEncryption.SseC)
+        {
+            if (key is null)
+                throw SseErrors.UploadNeedsCustomerKey();
+            if (!key.Matches(settings))
+                throw SseErrors.CustomerKeyNotUploads();
+        }
+        else if (key is not null)
+            throw SseErrors.CustomerKeyNotApplicable();
+        return settings is null ? null : await sse.PlanAsync(settings, key, ct);
     }
 
     private static int PartNumber(S3Request r) =>

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml;
 using Ironbark.Walrus.Domain;
+using Ironbark.Walrus.Encryption;
 using Ironbark.Walrus.Store;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
@@ -8,7 +9,7 @@ using Microsoft.Net.Http.Headers;
 namespace Ironbark.Walrus.Api;
 
 /// <summary>PutObject, GetObject, HeadObject, DeleteObject, DeleteObjects and CopyObject.</summary>
-public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclApi acls)
+public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclApi acls, SseService sse)
 {
     private const int MaxDeleteKeys = 1000;
 
@@ -16,9 +17,12 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
     {
         var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var spec = await SpecFromHeadersAsync(r, bucket);
+        var asked = SseHeaders.Asked(r, sse);
+        spec = spec with { Encryption = await SseHeaders.PlanAsync(r, sse, bucket, asked) };
         await using var body = ChecksumVerifyingStream.For(r);
         var row = await objects.PutAsync(r.Caller, bucket, r.Key, body, spec, r.Aborted);
         r.Response.Headers.ETag = row.Etag;
+        SseResponse.Write(r.Response, row.Encryption);
         body.WriteHeader(r.Response);
         WriteVersionHeader(r, bucket, row);
         r.Response.StatusCode = 200;
@@ -42,7 +46,10 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         var versionId = r.Query("versionId");
         var (bucket, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, versionId,
             versionId is null ? S3Action.GetObject : S3Action.GetObjectVersion, r.Aborted);
+        var customerKey = SseHeaders.ReadKey(r, sse);
+        SseService.CheckReadKey(ObjectEncryption.FromJson(row.Encryption), customerKey);
         var response = r.Response;
+        SseResponse.Write(response, row.Encryption);
         response.Headers.ETag = row.Etag;
         response.Headers.LastModified = S3Xml.HttpDate(row.LastModified);
         WriteVersionHeader(r, bucket, row);
@@ -83,7 +90,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         response.ContentLength = length;
         if (head)
             return;
-        await using var stream = objects.OpenRead(row);
+        await using var stream = await sse.OpenAsync(objects.OpenRead(row), row.Encryption, customerKey, r.Aborted);
         stream.Seek(offset, SeekOrigin.Begin);
         await StreamCopy.CopyAsync(stream, response.BodyWriter, length, r.Aborted);
     }
@@ -185,9 +192,14 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         };
         var owner = r.Caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
         var headers = replace ? ObjectHeaders.FromRequest(r.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))) : null;
+        var asked = SseHeaders.Asked(r, sse);
+        var acl = await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical);
+        await using var plainSource = await SseHeaders.OpenCopySourceAsync(r, sse, source, objects);
+        var target = await SseHeaders.PlanAsync(r, sse, bucket, asked);
         var (row, _) = await objects.CopyAsync(r.Caller, source, r.Bucket, r.Key, headers,
-            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), tagging, r.Aborted,
-            ObjectLockHeaders.ForPut(r, bucket, hasBody: false));
+            acl, TagSet.FromHeader(r.Header("x-amz-tagging")), tagging, r.Aborted,
+            lockSettings: ObjectLockHeaders.ForPut(r, bucket, hasBody: false), sse: new SseCopy(plainSource, target, !asked.SaysNothing));
+        SseResponse.Write(r.Response, row.Encryption);
         if (source.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         WriteVersionHeader(r, bucket, row);

@@ -13,7 +13,8 @@ namespace Ironbark.Walrus.Api;
 /// Browser-style POST uploads (multipart/form-data with a signed policy, SigV4 or SigV2). The file
 /// part streams straight into the object store.
 /// </summary>
-public sealed class PostObjectApi(ObjectService objects, BucketService buckets, ICredentialSource credentials, TimeProvider time, WalrusOptions options)
+public sealed class PostObjectApi(ObjectService objects, BucketService buckets, ICredentialSource credentials, TimeProvider time, WalrusOptions options,
+    Encryption.SseService sse)
 {
     /// <summary>AWS's limit on the form fields before the file (MaxPostPreDataLengthExceeded).</summary>
     public const int MaxPreDataBytes = 20 * 1024;
@@ -49,11 +50,16 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         var headers = ObjectHeaders.FromRequest(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))
             .Append(new("Content-Type", fields.GetValueOrDefault("content-type") ?? fileType ?? "")));
         var acl = fields.TryGetValue("acl", out var canned) ? AccessControlList.Canned(canned, owner, bucket.OwnerCanonical) : null;
+        // The encryption form fields, else the bucket's default; a customer key is a header-only thing (S3 takes it in neither).
+        var asked = Encryption.SseRequest.Parse(name => name.StartsWith(Encryption.CustomerKey.Prefix, StringComparison.Ordinal) ? null : fields.GetValueOrDefault(name),
+            r.Request.IsHttps, sse.RequireTlsForCustomerKeys);
+        var settings = sse.Choose(asked, bucket, key, caller);
+        var plan = settings is null ? null : await sse.PlanAsync(settings, null, r.Aborted);
         ObjectRow row;
         try
         {
             row = await objects.PutAsync(caller, bucket, key, file.Body,
-                new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null),
+                new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null, Encryption: plan),
                 r.Aborted, policy?.MaxLength, policy is null ? _ => { } : policy.CheckLength);
         }
         catch (IOException e) when (e is not BadHttpRequestException && !r.Aborted.IsCancellationRequested)
@@ -61,6 +67,7 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
             // The multipart reader found the form's end before the file's closing boundary: nothing was stored.
             throw S3Errors.MalformedPostRequest();
         }
+        Encryption.SseResponse.Write(r.Response, row.Encryption);
         await RespondAsync(r, fields, row.Etag, key);
     }
 

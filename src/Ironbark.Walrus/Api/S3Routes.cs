@@ -49,11 +49,11 @@ public static class S3Routes
         Serve(Bucket, "GET", "ownershipControls", "GetBucketOwnershipControls", (a, r) => a.Ownership.GetAsync(r)),
         Serve(Bucket, "PUT", "ownershipControls", "PutBucketOwnershipControls", (a, r) => a.Ownership.PutAsync(r)),
         Serve(Bucket, "DELETE", "ownershipControls", "DeleteBucketOwnershipControls", (a, r) => a.Ownership.DeleteAsync(r)),
+        Serve(Bucket, "GET", "encryption", "GetBucketEncryption", (a, r) => a.Encryption.GetAsync(r)),
+        Serve(Bucket, "PUT", "encryption", "PutBucketEncryption", (a, r) => a.Encryption.PutAsync(r)),
+        Serve(Bucket, "DELETE", "encryption", "DeleteBucketEncryption", (a, r) => a.Encryption.DeleteAsync(r)),
 
         // Bucket configurations Walrus cannot hold: read as "not set", deleted as a no-op, set refused.
-        NotSet(Bucket, "GET", "encryption", "GetBucketEncryption", (a, r) => a.Unset.GetEncryptionAsync(r)),
-        NotSet(Bucket, "DELETE", "encryption", "DeleteBucketEncryption", (a, r) => a.Unset.DeleteAsync(r, "s3:PutEncryptionConfiguration")),
-        Refuse(Bucket, "PUT", "encryption", "PutBucketEncryption"),
         NotSet(Bucket, "GET", "website", "GetBucketWebsite", (a, r) => a.Unset.GetWebsiteAsync(r)),
         NotSet(Bucket, "DELETE", "website", "DeleteBucketWebsite", (a, r) => a.Unset.DeleteAsync(r, "s3:DeleteBucketWebsite")),
         Refuse(Bucket, "PUT", "website", "PutBucketWebsite"),

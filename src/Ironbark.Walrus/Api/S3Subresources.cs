@@ -34,7 +34,7 @@ public static class S3Subresources
     /// </summary>
     public static readonly FrozenSet<string> SignedByV2 = new[]
     {
-        "accelerate", "acl", "analytics", "cors", "delete", "inventory", "legal-hold", "lifecycle", "location", "logging", "metrics", "notification",
+        "accelerate", "acl", "analytics", "cors", "delete", "encryption", "inventory", "legal-hold", "lifecycle", "location", "logging", "metrics", "notification",
         "object-lock", "ownershipControls", "partNumber", "policy", "retention", "replication", "requestPayment", "restore", "select", "select-type", "storageClass", "tagging",
         "torrent", "uploadId", "uploads", "versionId", "versioning", "versions", "website",
         "response-cache-control", "response-content-disposition", "response-content-encoding", "response-content-language",

@@ -3,15 +3,12 @@ using Ironbark.Walrus.Domain;
 namespace Ironbark.Walrus.Api;
 
 /// <summary>
-/// Bucket configurations Walrus has no way to set (encryption, website, object lock, replication…): reading one
+/// Bucket configurations Walrus has no way to set (website, object lock, replication…): reading one
 /// answers what AWS answers for a bucket where it is not set, and deleting one is the no-op AWS makes of it. Both
 /// only after the caller is authorized for the bucket, as for the configurations Walrus does keep.
 /// </summary>
 public sealed class UnsetConfigurationApi(BucketService buckets)
 {
-    public Task GetEncryptionAsync(S3Request r) => NotFoundAsync(r, "s3:GetEncryptionConfiguration",
-        "ServerSideEncryptionConfigurationNotFoundError", "The server side encryption configuration was not found");
-
     public Task GetWebsiteAsync(S3Request r) => NotFoundAsync(r, "s3:GetBucketWebsite",
         "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration");
 
@@ -33,7 +30,7 @@ public sealed class UnsetConfigurationApi(BucketService buckets)
         await S3Xml.WriteAsync(r.Response, "RequestPaymentConfiguration", w => w.Element("Payer", "BucketOwner"));
     }
 
-    /// <summary>AWS answers 204 to deleting a website, encryption, replication, public access block or ownership configuration that is not set.</summary>
+    /// <summary>AWS answers 204 to deleting a website, replication, public access block or ownership configuration that is not set.</summary>
     public async Task DeleteAsync(S3Request r, string action)
     {
         await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config(action), r.Aborted);

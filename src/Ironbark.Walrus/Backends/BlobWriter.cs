@@ -24,6 +24,9 @@ internal sealed class BlobWriter : IAsyncDisposable
     private Task _writing = Task.CompletedTask;
     private bool _direct;
 
+    /// <summary>Whether the bytes are hashed (MD5) on the way; off for a body that hashes itself (<see cref="ISelfHashingBody"/>).</summary>
+    public bool Hashing { get; set; } = true;
+
     private BlobWriter(SafeFileHandle file, IDisk disk)
     {
         _file = file;
@@ -41,7 +44,8 @@ internal sealed class BlobWriter : IAsyncDisposable
         {
             var want = (int)Math.Min(BlobBuffer.Size - _filled, length - total);
             var read = await input.ReadAtLeastAsync(_current.Memory.Slice(_filled, want), want, throwOnEndOfStream: false, ct);
-            _md5.AppendData(_current.Span.Slice(_filled, read));
+            if (Hashing)
+                _md5.AppendData(_current.Span.Slice(_filled, read));
             _filled += read;
             total += read;
             if (_filled == BlobBuffer.Size)
@@ -75,7 +79,7 @@ internal sealed class BlobWriter : IAsyncDisposable
             _filled = 0;
         }
         _disk.Fsync(_file);
-        return (_written, _md5.GetHashAndReset());
+        return (_written, Hashing ? _md5.GetHashAndReset() : []);
     }
 
     public async ValueTask DisposeAsync()

@@ -42,6 +42,7 @@ public sealed class FileObjectStore : IObjectStore, IDisposable
         {
             // Reading one byte past the limit is how an oversized body shows itself.
             var limit = maxBytes == long.MaxValue ? maxBytes : maxBytes + 1;
+            output.Hashing = body is not ISelfHashingBody;
             if (await output.CopyFromAsync(body, limit, ct) > maxBytes)
                 throw new BodyTooLargeException(maxBytes);
         }, ct);

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Ironbark.Common.Auth;
+using Ironbark.Walrus.Encryption;
 using Ironbark.Walrus.Store;
 
 namespace Ironbark.Walrus.Domain;
@@ -12,7 +13,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     public const long MaxPartBytes = 5L * 1024 * 1024 * 1024;
 
     public async Task<UploadRow> CreateAsync(Caller caller, string bucketName, string key, Dictionary<string, string> headers,
-        AccessControlList? acl, string? tags, CancellationToken ct, ObjectLockSettings? lockSettings = null)
+        AccessControlList? acl, string? tags, CancellationToken ct, ObjectLockSettings? lockSettings = null, ObjectEncryption? encryption = null)
     {
         ObjectService.ValidateKey(key);
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
@@ -28,6 +29,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
             Acl = template.Acl,
             Tags = tags,
             ObjectLock = lockSettings is null || lockSettings.IsEmpty ? null : System.Text.Json.JsonSerializer.Serialize(lockSettings),
+            Encryption = encryption?.WithoutSegments().ToJson(),
         };
         await store.CreateUploadAsync(upload, ct);
         return upload;
@@ -44,36 +46,38 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     }
 
     public async Task<PartRow> UploadPartAsync(Caller caller, string bucketName, string key, string uploadId, int partNumber,
-        Stream body, long? contentLength, byte[]? contentMd5, CancellationToken ct)
+        Stream body, long? contentLength, byte[]? contentMd5, CancellationToken ct, Func<UploadRow, Task<EncryptionPlan?>>? encrypt = null)
     {
         ValidatePartNumber(partNumber);
-        await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
+        var upload = await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
         if (contentLength is null)
             throw S3Errors.MissingContentLength();
         if (contentLength > MaxPartBytes)
             throw S3Errors.EntityTooLarge(MaxPartBytes);
-        var blob = await objects.WriteBlobAsync(body, MaxPartBytes, ct);
+        var plan = encrypt is null ? null : await encrypt(upload);
+        var blob = await objects.WriteBlobAsync(body, MaxPartBytes, ct, plan);
         return await objects.CommitOrDiscardAsync(blob, key, () =>
         {
             if (blob.Size != contentLength)
                 throw S3Errors.IncompleteBody();
             if (contentMd5 is not null && !contentMd5.AsSpan().SequenceEqual(blob.Md5))
                 throw S3Errors.BadDigest();
-            return RecordPartAsync(uploadId, partNumber, blob, ct);
+            return RecordPartAsync(uploadId, partNumber, blob, ct, plan?.ToJson(blob.Size));
         });
     }
 
     public async Task<PartRow> UploadPartCopyAsync(Caller caller, string bucketName, string key, string uploadId, int partNumber,
-        ObjectRow source, ByteRange? range, CancellationToken ct)
+        ObjectRow source, ByteRange? range, CancellationToken ct, Stream? plainSource = null, Func<UploadRow, Task<EncryptionPlan?>>? encrypt = null)
     {
         ValidatePartNumber(partNumber);
-        await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
+        var upload = await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
         var (offset, length) = range is { } r ? (r.Start, r.Length) : (0L, source.Size);
-        var blob = await objects.CopyToBlobAsync(source, offset, length, ct);
-        return await objects.CommitOrDiscardAsync(blob, key, () => RecordPartAsync(uploadId, partNumber, blob, ct));
+        var plan = encrypt is null ? null : await encrypt(upload);
+        var blob = await objects.CopyToBlobAsync(source, offset, length, ct, plainSource, plan);
+        return await objects.CommitOrDiscardAsync(blob, key, () => RecordPartAsync(uploadId, partNumber, blob, ct, plan?.ToJson(blob.Size)));
     }
 
-    private async Task<PartRow> RecordPartAsync(string uploadId, int partNumber, Backends.StoredBlob blob, CancellationToken ct)
+    private async Task<PartRow> RecordPartAsync(string uploadId, int partNumber, Backends.StoredBlob blob, CancellationToken ct, string? encryption = null)
     {
         var part = new PartRow
         {
@@ -83,6 +87,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
             Size = blob.Size,
             Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"",
             LastModifiedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Encryption = encryption,
         };
         var (exists, freed) = await store.PutPartAsync(part, ct);
         if (!exists)
@@ -125,21 +130,23 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         {
             // A part that reads short (a damaged disk) must fail the upload, not complete a shorter object.
             var size = chosen.Sum(p => p.Size);
-            if (blob.Size != size)
-                throw new IOException($"The parts of upload {uploadId} read {blob.Size} bytes, not the {size} they hold.");
+            var storedSize = chosen.Sum(p => p.Encryption is null ? p.Size : ChunkedAesGcm.StoredSize(p.Size));
+            if (blob.Size != storedSize)
+                throw new IOException($"The parts of upload {uploadId} read {blob.Size} bytes, not the {storedSize} they hold.");
             var md5OfMd5s = MD5.HashData(chosen.SelectMany(p => Convert.FromHexString(p.Etag.Trim('"'))).ToArray());
             var row = new ObjectRow
             {
                 Bucket = bucketName,
                 Key = key,
                 BlobId = blob.Id,
-                Size = blob.Size,
+                Size = size,
                 Etag = $"\"{Convert.ToHexStringLower(md5OfMd5s)}-{chosen.Count}\"",
                 LastModifiedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
                 OwnerCanonical = upload.OwnerCanonical,
                 Headers = upload.Headers,
                 Acl = upload.Acl,
                 Tags = upload.Tags,
+                Encryption = SseParts.Completed(upload.Encryption, chosen.Select(p => p.Encryption).ToList()),
             };
             ObjectLockRules.Apply(row, bucket, upload.ObjectLock is null ? null : System.Text.Json.JsonSerializer.Deserialize<ObjectLockSettings>(upload.ObjectLock),
                 DateTimeOffset.UtcNow);

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Ironbark.Common.Auth;
 using Ironbark.Walrus.Backends;
+using Ironbark.Walrus.Encryption;
 using Ironbark.Walrus.Store;
 
 namespace Ironbark.Walrus.Domain;
@@ -13,7 +14,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
 
     /// <summary>What a new object is stored with besides its bytes.</summary>
     public sealed record PutSpec(Dictionary<string, string> Headers, AccessControlList? Acl, string? Tags, byte[]? ContentMd5, long? ContentLength,
-        WriteCondition? Condition = null, ObjectLockSettings? Lock = null);
+        WriteCondition? Condition = null, ObjectLockSettings? Lock = null, EncryptionPlan? Encryption = null);
 
     /// <param name="bucket">The bucket as the caller just read it (for the request's headers): read once per PUT, not twice.</param>
     /// <param name="checkLength">For uploads without a declared length (browser POST): a check of the received length.</param>
@@ -31,7 +32,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         await CheckConditionAsync(bucket.Name, key, spec.Condition, ct);
         if (spec.ContentLength <= options.InlineMaxBytes)
             return await PutInlineAsync(caller, bucket, key, body, spec, (int)spec.ContentLength.Value, ct);
-        var blob = await WriteBlobAsync(body, limit, ct);
+        var blob = await WriteBlobAsync(body, limit, ct, spec.Encryption);
         return await CommitOrDiscardAsync(blob, key, async () =>
         {
             if (spec.ContentLength is not null && blob.Size != spec.ContentLength)
@@ -44,6 +45,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             row.BlobId = blob.Id;
             row.Size = blob.Size;
             row.Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"";
+            row.Encryption = spec.Encryption?.ToJson(blob.Size);
             buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct, spec.Condition));
             return row;
         });
@@ -70,7 +72,8 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             throw S3Errors.BadDigest();
         var row = NewRow(caller, bucket, key, spec.Headers, spec.Acl, spec.Tags);
         ObjectLockRules.Apply(row, bucket, spec.Lock, DateTimeOffset.UtcNow);
-        row.InlineData = data;
+        row.InlineData = spec.Encryption?.SealInline(data) ?? data;
+        row.Encryption = spec.Encryption?.ToJson(length);
         row.Size = length;
         row.Etag = "\"" + Convert.ToHexStringLower(md5) + "\"";
         return await CommitOrDiscardAsync(null, key, async () =>
@@ -114,12 +117,12 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             throw S3Errors.WriteConditionFailed(failure, key);
     }
 
-    /// <summary>Streams a body into a blob, turning an oversized body into EntityTooLarge.</summary>
-    public async Task<StoredBlob> WriteBlobAsync(Stream body, long maxBytes, CancellationToken ct)
+    /// <summary>Streams a body into a blob (encrypted, with a plan), turning an oversized body into EntityTooLarge.</summary>
+    public async Task<StoredBlob> WriteBlobAsync(Stream body, long maxBytes, CancellationToken ct, EncryptionPlan? encryption = null)
     {
         try
         {
-            return await blobs.WriteAsync(body, maxBytes, ct);
+            return encryption is null ? await blobs.WriteAsync(body, maxBytes, ct) : await encryption.WriteAsync(blobs, body, maxBytes, ct);
         }
         catch (BodyTooLargeException e)
         {
@@ -157,9 +160,16 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         row.InlineData is { } data ? new MemoryStream(data, writable: false)
         : blobs.OpenRead(row.BlobId ?? throw new InvalidOperationException("A delete marker has no bytes."));
 
-    /// <summary>Copies a byte range of an object, inline or not, into a new blob.</summary>
-    internal async Task<StoredBlob> CopyToBlobAsync(ObjectRow source, long offset, long length, CancellationToken ct) =>
-        source.InlineData is { } data
+    /// <summary>
+    /// Copies a byte range of an object, inline or not, into a new blob. An encrypted source is read through
+    /// <paramref name="plainSource"/> (its decrypted bytes), and with <paramref name="encryption"/> the copy is encrypted anew.
+    /// </summary>
+    internal async Task<StoredBlob> CopyToBlobAsync(ObjectRow source, long offset, long length, CancellationToken ct,
+        Stream? plainSource = null, EncryptionPlan? encryption = null) =>
+        plainSource is not null || encryption is not null
+            ? await SseCopy.CopyAsync(plainSource ?? OpenRead(source), plainSource is null, offset, length,
+                (body, c) => WriteBlobAsync(body, long.MaxValue, c, encryption), ct)
+        : source.InlineData is { } data
             ? await blobs.WriteAsync(new MemoryStream(data, (int)offset, (int)length, writable: false), long.MaxValue, ct)
             : await blobs.CopyAsync(source.BlobId ?? throw new InvalidOperationException("A delete marker has no bytes."), offset, length, ct);
 
@@ -224,28 +234,29 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
     /// <summary>Copies an object (or a version of it) into a new object, with the source's or new metadata.</summary>
     public async Task<(ObjectRow Row, ObjectRow Source)> CopyAsync(Caller caller, ObjectRow source, string bucketName, string key,
         Dictionary<string, string>? newHeaders, AccessControlList? acl, string? tags, bool copyTags, CancellationToken ct,
-        ObjectLockSettings? lockSettings = null)
+        ObjectLockSettings? lockSettings = null, SseCopy? sse = null)
     {
         ValidateKey(key);
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
-        if (source.Bucket == bucketName && source.Key == key && newHeaders is null && source.VersionId == ObjectRow.NullVersion)
+        if (source.Bucket == bucketName && source.Key == key && newHeaders is null && source.VersionId == ObjectRow.NullVersion && sse?.Asked != true)
             throw S3Errors.InvalidRequest("This copy request is illegal because it is trying to copy an object to itself without changing the object's metadata, storage class, website redirect location or encryption attributes.");
         var row = NewRow(caller, bucket, key, newHeaders ?? ObjectHeaders.FromJson(source.Headers), acl, copyTags ? source.Tags : tags);
         // A copy is a new version: it is locked as its own request and its bucket say, never with the source's lock.
         ObjectLockRules.Apply(row, bucket, lockSettings, DateTimeOffset.UtcNow);
         row.Size = source.Size;
         row.Etag = source.Etag;
-        if (source.InlineData is not null && source.Size <= options.InlineMaxBytes)
+        if (source.InlineData is not null && source.Size <= options.InlineMaxBytes && source.Encryption is null && sse?.Target is null)
         {
             // The copy of a small object is small: its bytes go into its own row too.
             row.InlineData = source.InlineData;
             buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct));
             return (row, source);
         }
-        var blob = await CopyToBlobAsync(source, 0, source.Size, ct);
+        var blob = await CopyToBlobAsync(source, 0, source.Size, ct, sse?.PlainSource, sse?.Target);
         return await CommitOrDiscardAsync(blob, key, async () =>
         {
             row.BlobId = blob.Id;
+            row.Encryption = sse?.Target?.ToJson(blob.Size);
             buckets.Release(await store.PutObjectAsync(row, bucket.Versioning == "Enabled", ct));
             return (row, source);
         });
