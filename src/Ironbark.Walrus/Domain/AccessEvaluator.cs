@@ -17,7 +17,7 @@ public static class AccessEvaluator
 
     public static bool IsAllowed(Caller caller, BucketRow bucket, S3Action action, ObjectRow? target = null, string? key = null)
     {
-        var policy = bucket.Policy is null ? PolicyDecision.None : BucketPolicy.Parse(bucket.Policy).Evaluate(caller, action.Name, bucket.Name, key ?? target?.Key);
+        var policy = bucket.Policy is null ? PolicyDecision.None : BucketPolicy.Parse(bucket.Policy).Evaluate(caller, action.Name, bucket.Name, key ?? target?.Key, target?.Tags);
         if (policy == PolicyDecision.Deny)
             return false;
         if (policy == PolicyDecision.Allow)
