@@ -79,9 +79,11 @@ public abstract class PolicyConditionTests(WalrusFixture f)
         await f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "private", ContentBody = "x", CannedACL = S3CannedACL.Private });
         await S3Expect.DeniedAsync(() => f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "pub", ContentBody = "x", CannedACL = S3CannedACL.PublicRead }));
 
-        await PutPolicyAsync(bucket, When("Deny", "*", "s3:PutObject", $"arn:aws:s3:::{bucket}/*", Op("StringNotEqualsIfExists", "s3:x-amz-acl", "private")));
-        await S3Expect.PutTextAsync(f.AliceS3, bucket, "plain", "x");
-        await S3Expect.DeniedAsync(() => f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "pub", ContentBody = "x", CannedACL = S3CannedACL.PublicRead }));
+        // IfExists: a missing key makes the condition true, so an Allow with it lets a PUT without x-amz-acl through.
+        var bob = await f.AccountAsync("bob");
+        await PutPolicyAsync(bucket, When("Allow", new { AWS = bob.Id }, "s3:PutObject", $"arn:aws:s3:::{bucket}/*", Op("StringEqualsIfExists", "s3:x-amz-acl", "private")));
+        await S3Expect.PutTextAsync(f.BobS3, bucket, "plain", "x");
+        await S3Expect.DeniedAsync(() => f.BobS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "pub", ContentBody = "x", CannedACL = S3CannedACL.PublicRead }));
         var keys = (await f.AliceS3.ListObjectsV2Async(new ListObjectsV2Request { BucketName = bucket })).S3Objects.Select(o => o.Key);
         Assert.Equal(["plain", "private"], keys);
     }
