@@ -17,7 +17,7 @@ public static class AccessEvaluator
 
     public static bool IsAllowed(Caller caller, BucketRow bucket, S3Action action, ObjectRow? target = null, string? key = null)
     {
-        var policy = bucket.Policy is null ? PolicyDecision.None : BucketPolicy.Parse(bucket.Policy).Evaluate(caller, action.Name, bucket.Name, key ?? target?.Key, target?.Tags);
+        var policy = bucket.Policy is null ? PolicyDecision.None : EvaluatePolicy(caller, bucket, action, target, key);
         if (policy == PolicyDecision.Deny)
             return false;
         if (policy == PolicyDecision.Allow)
@@ -26,6 +26,14 @@ public static class AccessEvaluator
         if (action.OnObject && target is not null)
             return canonical == target.OwnerCanonical || (action.BucketOwnerMay && canonical == bucket.OwnerCanonical) || AllowedByAcl(canonical, bucket, action, target);
         return canonical == bucket.OwnerCanonical || AllowedByAcl(canonical, bucket, action, target);
+    }
+
+    private static PolicyDecision EvaluatePolicy(Caller caller, BucketRow bucket, S3Action action, ObjectRow? target, string? key)
+    {
+        var policy = BucketPolicy.Parse(bucket.Policy!);
+        var restrict = PublicAccessBlock.FromJson(bucket.PublicAccessBlock).RestrictPublicBuckets && policy.IsPublic
+            && caller.Account?.CanonicalId != bucket.OwnerCanonical;
+        return policy.Evaluate(caller, action.Name, bucket.Name, key ?? target?.Key, target?.Tags, restrict);
     }
 
     private static bool AllowedByAcl(string? canonical, BucketRow bucket, S3Action action, ObjectRow? target)

@@ -67,7 +67,8 @@ public sealed class BucketPolicy
     }
 
     /// <summary>What the policy says of an action; <paramref name="existingTags"/> are the target object's tags (JSON) for s3:ExistingObjectTag.</summary>
-    public PolicyDecision Evaluate(Caller caller, string action, string bucket, string? key, string? existingTags = null)
+    /// <param name="skipPublicAllows">RestrictPublicBuckets on a public policy: its public Allow statements give nothing (the caller is not the owner's account).</param>
+    public PolicyDecision Evaluate(Caller caller, string action, string bucket, string? key, string? existingTags = null, bool skipPublicAllows = false)
     {
         var resource = key is null ? $"arn:aws:s3:::{bucket}" : $"arn:aws:s3:::{bucket}/{key}";
         var decision = PolicyDecision.None;
@@ -83,6 +84,8 @@ public sealed class BucketPolicy
                 continue;
             if (s.Deny)
                 return PolicyDecision.Deny;
+            if (skipPublicAllows && IsPublicStatement(s))
+                continue;
             decision = PolicyDecision.Allow;
         }
         return decision;
@@ -126,6 +129,11 @@ public sealed class BucketPolicy
 
     private static Regex Wildcard(string pattern) =>
         new("^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
+
+    /// <summary>AWS's "public": some Allow statement grants to any principal ("*") without a condition that pins it to known callers.</summary>
+    public bool IsPublic => _statements.Any(IsPublicStatement);
+
+    private static bool IsPublicStatement(Statement s) => !s.Deny && s.Principals.Anyone && s.Condition?.LimitsToKnownCallers() != true;
 
     private static IReadOnlyList<string>? ContextKey(Caller caller, string key, string? existingTags)
     {

@@ -73,6 +73,18 @@ public sealed class ConditionOperator
         _ => true,
     };
 
+    /// <summary>
+    /// Whether this operator pins a key to the given fixed values: a positive, non-IfExists comparison without wildcards
+    /// (for IP ranges, CIDRs narrower than the whole address space).
+    /// </summary>
+    public bool PinsValues(IReadOnlyList<string> values) => !_negated && !_ifExists && _set != SetQualifier.ForAll && _kind switch
+    {
+        Kind.String or Kind.StringIgnoreCase => true,
+        Kind.StringLike or Kind.Arn => values.All(v => !v.Contains('*') && !v.Contains('?')),
+        Kind.Ip => values.All(v => Cidr.TryParse(v, out var c) && c.PrefixLength > 0),
+        _ => false,
+    };
+
     /// <summary>Whether the condition holds for the request's values of its key (null: the key is absent).</summary>
     public bool Holds(IReadOnlyList<string>? request, IReadOnlyList<string> policy)
     {

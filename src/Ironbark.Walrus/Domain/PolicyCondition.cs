@@ -40,6 +40,20 @@ public sealed class PolicyCondition
     /// <summary>True when every clause holds for the request's context keys (<paramref name="lookup"/>: lower-case key → values, null when absent).</summary>
     public bool Matches(Func<string, IReadOnlyList<string>?> lookup) => _clauses.All(c => c.Operator.Holds(lookup(c.Key), c.Values));
 
+    /// <summary>
+    /// Whether the condition pins the request to fixed values of a key that AWS counts as limiting a statement to known callers
+    /// (aws:SourceIp CIDRs, aws:SourceArn/Vpc/Vpce/Owner/Account, aws:PrincipalAccount, aws:userid, the KMS key id): such a statement is not public.
+    /// </summary>
+    public bool LimitsToKnownCallers() => _clauses.Any(c => c.Operator.PinsValues(c.Values) && LimitingKeys.Contains(c.Key)
+        && (c.Key != "aws:userid" || c.Values.All(v => !v.StartsWith("AROLEID:", StringComparison.Ordinal))));
+
+    private static readonly HashSet<string> LimitingKeys =
+    [
+        "aws:sourceip", "aws:sourcearn", "aws:sourcevpc", "aws:sourcevpce", "aws:sourceowner", "aws:sourceaccount", "aws:principalaccount",
+        "aws:principalarn", "aws:principalorgid", "aws:userid", "s3:x-amz-server-side-encryption-aws-kms-key-id", "s3:dataaccesspointarn",
+        "s3:dataaccesspointaccount",
+    ];
+
     private static List<string> Values(JsonElement value)
     {
         IEnumerable<JsonElement> items = value.ValueKind == JsonValueKind.Array ? value.EnumerateArray() : [value];
