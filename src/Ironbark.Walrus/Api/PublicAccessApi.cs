@@ -8,6 +8,7 @@ public sealed class PublicAccessApi(BucketService buckets, WalrusStore store)
 {
     public async Task GetAsync(S3Request r)
     {
+        SigV4OnlySelectors.Require(r);
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:GetBucketPublicAccessBlock"), r.Aborted);
         if (bucket.PublicAccessBlock is null)
             throw S3Errors.NoSuchConfiguration("NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found");
@@ -23,6 +24,7 @@ public sealed class PublicAccessApi(BucketService buckets, WalrusStore store)
 
     public async Task PutAsync(S3Request r)
     {
+        SigV4OnlySelectors.Require(r);
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:PutBucketPublicAccessBlock"), r.Aborted);
         var block = PublicAccessBlock.FromXml(await S3Xml.ReadAsync(r));
         await store.SetBucketFieldAsync(bucket.Name, BucketField.PublicAccessBlock, block.ToJson(), r.Aborted);
@@ -30,6 +32,7 @@ public sealed class PublicAccessApi(BucketService buckets, WalrusStore store)
 
     public async Task DeleteAsync(S3Request r)
     {
+        SigV4OnlySelectors.Require(r);
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:PutBucketPublicAccessBlock"), r.Aborted);
         await store.SetBucketFieldAsync(bucket.Name, BucketField.PublicAccessBlock, null, r.Aborted);
         r.Response.StatusCode = 204;
@@ -37,6 +40,7 @@ public sealed class PublicAccessApi(BucketService buckets, WalrusStore store)
 
     public async Task GetPolicyStatusAsync(S3Request r)
     {
+        SigV4OnlySelectors.Require(r);
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:GetBucketPolicyStatus"), r.Aborted);
         if (bucket.Policy is null)
             throw S3Errors.NoSuchConfiguration("NoSuchBucketPolicy", "The bucket policy does not exist");
