@@ -117,6 +117,28 @@ public abstract class PublicAccessBlockTests(WalrusFixture f)
     }
 
     [Fact]
+    public async Task BlockPublicAcls_refuses_public_canned_ACLs_and_IgnorePublicAcls_ignores_public_grants()
+    {
+        var bucket = await BucketAsync();
+        await f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "open", ContentBody = "o", CannedACL = S3CannedACL.PublicRead });
+        Assert.Equal("o", await S3Expect.ReadAsync(f.Anonymous, bucket, "open"));
+
+        await PutBlockAsync(bucket, acls: true);
+        await S3Expect.DeniedAsync(() => f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "new", ContentBody = "n", CannedACL = S3CannedACL.PublicRead }));
+        await S3Expect.DeniedAsync(() => f.AliceS3.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "k", ACL = S3CannedACL.AuthenticatedRead }));
+        await S3Expect.DeniedAsync(() => f.AliceS3.PutBucketAclAsync(new PutBucketAclRequest { BucketName = bucket, ACL = S3CannedACL.PublicReadWrite }));
+        await S3Expect.ErrorAsync("NoSuchKey", HttpStatusCode.NotFound, () => f.AliceS3.GetObjectAsync(bucket, "new"));
+        await f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "new", ContentBody = "n", CannedACL = S3CannedACL.Private });
+        Assert.Equal("o", await S3Expect.ReadAsync(f.Anonymous, bucket, "open")); // existing public grants still count
+
+        await PutBlockAsync(bucket, ignore: true);
+        await S3Expect.DeniedAsync(() => f.Anonymous.GetObjectAsync(bucket, "open"));
+        Assert.Equal("o", await S3Expect.ReadAsync(f.AliceS3, bucket, "open"));
+        await f.AliceS3.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
+        Assert.Equal("o", await S3Expect.ReadAsync(f.Anonymous, bucket, "open"));
+    }
+
+    [Fact]
     public async Task RestrictPublicBuckets_stops_a_public_policy_from_letting_others_in()
     {
         var bucket = await BucketAsync();

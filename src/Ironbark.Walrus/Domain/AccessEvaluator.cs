@@ -17,6 +17,9 @@ public static class AccessEvaluator
 
     public static bool IsAllowed(Caller caller, BucketRow bucket, S3Action action, ObjectRow? target = null, string? key = null)
     {
+        var block = PublicAccessBlock.FromJson(bucket.PublicAccessBlock);
+        if (block.BlockPublicAcls && action.Name is "s3:PutObject" or "s3:PutObjectAcl" or "s3:PutBucketAcl" && PublicAcl.RequestedInHeaders(caller.Facts))
+            return false;
         var policy = bucket.Policy is null ? PolicyDecision.None : EvaluatePolicy(caller, bucket, action, target, key);
         if (policy == PolicyDecision.Deny)
             return false;
@@ -24,8 +27,9 @@ public static class AccessEvaluator
             return true;
         var canonical = caller.Account?.CanonicalId;
         if (action.OnObject && target is not null)
-            return canonical == target.OwnerCanonical || (action.BucketOwnerMay && canonical == bucket.OwnerCanonical) || AllowedByAcl(canonical, bucket, action, target);
-        return canonical == bucket.OwnerCanonical || AllowedByAcl(canonical, bucket, action, target);
+            return canonical == target.OwnerCanonical || (action.BucketOwnerMay && canonical == bucket.OwnerCanonical)
+                || AllowedByAcl(canonical, bucket, action, target, block.IgnorePublicAcls);
+        return canonical == bucket.OwnerCanonical || AllowedByAcl(canonical, bucket, action, target, block.IgnorePublicAcls);
     }
 
     private static PolicyDecision EvaluatePolicy(Caller caller, BucketRow bucket, S3Action action, ObjectRow? target, string? key)
@@ -36,10 +40,11 @@ public static class AccessEvaluator
         return policy.Evaluate(caller, action.Name, bucket.Name, key ?? target?.Key, target?.Tags, restrict);
     }
 
-    private static bool AllowedByAcl(string? canonical, BucketRow bucket, S3Action action, ObjectRow? target)
+    private static bool AllowedByAcl(string? canonical, BucketRow bucket, S3Action action, ObjectRow? target, bool ignorePublic)
     {
+        AccessControlList Acl(string json) => ignorePublic ? PublicAcl.WithoutPublicGrants(AccessControlList.FromJson(json)) : AccessControlList.FromJson(json);
         if (action.OnObject && target is not null)
-            return action.ObjectPermission is { } permission && AccessControlList.FromJson(target.Acl).Allows(canonical, permission);
-        return action.BucketPermission is not null && AccessControlList.FromJson(bucket.Acl).Allows(canonical, action.BucketPermission);
+            return action.ObjectPermission is { } permission && Acl(target.Acl).Allows(canonical, permission);
+        return action.BucketPermission is not null && Acl(bucket.Acl).Allows(canonical, action.BucketPermission);
     }
 }
