@@ -3,6 +3,7 @@ using System.Text;
 using System.Text.Json;
 using Amazon.S3;
 using Amazon.S3.Model;
+using Ironbark.Testing;
 
 namespace Ironbark.Walrus.Tests;
 
@@ -136,6 +137,21 @@ public abstract class PublicAccessBlockTests(WalrusFixture f)
         Assert.Equal("o", await S3Expect.ReadAsync(f.AliceS3, bucket, "open"));
         await f.AliceS3.DeletePublicAccessBlockAsync(new DeletePublicAccessBlockRequest { BucketName = bucket });
         Assert.Equal("o", await S3Expect.ReadAsync(f.Anonymous, bucket, "open"));
+    }
+
+    [Fact]
+    public async Task Boto3_conditions_public_access_block_and_policy_status()
+    {
+        var bucket = await BucketAsync();
+        var script = Path.Combine(AppContext.BaseDirectory, "scripts", "boto3_policy.py");
+        var (code, stdout, stderr) = await ProcessRunner.RunAsync("/usr/bin/python3", [script, f.Host.Endpoint.ToString(), bucket],
+            new Dictionary<string, string>
+            {
+                ["AWS_ACCESS_KEY_ID"] = f.Alice.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = f.Alice.SecretAccessKey,
+                ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+            });
+        Assert.True(code == 0, $"boto3 script failed ({code}):\n{stdout}\n{stderr}");
+        Assert.Equal("ok", stdout.Trim());
     }
 
     [Fact]
