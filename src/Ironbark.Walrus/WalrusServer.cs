@@ -119,6 +119,7 @@ public sealed class WalrusServer : IComponentServer
         services.AddSingleton<MultipartApi>();
         services.AddSingleton<AclApi>();
         services.AddSingleton<BucketConfigApi>();
+        services.AddSingleton<PublicAccessApi>();
         services.AddSingleton<PostObjectApi>();
         services.AddSingleton<CorsApi>();
         services.AddSingleton<UnsetConfigurationApi>();

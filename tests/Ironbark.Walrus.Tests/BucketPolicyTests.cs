@@ -149,8 +149,6 @@ public abstract class BucketPolicyTests(WalrusFixture f)
     [InlineData("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Resource\":\"arn:aws:s3:::BUCKET/*\"}]}")]
     [InlineData("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::other-bucket/*\"}]}")]
     [InlineData("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::BUCKET-other/*\"}]}")]
-    // Conditions are refused rather than stored and half-enforced (docs/walrus.md).
-    [InlineData("{\"Statement\":[{\"Effect\":\"Allow\",\"Principal\":\"*\",\"Action\":\"s3:GetObject\",\"Resource\":\"arn:aws:s3:::BUCKET/*\",\"Condition\":{\"IpAddress\":{\"aws:SourceIp\":\"10.0.0.0/8\"}}}]}")]
     public async Task A_policy_that_is_not_valid_is_MalformedPolicy_and_not_stored(string policy)
     {
         var bucket = await BucketWithObjectsAsync("k");

@@ -84,7 +84,7 @@ public sealed class BucketConfigApi(BucketService buckets, ObjectService objects
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.Config("s3:PutBucketPolicy"), r.Aborted);
         var json = System.Text.Encoding.UTF8.GetString(await r.ReadSmallBodyAsync(S3BodyLimits.BucketPolicy,
             () => S3Errors.PolicyTooLarge(S3BodyLimits.BucketPolicy)));
-        BucketPolicy.ParseStrict(json, bucket.Name);
+        PublicAccessApi.CheckPolicyAllowed(bucket, BucketPolicy.ParseStrict(json, bucket.Name));
         await store.SetBucketFieldAsync(bucket.Name, BucketField.Policy, json, r.Aborted);
         r.Response.StatusCode = 204;
     }

@@ -28,6 +28,7 @@ public sealed class S3Endpoint(RequestAuthenticator authenticator, S3Router rout
             }
             var query = S3Query.Parse(rawQuery);
             var auth = await authenticator.AuthenticateAsync(http.Request, "s3", address.V2Resource(rawPath, query), http.RequestAborted);
+            auth = auth with { Caller = RequestFacts.Attach(http, query, auth.Caller, DateTimeOffset.UtcNow) };
             await router.DispatchAsync(new S3Request(http, address, query, auth, options.InMemoryBodyTimeout));
         }
         catch (WalrusException e)

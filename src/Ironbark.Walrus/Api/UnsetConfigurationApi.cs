@@ -12,9 +12,6 @@ public sealed class UnsetConfigurationApi(BucketService buckets)
     public Task GetWebsiteAsync(S3Request r) => NotFoundAsync(r, "s3:GetBucketWebsite",
         "NoSuchWebsiteConfiguration", "The specified bucket does not have a website configuration");
 
-    public Task GetPublicAccessBlockAsync(S3Request r) => NotFoundAsync(r, "s3:GetBucketPublicAccessBlock",
-        "NoSuchPublicAccessBlockConfiguration", "The public access block configuration was not found");
-
     public Task GetReplicationAsync(S3Request r) => NotFoundAsync(r, "s3:GetReplicationConfiguration",
         "ReplicationConfigurationNotFoundError", "The replication configuration was not found");
 

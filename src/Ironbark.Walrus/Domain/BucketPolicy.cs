@@ -7,8 +7,7 @@ namespace Ironbark.Walrus.Domain;
 
 /// <summary>
 /// A bucket policy (IAM JSON): statements with Effect, Principal, Action/NotAction and
-/// Resource/NotResource, wildcards included. Conditions are refused when the policy is stored,
-/// so a policy never silently means less than it says.
+/// Resource/NotResource, wildcards included, and Conditions (see PolicyCondition) on the request's context keys.
 /// </summary>
 public sealed class BucketPolicy
 {
@@ -37,8 +36,7 @@ public sealed class BucketPolicy
             var statements = new List<Statement>();
             foreach (var s in list)
             {
-                if (s.TryGetProperty("Condition", out _))
-                    throw Malformed("Policy conditions are not supported by this cloud");
+                var condition = s.TryGetProperty("Condition", out var c) ? PolicyCondition.Parse(c) : null;
                 var effect = s.TryGetProperty("Effect", out var e) ? e.GetString() : null;
                 if (effect is not ("Allow" or "Deny"))
                     throw Malformed("Invalid effect: " + effect);
@@ -54,7 +52,7 @@ public sealed class BucketPolicy
                     if (bucket.Length > 0 && r != "*" && r != "arn:aws:s3:::" + bucket && !r.StartsWith($"arn:aws:s3:::{bucket}/", StringComparison.Ordinal))
                         throw Malformed("Policy has invalid resource");
                 statements.Add(new Statement(effect == "Deny", Principals(principal), actions.Select(Wildcard).ToList(), notAction,
-                    resources.Select(Wildcard).ToList(), notResource));
+                    resources.Select(Wildcard).ToList(), notResource, condition));
             }
             return new BucketPolicy(statements);
         }
@@ -68,7 +66,9 @@ public sealed class BucketPolicy
         }
     }
 
-    public PolicyDecision Evaluate(Caller caller, string action, string bucket, string? key)
+    /// <summary>What the policy says of an action; <paramref name="existingTags"/> are the target object's tags (JSON) for s3:ExistingObjectTag.</summary>
+    /// <param name="skipPublicAllows">RestrictPublicBuckets on a public policy: its public Allow statements give nothing (the caller is not the owner's account).</param>
+    public PolicyDecision Evaluate(Caller caller, string action, string bucket, string? key, string? existingTags = null, bool skipPublicAllows = false)
     {
         var resource = key is null ? $"arn:aws:s3:::{bucket}" : $"arn:aws:s3:::{bucket}/{key}";
         var decision = PolicyDecision.None;
@@ -80,8 +80,12 @@ public sealed class BucketPolicy
                 continue;
             if (s.Resources.Any(r => r.IsMatch(resource)) == s.NotResource)
                 continue;
+            if (s.Condition is not null && !s.Condition.Matches(k => ContextKey(caller, k, existingTags)))
+                continue;
             if (s.Deny)
                 return PolicyDecision.Deny;
+            if (skipPublicAllows && IsPublicStatement(s))
+                continue;
             decision = PolicyDecision.Allow;
         }
         return decision;
@@ -126,9 +130,27 @@ public sealed class BucketPolicy
     private static Regex Wildcard(string pattern) =>
         new("^" + Regex.Escape(pattern).Replace("\\*", ".*").Replace("\\?", ".") + "$", RegexOptions.CultureInvariant | RegexOptions.IgnoreCase);
 
-    private static WalrusException Malformed(string message) => new("MalformedPolicy", 400, message);
+    /// <summary>AWS's "public": some Allow statement grants to any principal ("*") without a condition that pins it to known callers.</summary>
+    public bool IsPublic => _statements.Any(IsPublicStatement);
 
-    private sealed record Statement(bool Deny, PrincipalSet Principals, List<Regex> Actions, bool NotAction, List<Regex> Resources, bool NotResource);
+    private static bool IsPublicStatement(Statement s) => !s.Deny && s.Principals.Anyone && s.Condition?.LimitsToKnownCallers() != true;
+
+    private static IReadOnlyList<string>? ContextKey(Caller caller, string key, string? existingTags)
+    {
+        const string existing = "s3:existingobjecttag/";
+        if (key.StartsWith(existing, StringComparison.Ordinal))
+        {
+            if (existingTags is null)
+                return null;
+            var tag = JsonSerializer.Deserialize<string[][]>(existingTags)?.FirstOrDefault(t => t[0].Equals(key[existing.Length..], StringComparison.OrdinalIgnoreCase));
+            return tag is null ? null : [tag[1]];
+        }
+        return caller.Facts is { } facts && facts.TryGetValue(key, out var values) ? values : null;
+    }
+
+    internal static WalrusException Malformed(string message) => new("MalformedPolicy", 400, message);
+
+    private sealed record Statement(bool Deny, PrincipalSet Principals, List<Regex> Actions, bool NotAction, List<Regex> Resources, bool NotResource, PolicyCondition? Condition);
 
     private sealed record PrincipalSet(bool Anyone, HashSet<string> Ids)
     {
