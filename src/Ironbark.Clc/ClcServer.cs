@@ -54,7 +54,7 @@ public sealed class ClcServer : IComponentServer
         try
         {
             await ClcSchema.MigrateAsync(db, ct);
-            var keys = new KeyService(new KeyStore(db, accounts.Protector), options.Region);
+            var keys = KeyService.Over(db, accounts, options.Region);
             var internalApi = BuildInternal(options, accounts, keys, logging);
             await internalApi.StartAsync(ct);
             try

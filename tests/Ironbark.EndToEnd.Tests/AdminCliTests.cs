@@ -76,6 +76,43 @@ public sealed class AdminCliTests(CloudFixture f) : IClassFixture<CloudFixture>,
     }
 
     [Fact]
+    public async Task A_key_the_admin_creates_is_listed_and_encrypts_an_object_through_the_clouds_key_service()
+    {
+        var (code, created, stderr) = await _cloud.RunCommandAsync("admin", "create-key", "--account", "admin", "--description", "backups", "--alias", "alias/backups");
+        Assert.True(code == 0, stderr);
+        var arn = Assert.Single(created.Split('\n'), l => l.StartsWith("Arn:", StringComparison.Ordinal))["Arn:".Length..].Trim();
+        Assert.Matches(@"^arn:aws:kms:ironbark:\d{12}:key/[0-9a-f-]{36}$", arn);
+        var listed = await _cloud.RunCommandAsync("admin", "list-keys", "--account", "admin");
+        Assert.Contains(listed.Stdout.Split('\n'), l => l.Contains(arn, StringComparison.Ordinal) && l.Contains("Enabled\tbackups", StringComparison.Ordinal));
+
+        // Walrus asks the CLC (kms.proto over mutual TLS) for the data key: the key named by its alias, then read back.
+        var admin = _cloud.AdminCli;
+        var bucket = TestData.BucketName("kms");
+        await admin.OkAsync("s3", "mb", $"s3://{bucket}");
+        await File.WriteAllTextAsync(_work.Combine("plain.txt"), "sealed by a key of the cloud");
+        var put = await admin.OkAsync("s3api", "put-object", "--bucket", bucket, "--key", "k", "--body", _work.Combine("plain.txt"),
+            "--server-side-encryption", "aws:kms", "--ssekms-key-id", "alias/backups");
+        Assert.Contains(arn, put);
+        var head = await admin.OkAsync("s3api", "head-object", "--bucket", bucket, "--key", "k");
+        Assert.Contains("aws:kms", head);
+        await admin.OkAsync("s3api", "get-object", "--bucket", bucket, "--key", "k", _work.Combine("back.txt"));
+        Assert.Equal("sealed by a key of the cloud", await File.ReadAllTextAsync(_work.Combine("back.txt")));
+
+        var unknown = await _cloud.RunCommandAsync("admin", "create-key", "--account", "nobody-here");
+        Assert.Equal(1, unknown.Code);
+        Assert.Contains("No account nobody-here", unknown.Stderr);
+        // A bad or taken alias makes no key.
+        foreach (var refused in new[] { "backups", "alias/aws/mine", "alias/backups" })
+        {
+            var answer = await _cloud.RunCommandAsync("admin", "create-key", "--account", "admin", "--alias", refused);
+            Assert.Equal(1, answer.Code);
+            Assert.Contains(refused.StartsWith("alias/b") ? "AlreadyExistsException" : "InvalidAliasNameException", answer.Stderr);
+        }
+        var after = await _cloud.RunCommandAsync("admin", "list-keys", "--account", "admin");
+        Assert.Equal(listed.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length, after.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries).Length);
+    }
+
+    [Fact]
     public async Task Env_output_evaluates_in_bash_and_drives_the_cli()
     {
         var bucket = TestData.BucketName("env");

@@ -17,12 +17,23 @@ public sealed class KeyService(KeyStore store, string region) : IKeyService
 
     public string Region => region;
 
-    public async Task<KmsKey> CreateKeyAsync(string accountId, string? description, CancellationToken ct)
+    /// <summary>The key service over the CLC's database <paramref name="clcDb"/>, its key material under the cloud's secret key.</summary>
+    public static KeyService Over(Ironbark.Common.Data.Database clcDb, Identity.AccountStore accounts, string region) =>
+        new(new KeyStore(clcDb, accounts.Protector), region);
+
+    /// <param name="alias">An alias made with the key, in the same transaction (the admin CLI's --alias): a bad or taken one makes no key.</param>
+    public async Task<KmsKey> CreateKeyAsync(string accountId, string? description, CancellationToken ct, string? alias = null)
     {
         if (description?.Length > MaxDescriptionLength)
             throw new KeyRequestException("ValidationException", $"Description must be at most {MaxDescriptionLength} characters.");
+        if (alias is not null)
+        {
+            ValidateAliasName(alias);
+            if (await store.FindByAliasAsync(accountId, alias, ct) is not null)
+                throw AliasExists(accountId, alias);
+        }
         var (key, material) = NewKey(accountId, description ?? "", KmsKey.CustomerManaged);
-        await store.InsertAsync(key, material, alias: null, ct);
+        await store.InsertAsync(key, material, alias, ct);
         return View(key);
     }
 
@@ -79,18 +90,26 @@ public sealed class KeyService(KeyStore store, string region) : IKeyService
 
     public async Task<KmsAlias> CreateAliasAsync(string accountId, string alias, string targetKeyId, CancellationToken ct)
     {
+        ValidateAliasName(alias);
+        var key = await ResolveAsync(accountId, targetKeyId, ct);
+        if (key.KeyManager != KmsKey.CustomerManaged)
+            throw new KeyRequestException("UnsupportedOperationException", $"{Arn(key)} is managed by the cloud: an alias can only name a customer key.");
+        if (!await store.TryInsertAliasAsync(accountId, alias, key.KeyId, ct))
+            throw AliasExists(accountId, alias);
+        return new KmsAlias(alias, AliasArn(accountId, alias), key.KeyId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
+    }
+
+    private static void ValidateAliasName(string alias)
+    {
         if (!KeyReference.IsAliasName(alias))
             throw new KeyRequestException("InvalidAliasNameException",
                 $"Alias '{alias}' is invalid: use alias/ followed by 1 to 250 letters, digits, '/', '_' or '-'.");
         if (alias.StartsWith("alias/aws/", StringComparison.Ordinal))
             throw new KeyRequestException("InvalidAliasNameException", "Aliases beginning with alias/aws/ are reserved for the cloud's own keys.");
-        var key = await ResolveAsync(accountId, targetKeyId, ct);
-        if (key.KeyManager != KmsKey.CustomerManaged)
-            throw new KeyRequestException("UnsupportedOperationException", $"{Arn(key)} is managed by the cloud: an alias can only name a customer key.");
-        if (!await store.TryInsertAliasAsync(accountId, alias, key.KeyId, ct))
-            throw new KeyRequestException("AlreadyExistsException", $"An alias with the name {AliasArn(accountId, alias)} already exists.");
-        return new KmsAlias(alias, AliasArn(accountId, alias), key.KeyId, DateTimeOffset.UtcNow.ToUnixTimeMilliseconds());
     }
+
+    private KeyRequestException AliasExists(string accountId, string alias) =>
+        new("AlreadyExistsException", $"An alias with the name {AliasArn(accountId, alias)} already exists.");
 
     public async Task DeleteAliasAsync(string accountId, string alias, CancellationToken ct)
     {

@@ -3,16 +3,18 @@ using Ironbark.Clc.Identity;
 
 namespace Ironbark.Commands;
 
-/// <summary>`ironbark admin …`: accounts and access keys of the cloud, and its nodes.</summary>
+/// <summary>`ironbark admin …`: accounts, access keys and KMS keys of the cloud, and its nodes.</summary>
 public static class AdminCommand
 {
     public static Command Create()
     {
-        var admin = new Command("admin", "Administer the cloud: accounts, access keys and nodes");
+        var admin = new Command("admin", "Administer the cloud: accounts, access keys, KMS keys and nodes");
         admin.Subcommands.Add(CreateAccount());
         admin.Subcommands.Add(CreateAccessKey());
         admin.Subcommands.Add(ListAccounts());
         admin.Subcommands.Add(DeleteAccessKey());
+        admin.Subcommands.Add(KeyCommands.CreateKey());
+        admin.Subcommands.Add(KeyCommands.ListKeys());
         admin.Subcommands.Add(DescribeNodesCommand.Create());
         return admin;
     }
