@@ -140,6 +140,28 @@ public abstract class PublicAccessBlockTests(WalrusFixture f)
     }
 
     [Fact]
+    public async Task BlockPublicAcls_refuses_a_public_grant_sent_as_an_XML_body_and_keeps_the_ACL()
+    {
+        var bucket = await BucketAsync();
+        await PutBlockAsync(bucket, acls: true);
+        var before = await f.AliceS3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "k" });
+        var owner = before.Owner;
+        var everyone = new S3Grant { Grantee = new S3Grantee { URI = "http://acs.amazonaws.com/groups/global/AllUsers" }, Permission = S3Permission.READ };
+        var mine = new S3Grant { Grantee = new S3Grantee { CanonicalUser = owner.Id }, Permission = S3Permission.FULL_CONTROL };
+        var policy = new S3AccessControlList { Owner = owner, Grants = [mine, everyone] };
+        await S3Expect.DeniedAsync(() => f.AliceS3.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "k", AccessControlPolicy = policy }));
+        await S3Expect.DeniedAsync(() => f.AliceS3.PutBucketAclAsync(new PutBucketAclRequest { BucketName = bucket, AccessControlPolicy = policy }));
+        var after = await f.AliceS3.GetObjectAclAsync(new GetObjectAclRequest { BucketName = bucket, Key = "k" });
+        Assert.DoesNotContain(after.Grants, g => g.Grantee.URI?.EndsWith("AllUsers", StringComparison.Ordinal) == true);
+        var bucketAcl = await f.AliceS3.GetBucketAclAsync(new GetBucketAclRequest { BucketName = bucket });
+        Assert.DoesNotContain(bucketAcl.Grants, g => g.Grantee.URI?.EndsWith("AllUsers", StringComparison.Ordinal) == true);
+        await S3Expect.DeniedAsync(() => f.Anonymous.GetObjectAsync(bucket, "k"));
+
+        // A private ACL in a body still goes through.
+        await f.AliceS3.PutObjectAclAsync(new PutObjectAclRequest { BucketName = bucket, Key = "k", AccessControlPolicy = new S3AccessControlList { Owner = owner, Grants = [mine] } });
+    }
+
+    [Fact]
     public async Task Boto3_conditions_public_access_block_and_policy_status()
     {
         var bucket = await BucketAsync();

@@ -59,6 +59,7 @@ public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusS
         var bucket = await buckets.AuthorizeAsync(r.Caller, r.Bucket, S3Action.PutBucketAcl, r.Aborted);
         var acl = await ReadAclAsync(r, bucket.OwnerCanonical, null);
         ObjectOwnership.CheckAcl(bucket, acl);
+        PublicAcl.RefuseIfBlocked(bucket, acl);
         await store.SetBucketFieldAsync(bucket.Name, BucketField.Acl, acl.ToJson(), r.Aborted);
         r.Response.StatusCode = 200;
     }
@@ -74,6 +75,7 @@ public sealed class AclApi(BucketService buckets, ObjectService objects, WalrusS
         var (bucket, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, r.Query("versionId"), S3Action.PutObjectAcl, r.Aborted);
         var acl = await ReadAclAsync(r, row.OwnerCanonical, bucket.OwnerCanonical);
         ObjectOwnership.CheckAcl(bucket, acl);
+        PublicAcl.RefuseIfBlocked(bucket, acl);
         await store.SetObjectFieldAsync(row.Bucket, row.Key, row.VersionId, ObjectField.Acl, acl.ToJson(), r.Aborted);
         r.Response.StatusCode = 200;
     }

@@ -12,6 +12,16 @@ public static class PublicAcl
     /// <summary>The ACL with its public grants left out (IgnorePublicAcls).</summary>
     public static AccessControlList WithoutPublicGrants(AccessControlList acl) => acl with { Grants = acl.Grants.Where(g => !IsPublicGrant(g)).ToList() };
 
+    /// <summary>
+    /// BlockPublicAcls on a PutBucketAcl or PutObjectAcl: the ACL it would set, from headers or an XML body, may not grant
+    /// AllUsers or AuthenticatedUsers (AccessDenied, nothing changed).
+    /// </summary>
+    public static void RefuseIfBlocked(Store.BucketRow bucket, AccessControlList acl)
+    {
+        if (PublicAccessBlock.FromJson(bucket.PublicAccessBlock).BlockPublicAcls && acl.Grants.Any(IsPublicGrant))
+            throw S3Errors.AccessDenied();
+    }
+
     /// <summary>Whether the request's x-amz-acl or x-amz-grant-* headers (from its context keys) would make a public ACL (BlockPublicAcls).</summary>
     public static bool RequestedInHeaders(IReadOnlyDictionary<string, IReadOnlyList<string>>? facts)
     {
