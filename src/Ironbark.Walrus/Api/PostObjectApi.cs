@@ -25,6 +25,8 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         if (!MediaTypeHeaderValue.TryParse(r.Request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             throw S3Errors.InvalidRequest("POST requires multipart/form-data with a file field, or ?delete / ?uploads.");
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? throw S3Errors.MalformedXml();
+        // Before the form is read: a client waiting for 100 Continue gets NoSuchBucket without sending its upload.
+        var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var body = new ReadLimitStream(r.Body, () => S3Errors.MaxPostPreDataLengthExceeded(MaxPreDataBytes)) { Limit = MaxPreDataBytes + MaxPreDataOverheadBytes };
         var (fields, file, fileName, fileType) = await ReadFieldsAsync(new MultipartReader(boundary, body), r.Aborted);
         // The file streams into the store, bounded by the policy's content-length-range and the object size limit.
@@ -44,7 +46,6 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
             policy = PostPolicy.Parse(fields["policy"]);
             policy.Check(fields, time.GetUtcNow());
         }
-        var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var owner = caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
         var headers = ObjectHeaders.FromRequest(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))
             .Append(new("Content-Type", fields.GetValueOrDefault("content-type") ?? fileType ?? "")));
