@@ -54,7 +54,7 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         try
         {
             row = await objects.PutAsync(caller, bucket, key, file.Body,
-                new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null),
+                new ObjectService.PutSpec(headers, acl, PostTagging.Parse(fields.GetValueOrDefault("tagging")), null, null),
                 r.Aborted, policy?.MaxLength, policy is null ? _ => { } : policy.CheckLength);
         }
         catch (IOException e) when (e is not BadHttpRequestException && !r.Aborted.IsCancellationRequested)
