@@ -126,7 +126,9 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         if (fields.TryGetValue("success_action_redirect", out var redirect) && Uri.TryCreate(redirect, UriKind.Absolute, out var target))
         {
             var separator = target.Query.Length > 0 ? "&" : "?";
-            r.Response.Redirect($"{redirect}{separator}bucket={Uri.EscapeDataString(r.Bucket)}&key={Uri.EscapeDataString(key)}&etag={Uri.EscapeDataString(etag)}");
+            // S3 answers 303 See Other: the browser follows it with a GET.
+            r.Response.StatusCode = 303;
+            r.Response.Headers.Location = $"{redirect}{separator}bucket={Uri.EscapeDataString(r.Bucket)}&key={Uri.EscapeDataString(key)}&etag={Uri.EscapeDataString(etag)}";
             return;
         }
         switch (fields.GetValueOrDefault("success_action_status"))
@@ -152,6 +154,7 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
     /// <summary>The caller the form's signature proves (SigV4 or SigV2 over the policy), or anonymous when the form is unsigned.</summary>
     private async Task<Caller> AuthenticateAsync(Dictionary<string, string> fields, CancellationToken ct)
     {
+        PostSignatureFields.Require(fields);
         if (fields.TryGetValue("x-amz-signature", out var signatureV4))
         {
             var policy = fields.GetValueOrDefault("policy") ?? throw S3Errors.InvalidArgument("Bucket POST must contain a field named 'policy'.", "policy");
