@@ -26,6 +26,8 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         if (!MediaTypeHeaderValue.TryParse(r.Request.ContentType, out var mediaType) || !mediaType.MediaType.Equals("multipart/form-data", StringComparison.OrdinalIgnoreCase))
             throw S3Errors.InvalidRequest("POST requires multipart/form-data with a file field, or ?delete / ?uploads.");
         var boundary = HeaderUtilities.RemoveQuotes(mediaType.Boundary).Value ?? throw S3Errors.MalformedXml();
+        // Before the form is read: a client waiting for 100 Continue gets NoSuchBucket without sending its upload.
+        var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var body = new ReadLimitStream(r.Body, () => S3Errors.MaxPostPreDataLengthExceeded(MaxPreDataBytes)) { Limit = MaxPreDataBytes + MaxPreDataOverheadBytes };
         var (fields, file, fileName, fileType) = await ReadFieldsAsync(new MultipartReader(boundary, body), r.Aborted);
         // The file streams into the store, bounded by the policy's content-length-range and the object size limit.
@@ -45,7 +47,6 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
             policy = PostPolicy.Parse(fields["policy"]);
             policy.Check(fields, time.GetUtcNow());
         }
-        var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var owner = caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
         var headers = ObjectHeaders.FromRequest(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value))
             .Append(new("Content-Type", fields.GetValueOrDefault("content-type") ?? fileType ?? "")));
@@ -59,7 +60,7 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         try
         {
             row = await objects.PutAsync(caller, bucket, key, file.Body,
-                new ObjectService.PutSpec(headers, acl, TagSet.FromHeader(fields.GetValueOrDefault("tagging")), null, null, Encryption: plan),
+                new ObjectService.PutSpec(headers, acl, PostTagging.Parse(fields.GetValueOrDefault("tagging")), null, null, Encryption: plan),
                 r.Aborted, policy?.MaxLength, policy is null ? _ => { } : policy.CheckLength);
         }
         catch (IOException e) when (e is not BadHttpRequestException && !r.Aborted.IsCancellationRequested)
@@ -132,7 +133,9 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
         if (fields.TryGetValue("success_action_redirect", out var redirect) && Uri.TryCreate(redirect, UriKind.Absolute, out var target))
         {
             var separator = target.Query.Length > 0 ? "&" : "?";
-            r.Response.Redirect($"{redirect}{separator}bucket={Uri.EscapeDataString(r.Bucket)}&key={Uri.EscapeDataString(key)}&etag={Uri.EscapeDataString(etag)}");
+            // S3 answers 303 See Other: the browser follows it with a GET.
+            r.Response.StatusCode = 303;
+            r.Response.Headers.Location = $"{redirect}{separator}bucket={Uri.EscapeDataString(r.Bucket)}&key={Uri.EscapeDataString(key)}&etag={Uri.EscapeDataString(etag)}";
             return;
         }
         switch (fields.GetValueOrDefault("success_action_status"))
@@ -158,6 +161,7 @@ public sealed class PostObjectApi(ObjectService objects, BucketService buckets, 
     /// <summary>The caller the form's signature proves (SigV4 or SigV2 over the policy), or anonymous when the form is unsigned.</summary>
     private async Task<Caller> AuthenticateAsync(Dictionary<string, string> fields, CancellationToken ct)
     {
+        PostSignatureFields.Require(fields);
         if (fields.TryGetValue("x-amz-signature", out var signatureV4))
         {
             var policy = fields.GetValueOrDefault("policy") ?? throw S3Errors.InvalidArgument("Bucket POST must contain a field named 'policy'.", "policy");

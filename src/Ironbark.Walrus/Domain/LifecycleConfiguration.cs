@@ -17,6 +17,7 @@ public sealed record LifecycleConfiguration(List<LifecycleRule> Rules)
             var status = Value(rule, "Status");
             if (status is not ("Enabled" or "Disabled"))
                 throw S3Errors.MalformedXml();
+            LifecycleRuleChecks.CheckFilter(rule);
             var prefix = Value(rule, "Prefix");
             var tags = new List<KeyValuePair<string, string>>();
             if (Children(rule, "Filter").FirstOrDefault() is { } filter)
@@ -38,7 +39,7 @@ public sealed record LifecycleConfiguration(List<LifecycleRule> Rules)
                 {
                     if (!DateTimeOffset.TryParse(dateText, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed))
                         throw S3Errors.InvalidArgument("'Date' must be at midnight GMT", "Date", dateText);
-                    date = parsed;
+                    date = LifecycleRuleChecks.CheckMidnight(parsed, dateText);
                 }
                 deleteMarkers = Value(expiration, "ExpiredObjectDeleteMarker") == "true";
                 if (days is not null && date is not null)
@@ -52,6 +53,7 @@ public sealed record LifecycleConfiguration(List<LifecycleRule> Rules)
         }
         if (rules.Count is 0 or > 1000)
             throw S3Errors.MalformedXml();
+        LifecycleRuleChecks.CheckIds(rules.Select(r => r.Id));
         return new LifecycleConfiguration(rules);
     }
 

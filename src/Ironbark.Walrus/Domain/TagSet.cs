@@ -23,9 +23,10 @@ public static class TagSet
         var seen = new HashSet<string>(StringComparer.Ordinal);
         foreach (var (key, value) in tags)
         {
-            if (key.Length is 0 or > 128)
+            // AWS counts Unicode characters, so a character outside the BMP (two UTF-16 units) counts once.
+            if (key.Length == 0 || key.EnumerateRunes().Count() > 128)
                 throw new WalrusException("InvalidTag", 400, "The TagKey you have provided is invalid");
-            if (value.Length > 256)
+            if (value.EnumerateRunes().Count() > 256)
                 throw new WalrusException("InvalidTag", 400, "The TagValue you have provided is invalid");
             if (key.StartsWith("aws:", StringComparison.OrdinalIgnoreCase))
                 throw new WalrusException("InvalidTag", 400, "System tags cannot be added/updated by requester");
