@@ -17,7 +17,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         var bucket = await buckets.GetAsync(r.Bucket, r.Aborted);
         var spec = await SpecFromHeadersAsync(r, bucket);
         await using var body = ChecksumVerifyingStream.For(r);
-        var row = await objects.PutAsync(r.Caller, bucket, r.Key, body, spec, r.Aborted);
+        var row = await objects.PutAsync(r.Caller, bucket, r.Key, body, spec with { Checksum = () => body.Stored }, r.Aborted);
         r.Response.Headers.ETag = row.Etag;
         body.WriteHeader(r.Response);
         WriteVersionHeader(r, bucket, row);
@@ -66,6 +66,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         if (tagCount > 0)
             response.Headers["x-amz-tagging-count"] = tagCount.ToString(CultureInfo.InvariantCulture);
         response.Headers.AcceptRanges = "bytes";
+        ObjectChecksumHeaders.Write(r, row);
 
         var partNumber = r.Query("partNumber");
         var range = partNumber is null ? ByteRange.Parse(r.Header("Range"), row.Size) : PartRange(partNumber, row);
@@ -182,8 +183,9 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         };
         var owner = r.Caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
         var headers = replace ? ObjectHeaders.FromRequest(r.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))) : null;
+        var checksum = await CopyChecksum.ForAsync(r, source, objects);
         var (row, _) = await objects.CopyAsync(r.Caller, source, r.Bucket, r.Key, headers,
-            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), tagging, r.Aborted);
+            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), tagging, r.Aborted, checksum);
         if (source.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
         WriteVersionHeader(r, bucket, row);
@@ -191,6 +193,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         {
             w.Element("LastModified", S3Xml.Timestamp(row.LastModified));
             w.Element("ETag", row.Etag);
+            CopyChecksum.WriteElements(w, row);
         });
     }
 

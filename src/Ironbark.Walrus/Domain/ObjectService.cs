@@ -13,7 +13,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
 
     /// <summary>What a new object is stored with besides its bytes.</summary>
     public sealed record PutSpec(Dictionary<string, string> Headers, AccessControlList? Acl, string? Tags, byte[]? ContentMd5, long? ContentLength,
-        WriteCondition? Condition = null);
+        WriteCondition? Condition = null, Func<StoredChecksum?>? Checksum = null);
 
     /// <param name="bucket">The bucket as the caller just read it (for the request's headers): read once per PUT, not twice.</param>
     /// <param name="checkLength">For uploads without a declared length (browser POST): a check of the received length.</param>
@@ -39,6 +39,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             if (spec.ContentMd5 is not null && !spec.ContentMd5.AsSpan().SequenceEqual(blob.Md5))
                 throw S3Errors.BadDigest();
             var row = NewRow(caller, bucket, key, spec.Headers, spec.Acl, spec.Tags);
+            row.Checksum = spec.Checksum?.Invoke()?.ToJson();
             row.BlobId = blob.Id;
             row.Size = blob.Size;
             row.Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"";
@@ -67,6 +68,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         if (spec.ContentMd5 is not null && !spec.ContentMd5.AsSpan().SequenceEqual(md5))
             throw S3Errors.BadDigest();
         var row = NewRow(caller, bucket, key, spec.Headers, spec.Acl, spec.Tags);
+        row.Checksum = spec.Checksum?.Invoke()?.ToJson();
         row.InlineData = data;
         row.Size = length;
         row.Etag = "\"" + Convert.ToHexStringLower(md5) + "\"";
@@ -216,7 +218,8 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
 
     /// <summary>Copies an object (or a version of it) into a new object, with the source's or new metadata.</summary>
     public async Task<(ObjectRow Row, ObjectRow Source)> CopyAsync(Caller caller, ObjectRow source, string bucketName, string key,
-        Dictionary<string, string>? newHeaders, AccessControlList? acl, string? tags, bool copyTags, CancellationToken ct)
+        Dictionary<string, string>? newHeaders, AccessControlList? acl, string? tags, bool copyTags, CancellationToken ct,
+        StoredChecksum? checksum = null)
     {
         ValidateKey(key);
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
@@ -225,6 +228,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         var row = NewRow(caller, bucket, key, newHeaders ?? ObjectHeaders.FromJson(source.Headers), acl, copyTags ? source.Tags : tags);
         row.Size = source.Size;
         row.Etag = source.Etag;
+        row.Checksum = checksum?.ToJson() ?? source.Checksum;
         if (source.InlineData is not null && source.Size <= options.InlineMaxBytes)
         {
             // The copy of a small object is small: its bytes go into its own row too.
