@@ -13,7 +13,13 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
         var owner = r.Caller.Account?.CanonicalId ?? bucket.OwnerCanonical;
         var upload = await multipart.CreateAsync(r.Caller, r.Bucket, r.Key,
             ObjectHeaders.FromRequest(r.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))),
-            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), r.Aborted);
+            await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical), TagSet.FromHeader(r.Header("x-amz-tagging")), r.Aborted,
+            UploadChecksum.FromHeaders(r.Header("x-amz-checksum-algorithm"), r.Header("x-amz-checksum-type")));
+        if (UploadChecksum.Parse(upload.Checksum) is { } checksum)
+        {
+            r.Response.Headers["x-amz-checksum-algorithm"] = checksum.Algorithm;
+            r.Response.Headers["x-amz-checksum-type"] = checksum.Type;
+        }
         await S3Xml.WriteAsync(r.Response, "InitiateMultipartUploadResult", w =>
         {
             w.Element("Bucket", r.Bucket);
@@ -24,9 +30,12 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
 
     public async Task UploadPartAsync(S3Request r)
     {
-        await using var body = ChecksumVerifyingStream.For(r);
-        var part = await multipart.UploadPartAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), body, r.ContentLength,
-            ObjectService.ParseContentMd5(r.Header("Content-MD5")), r.Aborted);
+        var partNumber = PartNumber(r);
+        var declared = DeclaredChecksum.FromRequest(r);
+        var upload = await multipart.FindAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, S3Action.PutObject, r.Aborted);
+        await using var body = new ChecksumVerifyingStream(r.Body, PartChecksum.Declared(declared, upload));
+        var part = await multipart.UploadPartAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, partNumber, body, r.ContentLength,
+            ObjectService.ParseContentMd5(r.Header("Content-MD5")), r.Aborted, () => body.Stored);
         r.Response.Headers.ETag = part.Etag;
         body.WriteHeader(r.Response);
         r.Response.StatusCode = 200;
@@ -51,13 +60,16 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
         if (xml.Name.LocalName != "CompleteMultipartUpload")
             throw S3Errors.MalformedXml();
         var parts = new List<(int, string)>();
+        var claimed = new Dictionary<int, MultipartChecksum.Claim>();
         foreach (var p in xml.Children("Part"))
         {
             if (!int.TryParse(p.Child("PartNumber"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || p.Child("ETag") is not { } etag)
                 throw S3Errors.MalformedXml();
             parts.Add((n, etag));
+            if (PartChecksum.Claimed(p) is { } claim)
+                claimed[n] = claim;
         }
-        var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, condition, r.Aborted);
+        var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, condition, r.Aborted, claimed);
         if (row.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-version-id"] = row.VersionId;
         await S3Xml.WriteAsync(r.Response, "CompleteMultipartUploadResult", w =>
@@ -66,6 +78,7 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
             w.Element("Bucket", r.Bucket);
             w.Element("Key", r.Key);
             w.Element("ETag", row.Etag);
+            CopyChecksum.WriteElements(w, row);
         });
     }
 
@@ -104,7 +117,14 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
                 w.Element("LastModified", S3Xml.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(p.LastModifiedMs)));
                 w.Element("ETag", p.Etag);
                 w.Element("Size", p.Size.ToString(CultureInfo.InvariantCulture));
+                if (StoredChecksum.Parse(p.Checksum) is { } partChecksum)
+                    w.Element(partChecksum.ElementName, partChecksum.Value);
                 w.WriteEndElement();
+            }
+            if (UploadChecksum.Parse(upload.Checksum) is { } checksum)
+            {
+                w.Element("ChecksumAlgorithm", checksum.Algorithm);
+                w.Element("ChecksumType", checksum.Type);
             }
         });
     }

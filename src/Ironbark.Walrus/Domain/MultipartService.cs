@@ -11,7 +11,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     public const long MaxPartBytes = 5L * 1024 * 1024 * 1024;
 
     public async Task<UploadRow> CreateAsync(Caller caller, string bucketName, string key, Dictionary<string, string> headers,
-        AccessControlList? acl, string? tags, CancellationToken ct)
+        AccessControlList? acl, string? tags, CancellationToken ct, UploadChecksum? checksum = null)
     {
         ObjectService.ValidateKey(key);
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
@@ -26,6 +26,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
             Headers = template.Headers,
             Acl = template.Acl,
             Tags = tags,
+            Checksum = checksum?.ToJson(),
         };
         await store.CreateUploadAsync(upload, ct);
         return upload;
@@ -42,7 +43,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     }
 
     public async Task<PartRow> UploadPartAsync(Caller caller, string bucketName, string key, string uploadId, int partNumber,
-        Stream body, long? contentLength, byte[]? contentMd5, CancellationToken ct)
+        Stream body, long? contentLength, byte[]? contentMd5, CancellationToken ct, Func<StoredChecksum?>? checksum = null)
     {
         ValidatePartNumber(partNumber);
         await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
@@ -57,7 +58,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
                 throw S3Errors.IncompleteBody();
             if (contentMd5 is not null && !contentMd5.AsSpan().SequenceEqual(blob.Md5))
                 throw S3Errors.BadDigest();
-            return RecordPartAsync(uploadId, partNumber, blob, ct);
+            return RecordPartAsync(uploadId, partNumber, blob, ct, checksum?.Invoke());
         });
     }
 
@@ -71,7 +72,8 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         return await objects.CommitOrDiscardAsync(blob, key, () => RecordPartAsync(uploadId, partNumber, blob, ct));
     }
 
-    private async Task<PartRow> RecordPartAsync(string uploadId, int partNumber, Backends.StoredBlob blob, CancellationToken ct)
+    private async Task<PartRow> RecordPartAsync(string uploadId, int partNumber, Backends.StoredBlob blob, CancellationToken ct,
+        StoredChecksum? checksum = null)
     {
         var part = new PartRow
         {
@@ -81,6 +83,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
             Size = blob.Size,
             Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"",
             LastModifiedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
+            Checksum = checksum?.ToJson(),
         };
         var (exists, freed) = await store.PutPartAsync(part, ct);
         if (!exists)
@@ -94,7 +97,8 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     /// ascending order, and all but the last be at least the minimum part size.
     /// </summary>
     public async Task<ObjectRow> CompleteAsync(Caller caller, string bucketName, string key, string uploadId,
-        IReadOnlyList<(int PartNumber, string Etag)> requested, WriteCondition? condition, CancellationToken ct)
+        IReadOnlyList<(int PartNumber, string Etag)> requested, WriteCondition? condition, CancellationToken ct,
+        IReadOnlyDictionary<int, MultipartChecksum.Claim>? claimed = null)
     {
         var upload = await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
         var bucket = await buckets.GetAsync(bucketName, ct);
@@ -117,6 +121,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
                 throw S3Errors.EntityTooSmall().With("ProposedSize", chosen[i].Size.ToString()).With("MinSizeAllowed", options.MinPartBytes.ToString())
                     .With("PartNumber", chosen[i].PartNumber.ToString()).With("ETag", chosen[i].Etag.Trim('"'));
         await objects.CheckConditionAsync(bucketName, key, condition, ct);
+        var (checksum, objectParts) = await MultipartChecksum.CompleteAsync(upload, chosen, claimed ?? new Dictionary<int, MultipartChecksum.Claim>(), blobs, ct);
 
         var blob = await blobs.ConcatAsync(chosen.Select(p => p.BlobId).ToList(), ct);
         return await objects.CommitOrDiscardAsync(blob, key, async () =>
@@ -138,6 +143,8 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
                 Headers = upload.Headers,
                 Acl = upload.Acl,
                 Tags = upload.Tags,
+                Checksum = checksum?.ToJson(),
+                Parts = ObjectPart.ToJson(objectParts),
             };
             var (completed, freed) = await store.CompleteUploadAsync(uploadId, row, bucket.Versioning == "Enabled", condition, ct);
             if (!completed)
