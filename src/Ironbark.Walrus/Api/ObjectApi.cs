@@ -66,10 +66,10 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         if (tagCount > 0)
             response.Headers["x-amz-tagging-count"] = tagCount.ToString(CultureInfo.InvariantCulture);
         response.Headers.AcceptRanges = "bytes";
-        ObjectChecksumHeaders.Write(r, row);
 
         var partNumber = r.Query("partNumber");
-        var range = partNumber is null ? ByteRange.Parse(r.Header("Range"), row.Size) : PartRange(partNumber, row);
+        var (range, partChecksum) = partNumber is null ? (ByteRange.Parse(r.Header("Range"), row.Size), null) : PartNumberRead.Resolve(r, partNumber, row);
+        ObjectChecksumHeaders.Write(r, row, partChecksum);
         long offset = 0, length = row.Size;
         if (range is { } rg)
         {
@@ -87,22 +87,14 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         await StreamCopy.CopyAsync(stream, response.BodyWriter, length, r.Aborted);
     }
 
-    private static ByteRange? PartRange(string partNumber, ObjectRow row)
-    {
-        if (!int.TryParse(partNumber, out var n) || n < 1)
-            throw S3Errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", partNumber);
-        // Objects keep no part boundaries once completed: part 1 is the whole object, as for a simple PUT.
-        if (n != 1)
-            throw S3Errors.InvalidRange(row.Size);
-        return null;
-    }
-
     private static readonly (string Query, string Header)[] ResponseOverrides =
     [
         ("response-content-type", HeaderNames.ContentType), ("response-content-language", HeaderNames.ContentLanguage),
         ("response-expires", HeaderNames.Expires), ("response-cache-control", HeaderNames.CacheControl),
         ("response-content-disposition", HeaderNames.ContentDisposition), ("response-content-encoding", HeaderNames.ContentEncoding),
     ];
+
+    public Task GetObjectAttributesAsync(S3Request r) => ObjectAttributesApi.GetAsync(r, objects);
 
     public async Task DeleteObjectAsync(S3Request r)
     {

@@ -106,7 +106,7 @@ public static class S3Routes
         Serve(S3Target.Object, "GET", "tagging", "GetObjectTagging", (a, r) => a.Config.GetObjectTaggingAsync(r)),
         Serve(S3Target.Object, "PUT", "tagging", "PutObjectTagging", (a, r) => a.Config.PutObjectTaggingAsync(r)),
         Serve(S3Target.Object, "DELETE", "tagging", "DeleteObjectTagging", (a, r) => a.Config.DeleteObjectTaggingAsync(r)),
-        Refuse(S3Target.Object, "GET", "attributes", "GetObjectAttributes"),
+        Serve(S3Target.Object, "GET", "attributes", "GetObjectAttributes", (a, r) => a.Object.GetObjectAttributesAsync(r)),
         Refuse(S3Target.Object, "GET", "legal-hold", "GetObjectLegalHold"),
         Refuse(S3Target.Object, "PUT", "legal-hold", "PutObjectLegalHold"),
         Refuse(S3Target.Object, "GET", "retention", "GetObjectRetention"),
