@@ -205,6 +205,26 @@ public abstract class ObjectPartsTests(WalrusFixture f)
     }
 
     [Fact]
+    public async Task A_policy_grants_object_attributes_by_their_own_action()
+    {
+        var bucket = await f.AliceBucketAsync("parts");
+        await S3Expect.PutTextAsync(f.AliceS3, bucket, "k", "x");
+        await f.AliceS3.PutBucketPolicyAsync(bucket,
+            $$"""{"Statement":[{"Effect":"Allow","Principal":"*","Action":"s3:GetObjectAttributes","Resource":"arn:aws:s3:::{{bucket}}/*"}]}""");
+        var attributes = await f.BobS3.GetObjectAttributesAsync(new GetObjectAttributesRequest
+        {
+            BucketName = bucket, Key = "k", ObjectAttributes = [ObjectAttributes.ObjectSize],
+        });
+        Assert.Equal(1, attributes.ObjectSize);
+        // Not the object itself, nor another version's attributes (s3:GetObjectVersionAttributes).
+        await S3Assert.FailsAsync("AccessDenied", HttpStatusCode.Forbidden, () => f.BobS3.GetObjectAsync(bucket, "k"));
+        await S3Assert.FailsAsync("AccessDenied", HttpStatusCode.Forbidden, () => f.BobS3.GetObjectAttributesAsync(new GetObjectAttributesRequest
+        {
+            BucketName = bucket, Key = "k", VersionId = "null", ObjectAttributes = [ObjectAttributes.ObjectSize],
+        }));
+    }
+
+    [Fact]
     public async Task Boto3_reads_checksums_attributes_and_parts()
     {
         var bucket = await f.AliceBucketAsync("parts");
