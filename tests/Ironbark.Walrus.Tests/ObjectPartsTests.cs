@@ -173,11 +173,11 @@ public abstract class ObjectPartsTests(WalrusFixture f)
     }
 
     [Theory]
-    [InlineData(null, "InvalidArgument")]
-    [InlineData("", "InvalidArgument")]
+    [InlineData(null, "InvalidRequest")]
+    [InlineData("", "InvalidRequest")]
     [InlineData("ETag,Colour", "InvalidArgument")]
     [InlineData("etag", "InvalidArgument")]
-    public async Task Object_attributes_missing_or_unknown_are_InvalidArgument(string? header, string code)
+    public async Task Object_attributes_missing_or_unknown_are_refused_as_S3_does(string? header, string code)
     {
         var bucket = await f.AliceBucketAsync("parts");
         await S3Expect.PutTextAsync(f.AliceS3, bucket, "k", "x");
@@ -185,8 +185,18 @@ public abstract class ObjectPartsTests(WalrusFixture f)
         var request = new RawS3.Request(HttpMethod.Get, $"/{bucket}/k?attributes");
         if (header is not null)
             request.Headers["x-amz-object-attributes"] = header;
-        using var response = await raw.SendAsync(request);
-        await S3Assert.ErrorAsync(response, code, HttpStatusCode.BadRequest);
+        using (var response = await raw.SendAsync(request))
+            await S3Assert.ErrorAsync(response, code, HttpStatusCode.BadRequest);
+
+        // An x-amz-max-parts S3 cannot read is ignored; a part-number marker it cannot read is refused.
+        var ignored = new RawS3.Request(HttpMethod.Get, $"/{bucket}/k?attributes");
+        ignored.Headers["x-amz-object-attributes"] = "ObjectSize";
+        ignored.Headers["x-amz-max-parts"] = "many";
+        using (var response = await raw.SendAsync(ignored))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        ignored.Headers["x-amz-part-number-marker"] = "-1";
+        using (var response = await raw.SendAsync(ignored))
+            await S3Assert.ErrorAsync(response, "InvalidArgument", HttpStatusCode.BadRequest);
     }
 
     [Fact]

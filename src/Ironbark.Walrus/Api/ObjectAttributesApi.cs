@@ -15,8 +15,10 @@ public static class ObjectAttributesApi
     public static async Task GetAsync(S3Request r, ObjectService objects)
     {
         var asked = Attributes(r.Header("x-amz-object-attributes"));
-        var maxParts = Math.Min(IntHeader(r, "x-amz-max-parts", 1000), 1000);
-        var marker = IntHeader(r, "x-amz-part-number-marker", 0);
+        // S3 ignores an x-amz-max-parts it cannot read (and caps it at 1000); a bad marker is refused.
+        var maxParts = int.TryParse(r.Header("x-amz-max-parts"), NumberStyles.None, CultureInfo.InvariantCulture, out var max) && max > 0
+            ? Math.Min(max, 1000) : 1000;
+        var marker = Marker(r);
         var versionId = r.Query("versionId");
         var (bucket, row) = await objects.FindAsync(r.Caller, r.Bucket, r.Key, versionId,
             versionId is null ? S3Action.GetObjectAttributes : S3Action.GetObjectVersionAttributes, r.Aborted);
@@ -65,22 +67,23 @@ public static class ObjectAttributesApi
         });
     }
 
-    /// <summary>The attributes asked for; none, or one S3 does not know, is InvalidArgument as S3 answers it.</summary>
+    /// <summary>The attributes asked for: none is InvalidRequest, one S3 does not know InvalidArgument, as S3 answers them.</summary>
     private static HashSet<string> Attributes(string? header)
     {
         var names = (header ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries);
         if (names.Length == 0)
-            throw S3Errors.InvalidArgument("Invalid attribute name specified.", "x-amz-object-attributes", header ?? "");
+            throw S3Errors.InvalidRequest("The x-amz-object-attributes header specifying the attributes to be retrieved is either missing or empty");
         foreach (var name in names)
             if (!Known.Contains(name, StringComparer.Ordinal))
                 throw S3Errors.InvalidArgument("Invalid attribute name specified.", "x-amz-object-attributes", name);
         return [.. names];
     }
 
-    private static int IntHeader(S3Request r, string name, int fallback)
+    private static int Marker(S3Request r)
     {
+        const string name = "x-amz-part-number-marker";
         if (r.Header(name) is not { } text)
-            return fallback;
+            return 0;
         return int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var n)
             ? n
             : throw S3Errors.InvalidArgument($"Provided {name} not an integer or within integer range", name, text);
