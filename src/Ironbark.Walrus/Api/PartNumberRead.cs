@@ -7,7 +7,8 @@ namespace Ironbark.Walrus.Api;
 /// <summary>
 /// GET and HEAD with ?partNumber=N: the bytes of that part of a multipart object (its boundaries kept in objects.parts),
 /// with x-amz-mp-parts-count. A simple object, and a multipart one completed before Walrus kept parts, has one part:
-/// itself. A part past the last is InvalidPartNumber; a Range with it InvalidRequest, as on S3.
+/// itself, answered as S3 does as a range of all its bytes (206). A part past the last is InvalidPartNumber; a Range
+/// with it InvalidRequest, as on S3.
 /// </summary>
 public static class PartNumberRead
 {
@@ -19,7 +20,7 @@ public static class PartNumberRead
             throw S3Errors.InvalidRequest("Cannot specify both Range header and partNumber query parameter");
         var parts = ObjectPart.ParseList(row.Parts);
         if (parts.Count == 0)
-            return n == 1 ? (null, null) : throw InvalidPartNumber();
+            return n == 1 ? (row.Size > 0 ? new ByteRange(0, row.Size) : null, null) : throw InvalidPartNumber();
         if (n > parts.Count)
             throw InvalidPartNumber();
         r.Response.Headers["x-amz-mp-parts-count"] = parts.Count.ToString(CultureInfo.InvariantCulture);
