@@ -1,4 +1,3 @@
-using System.Xml;
 using Ironbark.Walrus.Domain;
 using Ironbark.Walrus.Store;
 
@@ -17,14 +16,5 @@ public static class CopyChecksum
         var algorithm = ChecksumAlgorithm.FromName(name) ?? throw ChecksumErrors.UnsupportedAlgorithm();
         await using var bytes = objects.OpenRead(source);
         return new StoredChecksum(algorithm.Name, await ChecksumComputer.ComputeAsync(algorithm, bytes, r.Aborted), StoredChecksum.FullObject);
-    }
-
-    /// <summary>ChecksumType and Checksum&lt;ALG&gt; in a CopyObjectResult (and the other answers that carry them).</summary>
-    public static void WriteElements(XmlWriter w, ObjectRow row)
-    {
-        if (StoredChecksum.Parse(row.Checksum) is not { } checksum)
-            return;
-        w.Element(checksum.ElementName, checksum.Value);
-        w.Element("ChecksumType", checksum.Type);
     }
 }

@@ -78,7 +78,7 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
             w.Element("Bucket", r.Bucket);
             w.Element("Key", r.Key);
             w.Element("ETag", row.Etag);
-            CopyChecksum.WriteElements(w, row);
+            ChecksumElements.Write(w, row);
         });
     }
 

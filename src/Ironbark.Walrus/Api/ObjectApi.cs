@@ -185,7 +185,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         {
             w.Element("LastModified", S3Xml.Timestamp(row.LastModified));
             w.Element("ETag", row.Etag);
-            CopyChecksum.WriteElements(w, row);
+            ChecksumElements.Write(w, row);
         });
     }
 
