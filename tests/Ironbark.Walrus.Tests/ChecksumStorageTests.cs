@@ -257,6 +257,38 @@ public abstract class ChecksumStorageTests(WalrusFixture f)
         Assert.Single((await f.AliceS3.ListPartsAsync(new ListPartsRequest { BucketName = bucket, Key = "mpu", UploadId = created.UploadId })).Parts);
     }
 
+    [Theory]
+    [InlineData("FULL_OBJECT")]
+    [InlineData("COMPOSITE")]
+    public async Task A_whole_object_checksum_on_complete_must_match_the_parts(string type)
+    {
+        var bucket = await f.AliceBucketAsync("sums");
+        var created = await f.AliceS3.InitiateMultipartUploadAsync(new InitiateMultipartUploadRequest
+        {
+            BucketName = bucket, Key = "mpu", ChecksumAlgorithm = ChecksumAlgorithm.CRC32, ChecksumType = ChecksumType.FindValue(type),
+        });
+        var part = await f.AliceS3.UploadPartAsync(new UploadPartRequest
+        {
+            BucketName = bucket, Key = "mpu", UploadId = created.UploadId, PartNumber = 1, InputStream = new MemoryStream(Part2),
+            ChecksumAlgorithm = ChecksumAlgorithm.CRC32,
+        });
+        using var raw = f.Raw(f.Alice);
+        RawS3.Request Complete(string whole)
+        {
+            var body = $"<CompleteMultipartUpload><Part><PartNumber>1</PartNumber><ETag>{part.ETag}</ETag><ChecksumCRC32>{part.ChecksumCRC32}</ChecksumCRC32></Part></CompleteMultipartUpload>";
+            var request = new RawS3.Request(HttpMethod.Post, $"/{bucket}/mpu?uploadId={created.UploadId}") { Body = System.Text.Encoding.UTF8.GetBytes(body) };
+            request.Headers["x-amz-checksum-crc32"] = whole;
+            return request;
+        }
+        var expected = Expected("CRC32", type, Part2);
+        using (var response = await raw.SendAsync(Complete(type == "FULL_OBJECT" ? ChecksumTests.Checksum("CRC32", Part1) : ChecksumTests.Checksum("CRC32", Part1) + "-1")))
+            await S3Assert.ErrorAsync(response, "BadDigest", HttpStatusCode.BadRequest);
+        await S3Assert.FailsAsync("NoSuchKey", HttpStatusCode.NotFound, () => f.AliceS3.GetObjectAsync(bucket, "mpu"));
+        using (var response = await raw.SendAsync(Complete(expected)))
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        await AssertReturnedAsync(bucket, "mpu", "CRC32", expected, type);
+    }
+
     public static TheoryData<string?, string?, string> BadCreates() => new()
     {
         { "SHA1", "FULL_OBJECT", "The FULL_OBJECT checksum type cannot be used with the sha1 checksum algorithm." },

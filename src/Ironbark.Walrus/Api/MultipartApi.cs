@@ -69,7 +69,8 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
             if (PartChecksum.Claimed(p) is { } claim)
                 claimed[n] = claim;
         }
-        var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, condition, r.Aborted, claimed);
+        var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, condition, r.Aborted, claimed,
+            PartChecksum.ClaimedWhole(r));
         if (row.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-version-id"] = row.VersionId;
         await S3Xml.WriteAsync(r.Response, "CompleteMultipartUploadResult", w =>

@@ -22,6 +22,12 @@ public static class PartChecksum
         return declared;
     }
 
+    /// <summary>The whole object's checksum a CompleteMultipartUpload may send in an x-amz-checksum-&lt;alg&gt; header.</summary>
+    public static MultipartChecksum.Claim? ClaimedWhole(S3Request r) =>
+        ChecksumAlgorithm.All.FirstOrDefault(a => r.Header(a.HeaderName) is not null) is { } algorithm
+            ? new MultipartChecksum.Claim("Checksum" + algorithm.Name, r.Header(algorithm.HeaderName)!)
+            : null;
+
     /// <summary>The Checksum&lt;ALG&gt; element of a Part in a CompleteMultipartUpload body, if it has one.</summary>
     public static MultipartChecksum.Claim? Claimed(XElement part) =>
         part.Elements().FirstOrDefault(e => e.Name.LocalName.StartsWith("Checksum", StringComparison.Ordinal)

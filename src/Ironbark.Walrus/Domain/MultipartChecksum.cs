@@ -14,8 +14,9 @@ public static class MultipartChecksum
     /// <summary>A part's checksum as the CompleteMultipartUpload body names it: its element (ChecksumCRC32) and value.</summary>
     public sealed record Claim(string Element, string Value);
 
+    /// <param name="whole">The whole object's checksum from the request's x-amz-checksum-&lt;alg&gt; header, if it sent one.</param>
     public static async Task<(StoredChecksum? Checksum, List<ObjectPart> Parts)> CompleteAsync(UploadRow upload, IReadOnlyList<PartRow> chosen,
-        IReadOnlyDictionary<int, Claim> claimed, IObjectStore blobs, CancellationToken ct)
+        IReadOnlyDictionary<int, Claim> claimed, Claim? whole, IObjectStore blobs, CancellationToken ct)
     {
         var asked = UploadChecksum.Parse(upload.Checksum);
         var parts = new List<ObjectPart>();
@@ -45,7 +46,11 @@ public static class MultipartChecksum
             }
             parts.Add(new ObjectPart(part.PartNumber, part.Size, part.Etag, value));
         }
-        return (asked is null ? null : Of(asked, digests, chosen), parts);
+        var checksum = asked is null ? null : Of(asked, digests, chosen);
+        // S3 refuses a whole-object checksum that does not match what the parts make (BadDigest).
+        if (whole is not null && checksum is not null && whole.Element == "Checksum" + checksum.Algorithm && whole.Value.Trim() != checksum.Value)
+            throw ChecksumErrors.Mismatch(asked!.AlgorithmOf);
+        return (checksum, parts);
     }
 
     private static StoredChecksum Of(UploadChecksum asked, List<byte[]> digests, IReadOnlyList<PartRow> chosen)

@@ -98,7 +98,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     /// </summary>
     public async Task<ObjectRow> CompleteAsync(Caller caller, string bucketName, string key, string uploadId,
         IReadOnlyList<(int PartNumber, string Etag)> requested, WriteCondition? condition, CancellationToken ct,
-        IReadOnlyDictionary<int, MultipartChecksum.Claim>? claimed = null)
+        IReadOnlyDictionary<int, MultipartChecksum.Claim>? claimed = null, MultipartChecksum.Claim? whole = null)
     {
         var upload = await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
         var bucket = await buckets.GetAsync(bucketName, ct);
@@ -121,7 +121,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
                 throw S3Errors.EntityTooSmall().With("ProposedSize", chosen[i].Size.ToString()).With("MinSizeAllowed", options.MinPartBytes.ToString())
                     .With("PartNumber", chosen[i].PartNumber.ToString()).With("ETag", chosen[i].Etag.Trim('"'));
         await objects.CheckConditionAsync(bucketName, key, condition, ct);
-        var (checksum, objectParts) = await MultipartChecksum.CompleteAsync(upload, chosen, claimed ?? new Dictionary<int, MultipartChecksum.Claim>(), blobs, ct);
+        var (checksum, objectParts) = await MultipartChecksum.CompleteAsync(upload, chosen, claimed ?? new Dictionary<int, MultipartChecksum.Claim>(), whole, blobs, ct);
 
         var blob = await blobs.ConcatAsync(chosen.Select(p => p.BlobId).ToList(), ct);
         return await objects.CommitOrDiscardAsync(blob, key, async () =>
