@@ -131,17 +131,17 @@ public abstract class ErrorResponseTests(WalrusFixture f)
     [Fact]
     public async Task Part_numbers_of_a_simple_object_follow_the_documented_decision()
     {
-        // docs/walrus.md: part boundaries are not kept, so part 1 is the whole object and there is no part 2.
+        // A simple object has one part, itself (docs/s3-checksums.md): part 1 is the whole object and there is no part 2.
         var bucket = await f.AliceBucketAsync();
         await f.AliceS3.PutObjectAsync(new PutObjectRequest { BucketName = bucket, Key = "k", ContentBody = "whole object" });
         using var raw = f.Raw(f.Alice);
         using (var one = await raw.SendAsync(HttpMethod.Get, $"/{bucket}/k?partNumber=1"))
         {
-            Assert.Equal(HttpStatusCode.OK, one.StatusCode);
+            Assert.Equal(HttpStatusCode.PartialContent, one.StatusCode);
             Assert.Equal("whole object", await one.Content.ReadAsStringAsync());
         }
         using var two = await raw.SendAsync(HttpMethod.Get, $"/{bucket}/k?partNumber=2");
-        await S3Assert.ErrorAsync(two, "InvalidRange", HttpStatusCode.RequestedRangeNotSatisfiable);
+        await S3Assert.ErrorAsync(two, "InvalidPartNumber", HttpStatusCode.RequestedRangeNotSatisfiable);
     }
 }
 

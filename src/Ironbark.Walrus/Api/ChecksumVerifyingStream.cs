@@ -43,13 +43,18 @@ public sealed class ChecksumVerifyingStream(Stream inner, DeclaredChecksum decla
             throw ChecksumErrors.MalformedTrailer();
         if (declared.Algorithm is not { } algorithm)
             return;
-        var expected = declared.HeaderValue
-            ?? algorithm.Decode(trailers[algorithm.HeaderName]) ?? throw ChecksumErrors.InvalidValue(algorithm.HeaderName);
+        // Neither header nor trailer: the algorithm the upload asked for, computed here (as S3 does for a part sent without one).
+        var expected = declared.HeaderValue;
+        if (expected is null && declared.Trailers.Count > 0)
+            expected = algorithm.Decode(trailers[algorithm.HeaderName]) ?? throw ChecksumErrors.InvalidValue(algorithm.HeaderName);
         var computed = _hasher!.Finish();
-        if (!CryptographicOperations.FixedTimeEquals(computed, expected))
+        if (expected is not null && !CryptographicOperations.FixedTimeEquals(computed, expected))
             throw ChecksumErrors.Mismatch(algorithm);
         Verified = Convert.ToBase64String(computed);
     }
+
+    /// <summary>The verified checksum as it is stored with the object or part, or null when there was none.</summary>
+    public StoredChecksum? Stored => Verified is null ? null : new StoredChecksum(declared.Algorithm!.Name, Verified, StoredChecksum.FullObject);
 
     /// <summary>Echoes the verified checksum in the answer, as S3 does for PutObject and UploadPart.</summary>
     public void WriteHeader(HttpResponse response)

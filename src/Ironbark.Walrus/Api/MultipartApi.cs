@@ -20,8 +20,14 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
         var upload = await multipart.CreateAsync(r.Caller, r.Bucket, r.Key,
             ObjectHeaders.FromRequest(r.Request.Headers.Select(h => new KeyValuePair<string, string>(h.Key, h.Value.ToString()))),
             acl, TagSet.FromHeader(r.Header("x-amz-tagging")), r.Aborted,
-            lockSettings: ObjectLockHeaders.ForPut(r, bucket, hasBody: false), encryption: encryption);
+            lockSettings: ObjectLockHeaders.ForPut(r, bucket, hasBody: false), encryption: encryption,
+            checksum: UploadChecksum.FromHeaders(r.Header("x-amz-checksum-algorithm"), r.Header("x-amz-checksum-type")));
         SseResponse.Write(r.Response, encryption);
+        if (UploadChecksum.Parse(upload.Checksum) is { } checksum)
+        {
+            r.Response.Headers["x-amz-checksum-algorithm"] = checksum.Algorithm;
+            r.Response.Headers["x-amz-checksum-type"] = checksum.Type;
+        }
         await S3Xml.WriteAsync(r.Response, "InitiateMultipartUploadResult", w =>
         {
             w.Element("Bucket", r.Bucket);
@@ -32,10 +38,13 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
 
     public async Task UploadPartAsync(S3Request r)
     {
-        await using var body = ChecksumVerifyingStream.For(r);
+        var partNumber = PartNumber(r);
+        var declared = DeclaredChecksum.FromRequest(r);
         var key = PartKey(r);
-        var part = await multipart.UploadPartAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, PartNumber(r), body, r.ContentLength,
-            ObjectService.ParseContentMd5(r.Header("Content-MD5")), r.Aborted, upload => PartPlanAsync(upload, key, r.Aborted));
+        var upload = await multipart.FindAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, S3Action.PutObject, r.Aborted);
+        await using var body = new ChecksumVerifyingStream(r.Body, PartChecksum.Declared(declared, upload));
+        var part = await multipart.UploadPartAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, partNumber, body, r.ContentLength,
+            ObjectService.ParseContentMd5(r.Header("Content-MD5")), r.Aborted, encrypt: u => PartPlanAsync(u, key, r.Aborted), checksum: () => body.Stored);
         r.Response.Headers.ETag = part.Etag;
         SseResponse.Write(r.Response, part.Encryption);
         body.WriteHeader(r.Response);
@@ -65,13 +74,17 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
         if (xml.Name.LocalName != "CompleteMultipartUpload")
             throw S3Errors.MalformedXml();
         var parts = new List<(int, string)>();
+        var claimed = new Dictionary<int, MultipartChecksum.Claim>();
         foreach (var p in xml.Children("Part"))
         {
             if (!int.TryParse(p.Child("PartNumber"), NumberStyles.None, CultureInfo.InvariantCulture, out var n) || p.Child("ETag") is not { } etag)
                 throw S3Errors.MalformedXml();
             parts.Add((n, etag));
+            if (PartChecksum.Claimed(p) is { } claim)
+                claimed[n] = claim;
         }
-        var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, condition, r.Aborted);
+        var row = await multipart.CompleteAsync(r.Caller, r.Bucket, r.Key, r.Query("uploadId")!, parts, condition, r.Aborted, claimed,
+            PartChecksum.ClaimedWhole(r));
         if (row.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-version-id"] = row.VersionId;
         SseResponse.Write(r.Response, row.Encryption);
@@ -81,6 +94,7 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
             w.Element("Bucket", r.Bucket);
             w.Element("Key", r.Key);
             w.Element("ETag", row.Etag);
+            ChecksumElements.Write(w, row);
         });
     }
 
@@ -120,7 +134,14 @@ public sealed class MultipartApi(MultipartService multipart, BucketService bucke
                 w.Element("LastModified", S3Xml.Timestamp(DateTimeOffset.FromUnixTimeMilliseconds(p.LastModifiedMs)));
                 w.Element("ETag", p.Etag);
                 w.Element("Size", p.Size.ToString(CultureInfo.InvariantCulture));
+                if (StoredChecksum.Parse(p.Checksum) is { } partChecksum)
+                    w.Element(partChecksum.ElementName, partChecksum.Value);
                 w.WriteEndElement();
+            }
+            if (UploadChecksum.Parse(upload.Checksum) is { } checksum)
+            {
+                w.Element("ChecksumAlgorithm", checksum.Algorithm);
+                w.Element("ChecksumType", checksum.Type);
             }
         });
     }

@@ -20,7 +20,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         var asked = SseHeaders.Asked(r, sse);
         spec = spec with { Encryption = await SseHeaders.PlanAsync(r, sse, bucket, asked) };
         await using var body = ChecksumVerifyingStream.For(r);
-        var row = await objects.PutAsync(r.Caller, bucket, r.Key, body, spec, r.Aborted);
+        var row = await objects.PutAsync(r.Caller, bucket, r.Key, body, spec with { Checksum = () => body.Stored }, r.Aborted);
         r.Response.Headers.ETag = row.Etag;
         SseResponse.Write(r.Response, row.Encryption);
         body.WriteHeader(r.Response);
@@ -77,7 +77,8 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         response.Headers.AcceptRanges = "bytes";
 
         var partNumber = r.Query("partNumber");
-        var range = partNumber is null ? ByteRange.Parse(r.Header("Range"), row.Size) : PartRange(partNumber, row);
+        var (range, partChecksum) = partNumber is null ? (ByteRange.Parse(r.Header("Range"), row.Size), null) : PartNumberRead.Resolve(r, partNumber, row);
+        ObjectChecksumHeaders.Write(r, row, partChecksum);
         long offset = 0, length = row.Size;
         if (range is { } rg)
         {
@@ -95,22 +96,14 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         await StreamCopy.CopyAsync(stream, response.BodyWriter, length, r.Aborted);
     }
 
-    private static ByteRange? PartRange(string partNumber, ObjectRow row)
-    {
-        if (!int.TryParse(partNumber, out var n) || n < 1)
-            throw S3Errors.InvalidArgument("Part number must be an integer between 1 and 10000, inclusive", "partNumber", partNumber);
-        // Objects keep no part boundaries once completed: part 1 is the whole object, as for a simple PUT.
-        if (n != 1)
-            throw S3Errors.InvalidRange(row.Size);
-        return null;
-    }
-
     private static readonly (string Query, string Header)[] ResponseOverrides =
     [
         ("response-content-type", HeaderNames.ContentType), ("response-content-language", HeaderNames.ContentLanguage),
         ("response-expires", HeaderNames.Expires), ("response-cache-control", HeaderNames.CacheControl),
         ("response-content-disposition", HeaderNames.ContentDisposition), ("response-content-encoding", HeaderNames.ContentEncoding),
     ];
+
+    public Task GetObjectAttributesAsync(S3Request r) => ObjectAttributesApi.GetAsync(r, objects);
 
     public async Task DeleteObjectAsync(S3Request r)
     {
@@ -196,9 +189,11 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         var acl = await acls.AclFromHeadersAsync(r, owner, bucket.OwnerCanonical);
         await using var plainSource = await SseHeaders.OpenCopySourceAsync(r, sse, source, objects);
         var target = await SseHeaders.PlanAsync(r, sse, bucket, asked);
+        var checksum = await CopyChecksum.ForAsync(r, async () => await SseHeaders.OpenCopySourceAsync(r, sse, source, objects) ?? objects.OpenRead(source));
         var (row, _) = await objects.CopyAsync(r.Caller, source, r.Bucket, r.Key, headers,
             acl, TagSet.FromHeader(r.Header("x-amz-tagging")), tagging, r.Aborted,
-            lockSettings: ObjectLockHeaders.ForPut(r, bucket, hasBody: false), sse: new SseCopy(plainSource, target, !asked.SaysNothing));
+            lockSettings: ObjectLockHeaders.ForPut(r, bucket, hasBody: false), sse: new SseCopy(plainSource, target, !asked.SaysNothing),
+            checksum: checksum);
         SseResponse.Write(r.Response, row.Encryption);
         if (source.VersionId != ObjectRow.NullVersion)
             r.Response.Headers["x-amz-copy-source-version-id"] = source.VersionId;
@@ -207,6 +202,7 @@ public sealed class ObjectApi(ObjectService objects, BucketService buckets, AclA
         {
             w.Element("LastModified", S3Xml.Timestamp(row.LastModified));
             w.Element("ETag", row.Etag);
+            ChecksumElements.Write(w, row);
         });
     }
 

@@ -110,7 +110,7 @@ public static class S3Routes
         Serve(S3Target.Object, "PUT", "retention", "PutObjectRetention", (a, r) => a.Lock.PutRetentionAsync(r)),
         Serve(S3Target.Object, "GET", "legal-hold", "GetObjectLegalHold", (a, r) => a.Lock.GetLegalHoldAsync(r)),
         Serve(S3Target.Object, "PUT", "legal-hold", "PutObjectLegalHold", (a, r) => a.Lock.PutLegalHoldAsync(r)),
-        Refuse(S3Target.Object, "GET", "attributes", "GetObjectAttributes"),
+        Serve(S3Target.Object, "GET", "attributes", "GetObjectAttributes", (a, r) => a.Object.GetObjectAttributesAsync(r)),
         Refuse(S3Target.Object, "GET", "torrent", "GetObjectTorrent"),
         Refuse(S3Target.Object, "POST", "restore", "RestoreObject"),
         Refuse(S3Target.Object, "POST", "select", "SelectObjectContent"),

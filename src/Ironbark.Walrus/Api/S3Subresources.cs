@@ -39,6 +39,9 @@ public static class S3Subresources
         "torrent", "uploadId", "uploads", "versionId", "versioning", "versions", "website",
         "response-cache-control", "response-content-disposition", "response-content-encoding", "response-content-language",
         "response-content-type", "response-expires",
+        // Not in botocore's list (S3 serves GetObjectAttributes only to SigV4): signed here so that a SigV2 signature of
+        // another GET can never be replayed as it; a SigV2 client that leaves it out gets SignatureDoesNotMatch.
+        "attributes",
     }.ToFrozenSet(StringComparer.Ordinal);
 
     /// <summary>Selectors and parameters, matched ignoring case: a name found here but not in its exact spelling is refused.</summary>

@@ -16,6 +16,8 @@ public static class ChecksumErrors
         S3Errors.InvalidRequest("Value for x-amz-sdk-checksum-algorithm header is invalid.");
     public static WalrusException SdkAlgorithmWithoutChecksum() =>
         S3Errors.InvalidRequest("x-amz-sdk-checksum-algorithm specified, but no corresponding x-amz-checksum-* or x-amz-trailer headers were found.");
+    public static WalrusException UnsupportedAlgorithm() =>
+        S3Errors.InvalidRequest("Checksum algorithm provided is unsupported. Please try again with any of the valid types: [CRC32, CRC32C, CRC64NVME, SHA1, SHA256]");
     /// <summary>Trailers that are not the ones x-amz-trailer declared (one missing, one extra), as S3 answers them.</summary>
     public static WalrusException MalformedTrailer() =>
         new("MalformedTrailerError", 400, "The request contained trailing data that was not well-formed or did not conform to our published schema.");

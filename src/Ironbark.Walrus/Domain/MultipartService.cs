@@ -7,13 +7,14 @@ namespace Ironbark.Walrus.Domain;
 
 /// <summary>Multipart uploads: parts are durable blobs; completing concatenates them into one object.</summary>
 public sealed class MultipartService(WalrusStore store, ObjectService objects, BucketService buckets, Backends.IObjectStore blobs, WalrusOptions options,
-    CompletedUploads completions)
+    CompletedUploads completions, SseService sse)
 {
     public const int MaxParts = 10000;
     public const long MaxPartBytes = 5L * 1024 * 1024 * 1024;
 
     public async Task<UploadRow> CreateAsync(Caller caller, string bucketName, string key, Dictionary<string, string> headers,
-        AccessControlList? acl, string? tags, CancellationToken ct, ObjectLockSettings? lockSettings = null, ObjectEncryption? encryption = null)
+        AccessControlList? acl, string? tags, CancellationToken ct, ObjectLockSettings? lockSettings = null, ObjectEncryption? encryption = null,
+        UploadChecksum? checksum = null)
     {
         ObjectService.ValidateKey(key);
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
@@ -30,6 +31,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
             Tags = tags,
             ObjectLock = lockSettings is null || lockSettings.IsEmpty ? null : System.Text.Json.JsonSerializer.Serialize(lockSettings),
             Encryption = encryption?.WithoutSegments().ToJson(),
+            Checksum = checksum?.ToJson(),
         };
         await store.CreateUploadAsync(upload, ct);
         return upload;
@@ -46,7 +48,8 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     }
 
     public async Task<PartRow> UploadPartAsync(Caller caller, string bucketName, string key, string uploadId, int partNumber,
-        Stream body, long? contentLength, byte[]? contentMd5, CancellationToken ct, Func<UploadRow, Task<EncryptionPlan?>>? encrypt = null)
+        Stream body, long? contentLength, byte[]? contentMd5, CancellationToken ct, Func<UploadRow, Task<EncryptionPlan?>>? encrypt = null,
+        Func<StoredChecksum?>? checksum = null)
     {
         ValidatePartNumber(partNumber);
         var upload = await FindAsync(caller, bucketName, key, uploadId, S3Action.PutObject, ct);
@@ -62,7 +65,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
                 throw S3Errors.IncompleteBody();
             if (contentMd5 is not null && !contentMd5.AsSpan().SequenceEqual(blob.Md5))
                 throw S3Errors.BadDigest();
-            return RecordPartAsync(uploadId, partNumber, blob, ct, plan?.ToJson(blob.Size));
+            return RecordPartAsync(uploadId, partNumber, blob, ct, plan?.ToJson(blob.Size), checksum?.Invoke());
         });
     }
 
@@ -77,7 +80,8 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         return await objects.CommitOrDiscardAsync(blob, key, () => RecordPartAsync(uploadId, partNumber, blob, ct, plan?.ToJson(blob.Size)));
     }
 
-    private async Task<PartRow> RecordPartAsync(string uploadId, int partNumber, Backends.StoredBlob blob, CancellationToken ct, string? encryption = null)
+    private async Task<PartRow> RecordPartAsync(string uploadId, int partNumber, Backends.StoredBlob blob, CancellationToken ct, string? encryption = null,
+        StoredChecksum? checksum = null)
     {
         var part = new PartRow
         {
@@ -88,6 +92,7 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
             Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"",
             LastModifiedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds(),
             Encryption = encryption,
+            Checksum = checksum?.ToJson(),
         };
         var (exists, freed) = await store.PutPartAsync(part, ct);
         if (!exists)
@@ -101,7 +106,8 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
     /// ascending order, and all but the last be at least the minimum part size.
     /// </summary>
     public async Task<ObjectRow> CompleteAsync(Caller caller, string bucketName, string key, string uploadId,
-        IReadOnlyList<(int PartNumber, string Etag)> requested, WriteCondition? condition, CancellationToken ct)
+        IReadOnlyList<(int PartNumber, string Etag)> requested, WriteCondition? condition, CancellationToken ct,
+        IReadOnlyDictionary<int, MultipartChecksum.Claim>? claimed = null, MultipartChecksum.Claim? whole = null)
     {
         if (requested.Count == 0)
             throw S3Errors.MalformedXml();
@@ -112,12 +118,16 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         var bucket = await buckets.GetAsync(bucketName, ct);
         Backends.StoredBlob blob;
         List<PartRow> chosen;
+        StoredChecksum? checksum;
+        List<ObjectPart> objectParts;
         for (var attempt = 1; ; attempt++)
         {
             chosen = await ChoosePartsAsync(uploadId, requested, ct);
             await objects.CheckConditionAsync(bucketName, key, condition, ct);
             try
             {
+                (checksum, objectParts) = await MultipartChecksum.CompleteAsync(upload, chosen, claimed ?? new Dictionary<int, MultipartChecksum.Claim>(), whole,
+                    part => OpenPartAsync(part, ct), ct);
                 blob = await blobs.ConcatAsync(chosen.Select(p => p.BlobId).ToList(), ct);
                 break;
             }
@@ -147,6 +157,8 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
                 Acl = upload.Acl,
                 Tags = upload.Tags,
                 Encryption = SseParts.Completed(upload.Encryption, chosen.Select(p => p.Encryption).ToList()),
+                Checksum = checksum?.ToJson(),
+                Parts = ObjectPart.ToJson(objectParts),
             };
             ObjectLockRules.Apply(row, bucket, upload.ObjectLock is null ? null : System.Text.Json.JsonSerializer.Deserialize<ObjectLockSettings>(upload.ObjectLock),
                 DateTimeOffset.UtcNow);
@@ -158,6 +170,19 @@ public sealed class MultipartService(WalrusStore store, ObjectService objects, B
         });
         await completions.RecordAsync(uploadId, requested, result, ct);
         return result;
+    }
+
+    /// <summary>
+    /// A part's plaintext, for a checksum computed at completion (a part copied in without one): decrypted when the upload
+    /// is encrypted with a key the cloud holds. An SSE-C part cannot be read without its key, which Complete does not carry.
+    /// </summary>
+    private async Task<Stream> OpenPartAsync(PartRow part, CancellationToken ct)
+    {
+        if (part.Encryption is null)
+            return blobs.OpenRead(part.BlobId);
+        if (ObjectEncryption.FromJson(part.Encryption)?.Mode == ObjectEncryption.SseC)
+            throw S3Errors.InvalidRequest($"Part {part.PartNumber} of this SSE-C upload has no stored checksum, and its checksum cannot be computed without the customer key: send the part again with its checksum.");
+        return await sse.OpenAsync(blobs.OpenRead(part.BlobId), part.Encryption, null, ct);
     }
 
     /// <summary>The stored parts the client's list names, checked as S3 does (order, ETags, minimum size of all but the last).</summary>

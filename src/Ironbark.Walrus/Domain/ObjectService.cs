@@ -14,7 +14,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
 
     /// <summary>What a new object is stored with besides its bytes.</summary>
     public sealed record PutSpec(Dictionary<string, string> Headers, AccessControlList? Acl, string? Tags, byte[]? ContentMd5, long? ContentLength,
-        WriteCondition? Condition = null, ObjectLockSettings? Lock = null, EncryptionPlan? Encryption = null);
+        WriteCondition? Condition = null, ObjectLockSettings? Lock = null, EncryptionPlan? Encryption = null, Func<StoredChecksum?>? Checksum = null);
 
     /// <param name="bucket">The bucket as the caller just read it (for the request's headers): read once per PUT, not twice.</param>
     /// <param name="checkLength">For uploads without a declared length (browser POST): a check of the received length.</param>
@@ -42,6 +42,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
                 throw S3Errors.BadDigest();
             var row = NewRow(caller, bucket, key, spec.Headers, spec.Acl, spec.Tags);
             ObjectLockRules.Apply(row, bucket, spec.Lock, DateTimeOffset.UtcNow);
+            row.Checksum = spec.Checksum?.Invoke()?.ToJson();
             row.BlobId = blob.Id;
             row.Size = blob.Size;
             row.Etag = "\"" + Convert.ToHexStringLower(blob.Md5) + "\"";
@@ -72,6 +73,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
             throw S3Errors.BadDigest();
         var row = NewRow(caller, bucket, key, spec.Headers, spec.Acl, spec.Tags);
         ObjectLockRules.Apply(row, bucket, spec.Lock, DateTimeOffset.UtcNow);
+        row.Checksum = spec.Checksum?.Invoke()?.ToJson();
         row.InlineData = spec.Encryption?.SealInline(data) ?? data;
         row.Encryption = spec.Encryption?.ToJson(length);
         row.Size = length;
@@ -234,7 +236,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
     /// <summary>Copies an object (or a version of it) into a new object, with the source's or new metadata.</summary>
     public async Task<(ObjectRow Row, ObjectRow Source)> CopyAsync(Caller caller, ObjectRow source, string bucketName, string key,
         Dictionary<string, string>? newHeaders, AccessControlList? acl, string? tags, bool copyTags, CancellationToken ct,
-        ObjectLockSettings? lockSettings = null, SseCopy? sse = null)
+        ObjectLockSettings? lockSettings = null, SseCopy? sse = null, StoredChecksum? checksum = null)
     {
         ValidateKey(key);
         var bucket = await buckets.AuthorizeAsync(caller, bucketName, S3Action.PutObject, ct, key);
@@ -245,6 +247,7 @@ public sealed class ObjectService(WalrusStore store, IObjectStore blobs, BucketS
         ObjectLockRules.Apply(row, bucket, lockSettings, DateTimeOffset.UtcNow);
         row.Size = source.Size;
         row.Etag = source.Etag;
+        row.Checksum = checksum?.ToJson() ?? source.Checksum;
         if (source.InlineData is not null && source.Size <= options.InlineMaxBytes && source.Encryption is null && sse?.Target is null)
         {
             // The copy of a small object is small: its bytes go into its own row too.

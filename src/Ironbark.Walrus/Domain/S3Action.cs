@@ -22,6 +22,8 @@ public sealed record S3Action(string Name, string? BucketPermission, string? Obj
     public static readonly S3Action ListMultipartUploadParts = new("s3:ListMultipartUploadParts", "WRITE", null);
     public static readonly S3Action GetObject = new("s3:GetObject", null, "READ", OnObject: true);
     public static readonly S3Action GetObjectVersion = new("s3:GetObjectVersion", null, "READ", OnObject: true);
+    public static readonly S3Action GetObjectAttributes = new("s3:GetObjectAttributes", null, "READ", OnObject: true);
+    public static readonly S3Action GetObjectVersionAttributes = new("s3:GetObjectVersionAttributes", null, "READ", OnObject: true);
     public static readonly S3Action GetObjectAcl = new("s3:GetObjectAcl", null, "READ_ACP", OnObject: true);
     public static readonly S3Action PutObjectAcl = new("s3:PutObjectAcl", null, "WRITE_ACP", OnObject: true);
 
