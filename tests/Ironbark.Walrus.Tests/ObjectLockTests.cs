@@ -509,15 +509,7 @@ public abstract class ObjectLockTests(WalrusFixture f)
     public async Task Boto3_uses_object_lock()
     {
         var bucket = WalrusFixture.NewBucketName("lockpy");
-        var script = Path.Combine(AppContext.BaseDirectory, "scripts", "boto3_object_lock.py");
-        var (code, stdout, stderr) = await ProcessRunner.RunAsync("/usr/bin/python3", [script, f.Host.Endpoint.ToString(), bucket],
-            new Dictionary<string, string>
-            {
-                ["AWS_ACCESS_KEY_ID"] = f.Alice.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = f.Alice.SecretAccessKey,
-                ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
-            });
-        Assert.True(code == 0, $"boto3 script failed ({code}):\n{stdout}\n{stderr}");
-        Assert.Equal("ok", stdout.Trim());
+        await f.RunBoto3ScriptAsync("boto3_object_lock.py", bucket);
     }
 }
 

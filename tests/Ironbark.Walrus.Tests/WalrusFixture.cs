@@ -53,6 +53,23 @@ public abstract class WalrusFixture : IAsyncLifetime
     /// <summary>A raw HTTP client signing as <paramref name="key"/> (see <see cref="RawS3"/>).</summary>
     public RawS3 Raw(AccessKey key) => new(Host.Endpoint, key.AccessKeyId, key.SecretAccessKey);
 
+    /// <summary>
+    /// Runs the boto3 script <paramref name="script"/> (under scripts/) as alice against this Walrus with the endpoint, the
+    /// bucket and <paramref name="more"/> as arguments; it must exit 0 and print "ok".
+    /// </summary>
+    public async Task RunBoto3ScriptAsync(string script, string bucket, params string[] more)
+    {
+        var path = Path.Combine(AppContext.BaseDirectory, "scripts", script);
+        var (code, stdout, stderr) = await ProcessRunner.RunAsync("/usr/bin/python3", [path, Host.Endpoint.ToString(), bucket, .. more],
+            new Dictionary<string, string>
+            {
+                ["AWS_ACCESS_KEY_ID"] = Alice.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = Alice.SecretAccessKey,
+                ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
+            });
+        Assert.True(code == 0, $"boto3 script {script} failed ({code}):\n{stdout}\n{stderr}");
+        Assert.Equal("ok", stdout.Trim());
+    }
+
     /// <summary>Creates a fresh bucket owned by alice.</summary>
     public async Task<string> AliceBucketAsync(string hint = "b")
     {
