@@ -13,7 +13,7 @@ public sealed record BenchmarkPlan
     public long HugeSize { get; init; } = 2L * 1024 * 1024 * 1024;
     public TimeSpan PhaseLimit { get; init; } = TimeSpan.FromSeconds(60);
     /// <summary>How many 64 MiB objects the SSE comparison writes and reads each way (plain and SSE-S3, alternately).</summary>
-    public int SseIterations { get; init; } = 4;
+    public int SseIterations { get; init; } = 12;
 
     /// <summary>The phases to run (a GET phase brings its PUT phase along); all by default.</summary>
     public IReadOnlySet<Phase> Phases { get; init; } = Enum.GetValues<Phase>().ToHashSet();

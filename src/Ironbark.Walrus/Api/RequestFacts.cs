@@ -17,7 +17,14 @@ public static class RequestFacts
         "x-amz-server-side-encryption-customer-algorithm", "x-amz-storage-class", "x-amz-content-sha256", "x-amz-object-ownership",
     ];
 
-    public static Caller Attach(HttpContext http, S3Query query, Caller caller, DateTimeOffset now)
+    /// <summary>
+    /// The caller with the request's facts attached, gathered only when first read (a policy condition, Block Public Access):
+    /// most requests are decided without them.
+    /// </summary>
+    public static Caller Attach(HttpContext http, S3Query query, Caller caller, DateTimeOffset now) =>
+        caller with { Facts = new LazyFacts(() => Gather(http, query, caller, now)) };
+
+    private static Dictionary<string, IReadOnlyList<string>> Gather(HttpContext http, S3Query query, Caller caller, DateTimeOffset now)
     {
         var facts = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
         void Set(string key, string? value)
@@ -69,6 +76,6 @@ public static class RequestFacts
             Set("s3:signatureversion", v4 ? "AWS4-HMAC-SHA256" : "AWS");
             Set("s3:authtype", authorization is not null ? "REST-HEADER" : presignedV4 || query.Has("Signature") ? "REST-QUERY-STRING" : "POST");
         }
-        return caller with { Facts = facts };
+        return facts;
     }
 }
