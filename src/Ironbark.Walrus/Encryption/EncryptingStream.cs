@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Ironbark.Common.Auth;
 using Ironbark.Walrus.Backends;
 
 namespace Ironbark.Walrus.Encryption;
@@ -8,7 +9,7 @@ namespace Ironbark.Walrus.Encryption;
 /// (MD5, for the ETag) and counting it on the way; past <c>maxBytes</c> of plaintext it throws
 /// <see cref="BodyTooLargeException"/>, as the blob store does for an unencrypted body.
 /// </summary>
-public sealed class EncryptingStream : Stream, ISelfHashingBody
+public sealed class EncryptingStream : ReadOnlyStream, ISelfHashingBody
 {
     private readonly Stream _plain;
     private readonly AesGcm _aes;
@@ -84,11 +85,6 @@ public sealed class EncryptingStream : Stream, ISelfHashingBody
         return total;
     }
 
-    public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken ct) =>
-        ReadAsync(buffer.AsMemory(offset, count), ct).AsTask();
-
-    public override int Read(byte[] buffer, int offset, int count) => ReadAsync(buffer, offset, count, CancellationToken.None).GetAwaiter().GetResult();
-
     protected override void Dispose(bool disposing)
     {
         if (disposing)
@@ -98,14 +94,4 @@ public sealed class EncryptingStream : Stream, ISelfHashingBody
         }
         base.Dispose(disposing);
     }
-
-    public override bool CanRead => true;
-    public override bool CanSeek => false;
-    public override bool CanWrite => false;
-    public override long Length => throw new NotSupportedException();
-    public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-    public override void Flush() { }
-    public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-    public override void SetLength(long value) => throw new NotSupportedException();
-    public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
 }
