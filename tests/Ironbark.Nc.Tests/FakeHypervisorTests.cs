@@ -64,8 +64,11 @@ public sealed class FakeHypervisorTests : IAsyncLifetime
                 var status = await client.RunInstanceAsync(new RunInstanceRequest { InstanceId = id, Cores = 1, MemoryMib = 256, Kernel = image, RootDisk = image });
                 Assert.Equal(("running", "running", 0), (status.State, status.PowerState, status.Pid));
             }
-            // Capacity is the node's real accounting: 4 cores without overcommit are taken.
-            Assert.Equal(0, (await client.DescribeNodeAsync(new DescribeNodeRequest())).CoresFree);
+            // Capacity is the node's real accounting: 4 cores without overcommit are taken, and the answer names who holds them
+            // (the CC subtracts a launch it placed from the free capacity only when it is not named).
+            var full = await client.DescribeNodeAsync(new DescribeNodeRequest());
+            Assert.Equal(0, full.CoresFree);
+            Assert.Equal(ids.Order(), full.HeldInstanceIds.Order());
 
             var console = await client.GetConsoleOutputAsync(new InstanceRef { InstanceId = ids[0] });
             Assert.Contains($"FAKE-BOOT instance-id={ids[0]}", console.Output.ToStringUtf8());
@@ -73,7 +76,9 @@ public sealed class FakeHypervisorTests : IAsyncLifetime
 
             var terminated = await client.TerminateInstanceAsync(new InstanceRef { InstanceId = ids[0] });
             Assert.Equal(("terminated", "shutdown"), (terminated.State, terminated.PowerState));
-            Assert.Equal(1, (await client.DescribeNodeAsync(new DescribeNodeRequest())).CoresFree);
+            var after = await client.DescribeNodeAsync(new DescribeNodeRequest());
+            Assert.Equal(1, after.CoresFree);
+            Assert.Equal(ids.Skip(1).Order(), after.HeldInstanceIds.Order());
             Assert.Equal(4, (await client.DescribeInstancesAsync(new DescribeInstancesRequest())).Instances.Count);
         }
     }

@@ -55,9 +55,8 @@ public sealed class NodeRegistry : BackgroundService
         {
             var report = await _client.PollAsync(url, ct);
             _instances.Merge(url, report.Listed, since);
-            var running = report.Listed.Where(s => s.State != "terminated").Select(s => s.InstanceId).ToHashSet(StringComparer.Ordinal);
             now = new NodeStatus(url, report.NodeId, true, report.CoresTotal, report.CoresFree, report.MemoryMibTotal, report.MemoryMibFree,
-                report.Instances, DateTimeOffset.UtcNow, "", running, poll);
+                report.Instances, DateTimeOffset.UtcNow, "", report.Held, poll);
         }
         catch (Exception e) when (e is NodeUnavailableException or CcException)
         {

@@ -1,5 +1,6 @@
 namespace Ironbark.Cc.Domain;
 
-/// <summary>What one poll of a node found: the instances it listed, then its capacity (read in that order, see <see cref="NodeRegistry"/>).</summary>
+/// <summary>What one poll of a node found: the instances it listed, then its capacity.</summary>
+/// <param name="Held">The instances whose cores and memory the free capacity already counts, read by the node together with it.</param>
 public sealed record NodeReport(string NodeId, int CoresTotal, int CoresFree, long MemoryMibTotal, long MemoryMibFree, int Instances,
-    IReadOnlyList<InstanceReport> Listed);
+    IReadOnlyList<InstanceReport> Listed, IReadOnlySet<string> Held);

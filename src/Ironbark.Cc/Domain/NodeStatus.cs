@@ -1,7 +1,7 @@
 namespace Ironbark.Cc.Domain;
 
 /// <summary>What the CC last learned of one node; replaced as a whole after every poll.</summary>
-/// <param name="InstanceIds">The instances not terminated that the node listed in the same poll as its free capacity,
+/// <param name="InstanceIds">The instances the node's free capacity counts, as the node read them together with it,
 /// so a launch the node already counts is not subtracted a second time.</param>
 /// <param name="Poll">Which poll this is (increasing): an answer to an older poll never replaces a newer one.</param>
 public sealed record NodeStatus(string Url, string NodeId, bool Up, int CoresTotal, int CoresFree, long MemoryMibTotal,

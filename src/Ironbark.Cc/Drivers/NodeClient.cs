@@ -37,8 +37,7 @@ public sealed class NodeClient : IDisposable
         CallAsync(url, async c =>
         {
             var deadline = DateTime.UtcNow.Add(_options.PollTimeout);
-            // Instances first, then capacity: the node reserves an instance's resources as it lists it, so whatever
-            // this list holds is already counted in the free capacity asked for next.
+            // The capacity answer names the instances it counts, so which of the two is read first does not matter.
             var listed = await c.DescribeInstancesAsync(new DescribeInstancesRequest(), deadline: deadline, cancellationToken: ct);
             var node = await c.DescribeNodeAsync(new DescribeNodeRequest(), deadline: deadline, cancellationToken: ct);
             return NodeMessages.Report(node, listed.Instances);

@@ -40,7 +40,7 @@ internal static class NodeMessages
     };
 
     public static NodeReport Report(NodeDescription node, IEnumerable<InstanceStatus> listed) => new(node.NodeId, node.CoresTotal, node.CoresFree,
-        node.MemoryMibTotal, node.MemoryMibFree, node.Instances, [.. listed.Select(Report)]);
+        node.MemoryMibTotal, node.MemoryMibFree, node.Instances, [.. listed.Select(Report)], node.HeldInstanceIds.ToHashSet(StringComparer.Ordinal));
 
     public static InstanceConsole Console(ConsoleOutput output) => new(output.InstanceId, output.Output.ToByteArray(), output.TimestampMs);
 

@@ -12,15 +12,15 @@ public sealed class NodeControllerApi(InstanceManager instances, NcOptions optio
     public override Task<NodeDescription> DescribeNode(DescribeNodeRequest request, ServerCallContext context)
     {
         var resources = instances.Resources;
-        var (freeCores, freeMemory) = resources.Free;
+        var held = resources.Held;
         var disk = new DriveInfo(options.DataDir);
         return Task.FromResult(new NodeDescription
         {
             NodeId = options.NodeId,
             CoresTotal = resources.CoreLimit,
-            CoresFree = freeCores,
+            CoresFree = held.CoresFree,
             MemoryMibTotal = resources.MemoryLimitMib,
-            MemoryMibFree = freeMemory,
+            MemoryMibFree = held.MemoryMibFree,
             DiskMibTotal = disk.TotalSize / (1024 * 1024),
             DiskMibFree = disk.AvailableFreeSpace / (1024 * 1024),
             Hypervisor = instances.HypervisorName,
@@ -28,6 +28,7 @@ public sealed class NodeControllerApi(InstanceManager instances, NcOptions optio
             CpuOvercommit = resources.CpuOvercommit,
             MemoryOvercommit = resources.MemoryOvercommit,
             Instances = instances.Describe([]).Count(i => i.State != "terminated"),
+            HeldInstanceIds = { held.InstanceIds },
         });
     }
 

@@ -20,6 +20,7 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
 {
     public const int ConsoleBytes = 64 * 1024;
     private readonly ConcurrentDictionary<string, Instance> _instances = new();
+    private readonly object _admitting = new();
 
     [GeneratedRegex("^i-[0-9a-f]{8,17}$")]
     private static partial Regex InstanceIdPattern();
@@ -86,17 +87,20 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         Validate(request);
         var dir = Path.Combine(options.InstancesDir, request.InstanceId);
         var instance = new Instance(request, dir);
-        if (_instances.TryGetValue(request.InstanceId, out var known))
-            return await RetriedAsync(known, request, ct);
-        // Reserved before the instance is listed: whoever sees it in DescribeInstances sees its cores and
-        // memory taken in DescribeNode too (the CC reads the two in that order).
-        resources.Reserve(request.InstanceId, request.Cores, request.MemoryMib);
-        instance.HoldsResources = true;
-        if (!_instances.TryAdd(request.InstanceId, instance))
+        Instance? known;
+        lock (_admitting)
         {
-            resources.Release(request.Cores, request.MemoryMib);
-            return await RetriedAsync(_instances[request.InstanceId], request, ct);
+            // One step for a new id: it is listed exactly when it holds its cores and memory (DescribeNode names
+            // the instances its free capacity counts, see NodeResources.Held); a concurrent identical call finds it.
+            if (!_instances.TryGetValue(request.InstanceId, out known))
+            {
+                resources.Reserve(request.InstanceId, request.Cores, request.MemoryMib);
+                instance.HoldsResources = true;
+                _instances[request.InstanceId] = instance;
+            }
         }
+        if (known is not null)
+            return await RetriedAsync(known, request, ct);
         instance.Launch = LaunchAsync(instance);
         await instance.Launch.WaitAsync(ct);
         return instance;
@@ -247,7 +251,7 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         if (instance.HoldsResources)
         {
             instance.HoldsResources = false;
-            resources.Release(instance.Request.Cores, instance.Request.MemoryMib);
+            resources.Release(instance.Id);
         }
         if (instance.Vm is { } vm && !vm.Exited.IsCompleted)
             await vm.ShutdownAsync(TimeSpan.Zero, CancellationToken.None);

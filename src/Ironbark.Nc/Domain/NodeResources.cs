@@ -4,6 +4,7 @@ namespace Ironbark.Nc.Domain;
 public sealed class NodeResources(int cores, long memoryMib, double cpuOvercommit, double memoryOvercommit)
 {
     private readonly object _lock = new();
+    private readonly Dictionary<string, (int Cores, long MemoryMib)> _held = new(StringComparer.Ordinal);
     private int _usedCores;
     private long _usedMemoryMib;
 
@@ -18,8 +19,21 @@ public sealed class NodeResources(int cores, long memoryMib, double cpuOvercommi
     {
         get
         {
+            var free = Held;
+            return (free.CoresFree, free.MemoryMibFree);
+        }
+    }
+
+    /// <summary>
+    /// What is free and which instances hold the rest, read together: a reader that subtracts launches it knows
+    /// of but that are not among <see cref="HeldResources.InstanceIds"/> never subtracts one twice.
+    /// </summary>
+    public HeldResources Held
+    {
+        get
+        {
             lock (_lock)
-                return (CoreLimit - _usedCores, MemoryLimitMib - _usedMemoryMib);
+                return new HeldResources(CoreLimit - _usedCores, MemoryLimitMib - _usedMemoryMib, [.. _held.Keys]);
         }
     }
 
@@ -32,17 +46,22 @@ public sealed class NodeResources(int cores, long memoryMib, double cpuOvercommi
                 throw NcException.Capacity($"Not enough memory on this node for {instanceId}: {memory} MiB asked, {MemoryLimitMib - _usedMemoryMib} MiB free of {MemoryLimitMib} MiB (overcommit {memoryOvercommit}).");
             if (_usedCores + vcpus > CoreLimit)
                 throw NcException.Capacity($"Not enough cores on this node for {instanceId}: {vcpus} asked, {CoreLimit - _usedCores} free of {CoreLimit} (overcommit {cpuOvercommit}).");
+            if (!_held.TryAdd(instanceId, (vcpus, memory)))
+                throw new InvalidOperationException($"Instance {instanceId} holds resources already.");
             _usedCores += vcpus;
             _usedMemoryMib += memory;
         }
     }
 
-    public void Release(int vcpus, long memory)
+    /// <summary>Gives back what the instance holds; an instance that holds nothing is no error.</summary>
+    public void Release(string instanceId)
     {
         lock (_lock)
         {
-            _usedCores -= vcpus;
-            _usedMemoryMib -= memory;
+            if (!_held.Remove(instanceId, out var held))
+                return;
+            _usedCores -= held.Cores;
+            _usedMemoryMib -= held.MemoryMib;
         }
     }
 
@@ -54,3 +73,6 @@ public sealed class NodeResources(int cores, long memoryMib, double cpuOvercommi
         return 0;
     }
 }
+
+/// <summary>A node's free cores and memory and the instances holding what is not free, as of one moment.</summary>
+public sealed record HeldResources(int CoresFree, long MemoryMibFree, IReadOnlyList<string> InstanceIds);
