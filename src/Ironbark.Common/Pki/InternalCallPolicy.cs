@@ -26,6 +26,7 @@ public static class InternalCallPolicy
         [Method(NodeController.Descriptor, "DescribeInstances")] = [ComponentRole.Cc],
         [Method(NodeController.Descriptor, "GetConsoleOutput")] = [ComponentRole.Cc],
         [Method(NodeController.Descriptor, "ModifyInstanceMetadataOptions")] = [ComponentRole.Cc],
+        [Method(NodeController.Descriptor, "ApplyNetworkView")] = [ComponentRole.Cc],
 
         // The CC serves the CLC; the admin tools may only read the cluster's resources (describe-nodes).
         [Method(ClusterController.Descriptor, "DescribeResources")] = [ComponentRole.Clc, ComponentRole.Admin],
@@ -35,6 +36,10 @@ public static class InternalCallPolicy
         [Method(ClusterController.Descriptor, "GetConsoleOutput")] = [ComponentRole.Clc],
         [Method(ClusterController.Descriptor, "DescribeInstances")] = [ComponentRole.Clc],
         [Method(ClusterController.Descriptor, "ModifyInstanceMetadataOptions")] = [ComponentRole.Clc],
+        [Method(ClusterController.Descriptor, "PutSecurityGroups")] = [ComponentRole.Clc],
+        [Method(ClusterController.Descriptor, "SetInterfaceGroups")] = [ComponentRole.Clc],
+        [Method(ClusterController.Descriptor, "AssociateAddress")] = [ComponentRole.Clc],
+        [Method(ClusterController.Descriptor, "DisassociateAddress")] = [ComponentRole.Clc],
 
         // The CLC owns accounts and keys; Walrus checks S3 signatures and ACL grantees against them. The SC
         // joins when it authenticates requests of its own.
