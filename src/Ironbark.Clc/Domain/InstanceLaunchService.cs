@@ -11,13 +11,21 @@ namespace Ironbark.Clc.Domain;
 /// hands it to the dispatcher, which launches through the zone's CC.
 /// </summary>
 public sealed class InstanceLaunchService(ClcOptions options, InstanceStore store, ImageStore images, KeyPairStore keyPairs,
-    SecurityGroupService groups, ClusterClient clusters, InstanceDispatcher dispatcher, TimeProvider time)
+    SecurityGroupService groups, DefaultVpcService vpcs, ClusterClient clusters, InstanceDispatcher dispatcher, TimeProvider time)
 {
     public const int MaxUserDataBytes = 16 * 1024;
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _admissions = new();
 
+    /// <summary>Launches into the default subnet of the zone, in the account's default VPC (made first if this is its first use).</summary>
     public async Task<IReadOnlyList<Instance>> RunAsync(string accountId, LaunchRequest request, CancellationToken ct)
+    {
+        var launched = await LaunchAsync(accountId, request, ct);
+        await vpcs.PlaceAsync(accountId, launched, ct);
+        return launched;
+    }
+
+    private async Task<IReadOnlyList<Instance>> LaunchAsync(string accountId, LaunchRequest request, CancellationToken ct)
     {
         if (request.ClientToken is { } token)
         {
