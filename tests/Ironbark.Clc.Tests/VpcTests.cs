@@ -365,6 +365,83 @@ public abstract class VpcTests(ClcFixture f)
             () => f.AliceEc2.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = other, Description = "d", VpcId = "vpc-nope" }));
         await Ec2Assert.FailsAsync("InvalidGroup.NotFound", () => f.AliceEc2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupNames = [other] }));
     }
+
+    [Fact]
+    public async Task Instances_are_in_the_default_subnet_of_their_zone()
+    {
+        var vpc = await DefaultVpcAsync(f.AliceEc2);
+        var subnet = Assert.Single((await f.AliceEc2.DescribeSubnetsAsync(new DescribeSubnetsRequest
+        {
+            Filters = [new Filter("availability-zone", [ClcFixture.ComputeZone])],
+        })).Subnets).SubnetId;
+        var launched = Assert.Single((await f.AliceEc2.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = f.Guest.Machine, InstanceType = InstanceType.M1Small, MinCount = 1, MaxCount = 1,
+            Placement = new Placement { AvailabilityZone = ClcFixture.ComputeZone },
+        })).Reservation.Instances);
+        try
+        {
+            Assert.Equal((vpc.VpcId, subnet), (launched.VpcId, launched.SubnetId));
+            var described = Assert.Single(await f.AliceEc2.DescribeAsync(launched.InstanceId));
+            Assert.Equal((vpc.VpcId, subnet), (described.VpcId, described.SubnetId));
+
+            async Task<string[]> Ids(params Filter[] filters) =>
+                [.. ((await f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [.. filters] })).Reservations ?? [])
+                    .SelectMany(r => r.Instances).Select(i => i.InstanceId)];
+            Assert.Contains(launched.InstanceId, await Ids(new Filter("vpc-id", [vpc.VpcId]), new Filter("subnet-id", [subnet])));
+            Assert.DoesNotContain(launched.InstanceId, await Ids(new Filter("subnet-id", ["subnet-0123456789abcdef0"])));
+            Assert.DoesNotContain(launched.InstanceId, await Ids(new Filter("vpc-id", [(await DefaultVpcAsync(f.BobEc2)).VpcId])));
+        }
+        finally
+        {
+            await f.AliceEc2.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [launched.InstanceId] });
+            await f.AliceEc2.WaitForStateAsync("terminated", launched.InstanceId);
+        }
+    }
+
+    /// <summary>What Ansible's ec2_instance and Terraform's data "aws_vpc" { default = true } ask, with the Debian aws CLI.</summary>
+    [Fact]
+    public async Task The_aws_cli_finds_the_default_vpc_and_its_subnets_as_ansible_and_terraform_ask()
+    {
+        var accountId = f.AliceAccountId;
+        var env = new Dictionary<string, string>
+        {
+            ["AWS_ACCESS_KEY_ID"] = f.Alice.AccessKeyId, ["AWS_SECRET_ACCESS_KEY"] = f.Alice.SecretAccessKey, ["AWS_DEFAULT_REGION"] = "ironbark",
+            ["AWS_CONFIG_FILE"] = "/dev/null", ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null", ["AWS_EC2_METADATA_DISABLED"] = "true", ["AWS_PAGER"] = "",
+        };
+        async Task<System.Text.Json.JsonElement> Aws(params string[] args)
+        {
+            var (code, stdout, stderr) = await Ironbark.Testing.ProcessRunner.RunAsync("/usr/bin/aws",
+                ["--endpoint-url", f.Endpoint.ToString(), "ec2", .. args, "--output", "json"], env);
+            Assert.True(code == 0, $"aws ec2 {string.Join(' ', args)} exited {code}:\n{stdout}\n{stderr}");
+            return System.Text.Json.JsonDocument.Parse(stdout).RootElement.Clone();
+        }
+
+        var vpc = Assert.Single((await Aws("describe-vpcs", "--filters", "Name=isDefault,Values=true")).GetProperty("Vpcs").EnumerateArray().ToList());
+        var vpcId = vpc.GetProperty("VpcId").GetString()!;
+        Assert.True(vpc.GetProperty("IsDefault").GetBoolean());
+        Assert.Equal("172.31.0.0/16", vpc.GetProperty("CidrBlock").GetString());
+        Assert.Equal(accountId, vpc.GetProperty("OwnerId").GetString());
+        Assert.Equal(vpcId, Assert.Single((await Aws("describe-vpcs", "--filters", "Name=is-default,Values=true")).GetProperty("Vpcs").EnumerateArray().ToList())
+            .GetProperty("VpcId").GetString());
+
+        var subnets = (await Aws("describe-subnets", "--filters", $"Name=vpc-id,Values={vpcId}", "Name=defaultForAz,Values=true"))
+            .GetProperty("Subnets").EnumerateArray().ToList();
+        Assert.Equal(["ironbark-a", "ironbark-b"], subnets.Select(s => s.GetProperty("AvailabilityZone").GetString()).Order());
+        Assert.All(subnets, s => Assert.True(s.GetProperty("MapPublicIpOnLaunch").GetBoolean()));
+        var inZone = Assert.Single((await Aws("describe-subnets", "--filters", $"Name=vpc-id,Values={vpcId}", "Name=availability-zone,Values=ironbark-a",
+            "Name=default-for-az,Values=true")).GetProperty("Subnets").EnumerateArray().ToList());
+        Assert.Equal("172.31.0.0/20", inZone.GetProperty("CidrBlock").GetString());
+
+        var attribute = Assert.Single((await Aws("describe-account-attributes", "--attribute-names", "default-vpc")).GetProperty("AccountAttributes").EnumerateArray().ToList());
+        Assert.Equal(vpcId, Assert.Single(attribute.GetProperty("AttributeValues").EnumerateArray().ToList()).GetProperty("AttributeValue").GetString());
+        var group = Assert.Single((await Aws("describe-security-groups", "--filters", $"Name=vpc-id,Values={vpcId}", "Name=group-name,Values=default"))
+            .GetProperty("SecurityGroups").EnumerateArray().ToList());
+        Assert.Equal(vpcId, group.GetProperty("VpcId").GetString());
+        var table = Assert.Single((await Aws("describe-route-tables", "--filters", $"Name=vpc-id,Values={vpcId}", "Name=association.main,Values=true"))
+            .GetProperty("RouteTables").EnumerateArray().ToList());
+        Assert.Contains(table.GetProperty("Routes").EnumerateArray(), r => r.GetProperty("DestinationCidrBlock").GetString() == "0.0.0.0/0");
+    }
 }
 
 [Collection(SqliteClc.Name)]
