@@ -374,13 +374,30 @@ public abstract class VpcTests(ClcFixture f)
         {
             Filters = [new Filter("availability-zone", [ClcFixture.ComputeZone])],
         })).Subnets).SubnetId;
-        var launched = Assert.Single((await f.AliceEc2.RunInstancesAsync(new RunInstancesRequest
+        RunInstancesRequest Launch(string subnetId, string? zone = null) => new()
         {
-            ImageId = f.Guest.Machine, InstanceType = InstanceType.M1Small, MinCount = 1, MaxCount = 1,
-            Placement = new Placement { AvailabilityZone = ClcFixture.ComputeZone },
-        })).Reservation.Instances);
+            ImageId = f.Guest.Machine, InstanceType = InstanceType.M1Small, MinCount = 1, MaxCount = 1, SubnetId = subnetId,
+            Placement = zone is null ? null : new Placement { AvailabilityZone = zone },
+        };
+        var otherZone = Assert.Single((await f.AliceEc2.DescribeSubnetsAsync(new DescribeSubnetsRequest
+        {
+            Filters = [new Filter("availability-zone", ["ironbark-b"])],
+        })).Subnets).SubnetId;
+        var bobs = (await f.BobEc2.DescribeSubnetsAsync(new DescribeSubnetsRequest())).Subnets[0].SubnetId;
+        async Task<int> LiveAsync() => ((await f.AliceEc2.DescribeInstancesAsync(new DescribeInstancesRequest())).Reservations ?? [])
+            .SelectMany(r => r.Instances).Count(i => i.State.Name != "terminated");
+        var live = await LiveAsync();
+        await Ec2Assert.FailsAsync("InvalidSubnetID.NotFound", () => f.AliceEc2.RunInstancesAsync(Launch("subnet-0123456789abcdef0")));
+        await Ec2Assert.FailsAsync("InvalidSubnetID.NotFound", () => f.AliceEc2.RunInstancesAsync(Launch(bobs)));
+        await Ec2Assert.FailsAsync("InvalidSubnetID.Malformed", () => f.AliceEc2.RunInstancesAsync(Launch("subnet-1")));
+        await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.RunInstancesAsync(Launch(otherZone, ClcFixture.ComputeZone)));
+        Assert.Equal(live, await LiveAsync());
+
+        // The subnet decides the zone: no Placement needed.
+        var launched = Assert.Single((await f.AliceEc2.RunInstancesAsync(Launch(subnet))).Reservation.Instances);
         try
         {
+            Assert.Equal(ClcFixture.ComputeZone, launched.Placement.AvailabilityZone);
             Assert.Equal((vpc.VpcId, subnet), (launched.VpcId, launched.SubnetId));
             var described = Assert.Single(await f.AliceEc2.DescribeAsync(launched.InstanceId));
             Assert.Equal((vpc.VpcId, subnet), (described.VpcId, described.SubnetId));

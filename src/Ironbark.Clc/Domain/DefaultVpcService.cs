@@ -46,6 +46,10 @@ public sealed class DefaultVpcService(ClcOptions options, RegionDirectory region
         return (vpc, created);
     }
 
+    /// <summary>The account's subnet with this id (InvalidSubnetID.NotFound or .Malformed when it has none).</summary>
+    public async Task<Subnet> SubnetAsync(string accountId, string subnetId, CancellationToken ct) =>
+        (await EnsureAsync(accountId, ct)).Subnets.FirstOrDefault(s => s.SubnetId == subnetId) ?? throw VpcService.SubnetNotFound(subnetId);
+
     /// <summary>Gives each instance (all of the account) the VPC and the default subnet of its zone.</summary>
     public async Task PlaceAsync(string accountId, IEnumerable<Instance> instances, CancellationToken ct)
     {

@@ -47,7 +47,10 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
         if (request.ShutdownBehavior is not ("stop" or "terminate"))
             throw Ec2Exception.InvalidParameterValue($"Value ({request.ShutdownBehavior}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected 'stop' or 'terminate'.");
         var metadataOptions = InstanceMetadataOptions.Default.With(request.MetadataOptions.Validate());
-        var zone = request.Zone ?? options.AvailabilityZones.FirstOrDefault(clusters.Serves) ?? options.AvailabilityZones[0];
+        var subnetZone = request.SubnetId is { } subnetId ? (await vpcs.SubnetAsync(accountId, subnetId, ct)).Zone : null;
+        if (subnetZone is not null && request.Zone is not null && request.Zone != subnetZone)
+            throw Ec2Exception.InvalidParameterValue($"The subnet {request.SubnetId} is in {subnetZone}, not in the availability zone {request.Zone} asked for.");
+        var zone = subnetZone ?? request.Zone ?? options.AvailabilityZones.FirstOrDefault(clusters.Serves) ?? options.AvailabilityZones[0];
         if (!options.AvailabilityZones.Contains(zone))
             throw Ec2Exception.InvalidParameterValue($"Invalid availability zone: [{zone}]");
 

@@ -43,7 +43,7 @@ public static class TaggableResource
         SecurityGroup => new Ec2Exception("InvalidGroup.NotFound", $"The security group '{resourceId}' does not exist"),
         Instance => new Ec2Exception("InvalidInstanceID.NotFound", $"The instance ID '{resourceId}' does not exist"),
         Vpc => VpcService.VpcNotFound(resourceId),
-        Subnet => new Ec2Exception("InvalidSubnetID.NotFound", $"The subnet ID '{resourceId}' does not exist"),
+        Subnet => VpcService.SubnetNotFound(resourceId),
         RouteTable => new Ec2Exception("InvalidRouteTableID.NotFound", $"The routeTable ID '{resourceId}' does not exist"),
         InternetGateway => new Ec2Exception("InvalidInternetGatewayID.NotFound", $"The internetGateway ID '{resourceId}' does not exist"),
         DhcpOptions => new Ec2Exception("InvalidDhcpOptionID.NotFound", $"The dhcpOption ID '{resourceId}' does not exist"),

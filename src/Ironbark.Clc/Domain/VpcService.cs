@@ -14,7 +14,7 @@ public sealed class VpcService(DefaultVpcService vpcs)
 
     public async Task<IReadOnlyList<Subnet>> DescribeSubnetsAsync(string accountId, IReadOnlyList<string> ids, IReadOnlyList<Filter> filters, CancellationToken ct) =>
         VpcFilters.Subnets.Apply(Chosen((await vpcs.CurrentAsync(accountId, ct)).Subnets, ids, s => s.SubnetId, Subnet.IdPrefix, "InvalidSubnetID.Malformed",
-            id => new Ec2Exception("InvalidSubnetID.NotFound", $"The subnet ID '{id}' does not exist")), filters);
+            SubnetNotFound), filters);
 
     public async Task<IReadOnlyList<RouteTable>> DescribeRouteTablesAsync(string accountId, IReadOnlyList<string> ids, IReadOnlyList<Filter> filters,
         CancellationToken ct) =>
@@ -48,6 +48,11 @@ public sealed class VpcService(DefaultVpcService vpcs)
         ResourceId.IsValid(id, Vpc.IdPrefix)
             ? new Ec2Exception("InvalidVpcID.NotFound", $"The vpc ID '{id}' does not exist")
             : new Ec2Exception("InvalidVpcID.Malformed", $"Invalid id: \"{id}\" (expecting \"vpc-...\")");
+
+    public static Ec2Exception SubnetNotFound(string id) =>
+        ResourceId.IsValid(id, Subnet.IdPrefix)
+            ? new Ec2Exception("InvalidSubnetID.NotFound", $"The subnet ID '{id}' does not exist")
+            : new Ec2Exception("InvalidSubnetID.Malformed", $"Invalid id: \"{id}\" (expecting \"subnet-...\")");
 
     /// <summary>The items with these ids (all of them when none is given); every id must be well formed and one of the items.</summary>
     private static IEnumerable<T> Chosen<T>(IReadOnlyList<T> items, IReadOnlyList<string> ids, Func<T, string> idOf, string prefix, string malformed,
