@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Ironbark.Clc.Store;
 using Ironbark.Common.Ids;
+using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Clc.Domain;
 
@@ -9,7 +10,7 @@ namespace Ironbark.Clc.Domain;
 /// the VPC, a default subnet per zone, the main route table, the internet gateway, the DHCP options and the "default"
 /// security group, written in one transaction so concurrent first calls make exactly one (docs/vpc.md).
 /// </summary>
-public sealed class DefaultVpcService(ClcOptions options, RegionDirectory region, VpcStore store, TimeProvider time)
+public sealed class DefaultVpcService(ClcOptions options, RegionDirectory region, VpcStore store, TimeProvider time, ILogger<DefaultVpcService> log)
 {
     private readonly ConcurrentDictionary<string, DefaultVpc> _known = new();
 
@@ -29,12 +30,17 @@ public sealed class DefaultVpcService(ClcOptions options, RegionDirectory region
         {
             var plan = Plan(accountId);
             created = await store.TryCreateDefaultAsync(plan, DefaultSecurityGroup.For(accountId, plan.Vpc.VpcId, plan.Vpc.CreatedMs), ct);
+            if (created)
+                log.LogInformation("Default VPC {VpcId} ({Cidr}) made for account {AccountId}, with {Subnets} default subnets",
+                    plan.Vpc.VpcId, plan.Vpc.CidrBlock, accountId, plan.Subnets.Count);
             vpc = await store.FindDefaultAsync(accountId, ct) ?? throw new InvalidOperationException($"The default VPC of account {accountId} was not stored.");
         }
         var missing = MissingSubnets(vpc);
         if (missing.Count > 0)
         {
             await store.AddSubnetsAsync(accountId, missing, ct);
+            log.LogInformation("Default VPC {VpcId} of account {AccountId}: default subnets for zones {Zones}", vpc.Vpc.VpcId, accountId,
+                string.Join(", ", missing.Select(s => s.Zone)));
             vpc = (await store.FindDefaultAsync(accountId, ct))!;
         }
         foreach (var subnet in vpc.Subnets)
