@@ -116,6 +116,32 @@ public abstract class DefaultVpcUpgradeTests(ClcFixture f)
         }
     }
 
+    [Fact]
+    public async Task A_vpc_made_under_an_older_range_keeps_it_and_a_zone_it_has_no_room_for_gets_no_subnet()
+    {
+        using var dir = NewDataDir();
+        var connection = await f.NewDatabaseAsync();
+        string vpcId;
+        await using (var clc = await StartAsync(dir.Path, connection, ["small-a"], "10.30.0.0/20"))
+        {
+            using var ec2 = Alice(clc);
+            vpcId = Assert.Single((await ec2.DescribeVpcsAsync(new DescribeVpcsRequest())).Vpcs).VpcId;
+        }
+        await using (var clc = await StartAsync(dir.Path, connection, ["small-a", "small-b"]))
+        {
+            using var ec2 = Alice(clc);
+            var vpc = Assert.Single((await ec2.DescribeVpcsAsync(new DescribeVpcsRequest())).Vpcs);
+            Assert.Equal((vpcId, "10.30.0.0/20"), (vpc.VpcId, vpc.CidrBlock));
+            var subnet = Assert.Single((await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest())).Subnets);
+            Assert.Equal(("small-a", "10.30.0.0/20"), (subnet.AvailabilityZone, subnet.CidrBlock));
+            // Bob's VPC, made now, has today's range and a subnet in both zones.
+            using var bob = new AmazonEC2Client(new BasicAWSCredentials(f.Bob.AccessKeyId, f.Bob.SecretAccessKey),
+                new AmazonEC2Config { ServiceURL = clc.Endpoint.ToString(), AuthenticationRegion = "ironbark", MaxErrorRetry = 0 });
+            Assert.Equal("172.31.0.0/16", Assert.Single((await bob.DescribeVpcsAsync(new DescribeVpcsRequest())).Vpcs).CidrBlock);
+            Assert.Equal(2, (await bob.DescribeSubnetsAsync(new DescribeSubnetsRequest())).Subnets.Count);
+        }
+    }
+
     [Theory]
     [InlineData("10.20.0.1/16", 1)]
     [InlineData("10.20.0.0/24", 1)]

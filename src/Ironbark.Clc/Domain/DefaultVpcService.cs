@@ -109,7 +109,13 @@ public sealed class DefaultVpcService(ClcOptions options, RegionDirectory region
                 continue;
             var slot = i < slots && !taken.Contains(block.Child(i, Ipv4Block.DefaultSubnetPrefix).ToString())
                 ? i
-                : Enumerable.Range(0, slots).First(s => !taken.Contains(block.Child(s, Ipv4Block.DefaultSubnetPrefix).ToString()));
+                : Enumerable.Range(0, slots).Where(s => !taken.Contains(block.Child(s, Ipv4Block.DefaultSubnetPrefix).ToString())).DefaultIfEmpty(-1).First();
+            if (slot < 0)
+            {
+                // A VPC made under a smaller DefaultVpcCidr than today's zones need: the zone stays without a default subnet.
+                log.LogWarning("Default VPC {VpcId} ({Cidr}) has no free /20 for zone {Zone}", vpc.Vpc.VpcId, vpc.Vpc.CidrBlock, zones[i]);
+                continue;
+            }
             var cidr = block.Child(slot, Ipv4Block.DefaultSubnetPrefix).ToString();
             taken.Add(cidr);
             added.Add(new Subnet
