@@ -39,6 +39,12 @@ public sealed class ClcOptions
     /// <summary>How many instances not yet terminated one account may have (InstanceLimitExceeded beyond).</summary>
     public int MaxInstancesPerAccount { get; init; } = 1000;
 
+    /// <summary>The address range of every account's default VPC; each zone's default subnet is a /20 of it, in zone order (docs/vpc.md).</summary>
+    public string DefaultVpcCidr { get; init; } = "172.31.0.0/16";
+
+    /// <summary>How many elastic IPs one account may hold (AddressLimitExceeded beyond; DescribeAccountAttributes max-elastic-ips).</summary>
+    public int MaxElasticIpsPerAccount { get; init; } = 5;
+
     /// <summary>How often the CLC compares its instances with what the CCs report, and closes the gap.</summary>
     public TimeSpan ReconcileInterval { get; init; } = TimeSpan.FromSeconds(5);
 
@@ -84,6 +90,11 @@ public sealed class ClcOptions
             throw new ArgumentException($"'{Url}' is not an http(s) URL to listen on.");
         if (!Uri.TryCreate(InternalUrl, UriKind.Absolute, out var internalUrl) || internalUrl.Scheme != "https")
             throw new ArgumentException($"'{InternalUrl}' is not an https URL for the internal API to listen on.");
+        if (!Ipv4Block.TryParse(DefaultVpcCidr, out var vpc) || vpc.PrefixLength is < 16 or > Ipv4Block.DefaultSubnetPrefix
+            || vpc.Size < (long)AvailabilityZones.Count * Ipv4Block.DefaultSubnetSize)
+            throw new ArgumentException($"The default VPC CIDR '{DefaultVpcCidr}' must be an IPv4 network from /16 to /20 with room for a /20 per availability zone.");
+        if (MaxElasticIpsPerAccount < 0)
+            throw new ArgumentException("The elastic IP limit per account must not be negative.");
         if (WalrusUrl is not null && (string.IsNullOrEmpty(WalrusAccessKeyId) || string.IsNullOrEmpty(WalrusSecretAccessKey)))
             throw new ArgumentException("A Walrus URL needs the system credentials to read manifests with.");
     }

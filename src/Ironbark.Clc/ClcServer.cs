@@ -122,6 +122,9 @@ public sealed class ClcServer : IComponentServer
         services.AddSingleton<QuerySignatureV2>();
         services.AddSingleton<KeyPairStore>();
         services.AddSingleton<SecurityGroupStore>();
+        services.AddSingleton<VpcStore>();
+        services.AddSingleton<DefaultVpcService>();
+        services.AddSingleton<VpcService>();
         services.AddSingleton<KeyPairService>();
         services.AddSingleton<SecurityGroupService>();
         services.AddSingleton<TagStore>();
@@ -142,6 +145,8 @@ public sealed class ClcServer : IComponentServer
         services.AddSingleton<IEc2Actions, InstanceTypeApi>();
         services.AddSingleton<IEc2Actions, KeyPairApi>();
         services.AddSingleton<IEc2Actions, SecurityGroupApi>();
+        services.AddSingleton<IEc2Actions, VpcApi>();
+        services.AddSingleton<IEc2Actions, AccountAttributeApi>();
         services.AddSingleton<IEc2Actions, TagApi>();
         services.AddSingleton<IEc2Actions, ImageApi>();
         services.AddSingleton<IEc2Actions, InstanceApi>();

@@ -19,7 +19,7 @@ public abstract class SecurityGroupTests(ClcFixture f)
     {
         var group = Assert.Single((await f.BobEc2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupNames = ["default"] })).SecurityGroups);
         Assert.Matches("^sg-[0-9a-f]{17}$", group.GroupId);
-        Assert.Equal("default group", group.Description);
+        Assert.Equal("default VPC security group", group.Description);
         var self = Assert.Single(Assert.Single(group.IpPermissions).UserIdGroupPairs);
         Assert.Equal(group.GroupId, self.GroupId);
         Assert.Equal("0.0.0.0/0", Assert.Single(Assert.Single(group.IpPermissionsEgress).Ipv4Ranges).CidrIp);

@@ -30,7 +30,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
             p["KeyName"], p.List("SecurityGroup"), p.List("SecurityGroupId"), UserData(p["UserData"]), p["Placement.AvailabilityZone"],
             p["KernelId"], p["RamdiskId"], p["ClientToken"] is { Length: > 0 } token ? token : null,
             p.Bool("DisableApiTermination"), p["InstanceInitiatedShutdownBehavior"] ?? "terminate", p.TagsFor(TaggableResource.Instance),
-            MetadataOptions(p, "MetadataOptions."));
+            MetadataOptions(p, "MetadataOptions.")) { SubnetId = p["SubnetId"] };
         request.CheckDryRun();
         var launched = await launches.RunAsync(request.AccountId, launch, ct);
         return InstanceXml.Reservation(launched);

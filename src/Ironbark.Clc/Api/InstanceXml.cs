@@ -35,6 +35,7 @@ public static class InstanceXml
             E("placement", E("availabilityZone", i.Zone), E("groupName"), E("tenancy", "default")),
             Optional("kernelId", i.KernelId), Optional("ramdiskId", i.RamdiskId), E("monitoring", E("state", "disabled")),
             running ? E("privateIpAddress", Instance.UserNetworkAddress) : null,
+            Optional("subnetId", i.SubnetId), Optional("vpcId", i.VpcId),
             Groups(i.Groups),
             reasonCode is null ? null : E("stateReason", E("code", reasonCode), E("message", reasonMessage)),
             E("architecture", "x86_64"), E("rootDeviceType", "instance-store"), E("blockDeviceMapping"),

@@ -26,7 +26,7 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
         var description = p.Required("GroupDescription");
         var tags = p.TagsFor("security-group");
         request.CheckDryRun();
-        var group = await groups.CreateAsync(request.AccountId, name, description, tags, ct);
+        var group = await groups.CreateAsync(request.AccountId, name, description, p["VpcId"], tags, ct);
         return [E("return", "true"), E("groupId", group.GroupId), group.Tags.Count > 0 ? TagSet(group.Tags) : null];
     }
 
@@ -41,7 +41,7 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
             E("ownerId", g.AccountId), E("groupId", g.GroupId), E("groupName", g.GroupName), E("groupDescription", g.Description),
             Permissions("ipPermissions", g.Rules.Where(r => !r.IsEgress)),
             Permissions("ipPermissionsEgress", g.Rules.Where(r => r.IsEgress)),
-            TagSet(g.Tags),
+            Optional("vpcId", g.VpcId), TagSet(g.Tags),
         ]), Optional("nextToken", found.NextToken)];
     }
 

@@ -43,6 +43,9 @@ public sealed class Instance
     /// <summary>"pending" until the node reported it enforces those options, then "applied" (EC2's metadataOptions.state).</summary>
     public string MetadataOptionsState { get; set; } = InstanceMetadataOptions.StatePending;
     public IReadOnlyList<GroupRef> Groups { get; set; } = [];
+    /// <summary>The account's default VPC and the default subnet of the instance's zone, where it lives (not stored: derived on reading, docs/vpc.md).</summary>
+    public string? VpcId { get; set; }
+    public string? SubnetId { get; set; }
     public IReadOnlyList<Tag> Tags { get; set; } = [];
 
     public int StateCode => InstanceState.Code(State);

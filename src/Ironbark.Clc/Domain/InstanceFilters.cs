@@ -38,6 +38,8 @@ public static class InstanceFilters
         ["state-reason-code"] = i => [i.StateReason?.Split(':', 2)[0]],
         ["reason"] = i => [i.TransitionReason],
         ["node-id"] = i => [i.NodeId],
+        ["vpc-id"] = i => [i.VpcId],
+        ["subnet-id"] = i => [i.SubnetId],
     }, i => i.Tags);
 
     public static readonly FilterSchema<Instance> Status = new(new Dictionary<string, Func<Instance, IEnumerable<string?>>>

@@ -11,13 +11,21 @@ namespace Ironbark.Clc.Domain;
 /// hands it to the dispatcher, which launches through the zone's CC.
 /// </summary>
 public sealed class InstanceLaunchService(ClcOptions options, InstanceStore store, ImageStore images, KeyPairStore keyPairs,
-    SecurityGroupService groups, ClusterClient clusters, InstanceDispatcher dispatcher, TimeProvider time)
+    SecurityGroupService groups, DefaultVpcService vpcs, ClusterClient clusters, InstanceDispatcher dispatcher, TimeProvider time)
 {
     public const int MaxUserDataBytes = 16 * 1024;
 
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _admissions = new();
 
+    /// <summary>Launches into the default subnet of the zone, in the account's default VPC (made first if this is its first use).</summary>
     public async Task<IReadOnlyList<Instance>> RunAsync(string accountId, LaunchRequest request, CancellationToken ct)
+    {
+        var launched = await LaunchAsync(accountId, request, ct);
+        await vpcs.PlaceAsync(accountId, launched, ct);
+        return launched;
+    }
+
+    private async Task<IReadOnlyList<Instance>> LaunchAsync(string accountId, LaunchRequest request, CancellationToken ct)
     {
         if (request.ClientToken is { } token)
         {
@@ -39,7 +47,10 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
         if (request.ShutdownBehavior is not ("stop" or "terminate"))
             throw Ec2Exception.InvalidParameterValue($"Value ({request.ShutdownBehavior}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected 'stop' or 'terminate'.");
         var metadataOptions = InstanceMetadataOptions.Default.With(request.MetadataOptions.Validate());
-        var zone = request.Zone ?? options.AvailabilityZones.FirstOrDefault(clusters.Serves) ?? options.AvailabilityZones[0];
+        var subnetZone = request.SubnetId is { } subnetId ? (await vpcs.SubnetAsync(accountId, subnetId, ct)).Zone : null;
+        if (subnetZone is not null && request.Zone is not null && request.Zone != subnetZone)
+            throw Ec2Exception.InvalidParameterValue($"The subnet {request.SubnetId} is in {subnetZone}, not in the availability zone {request.Zone} asked for.");
+        var zone = subnetZone ?? request.Zone ?? options.AvailabilityZones.FirstOrDefault(clusters.Serves) ?? options.AvailabilityZones[0];
         if (!options.AvailabilityZones.Contains(zone))
             throw Ec2Exception.InvalidParameterValue($"Invalid availability zone: [{zone}]");
 

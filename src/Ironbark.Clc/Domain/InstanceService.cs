@@ -10,13 +10,15 @@ namespace Ironbark.Clc.Domain;
 /// attributes. An account sees and touches only its own instances; another's are NotFound to it.
 /// </summary>
 public sealed class InstanceService(ClcOptions options, InstanceStore store, InstanceDispatcher dispatcher, ClusterClient clusters,
-    SecurityGroupService groups, TimeProvider time)
+    SecurityGroupService groups, DefaultVpcService vpcs, TimeProvider time)
 {
     /// <summary>The account's instances: the listed ones (each must exist), else all not long terminated; then filtered.</summary>
     public async Task<IReadOnlyList<Instance>> DescribeAsync(string accountId, IReadOnlyList<string> instanceIds, IReadOnlyList<Filter> filters,
         FilterSchema<Instance> schema, CancellationToken ct)
     {
-        return schema.Apply(instanceIds.Count > 0 ? await ChosenAsync(accountId, instanceIds, ct) : await ListedAsync(accountId, null, ct), filters);
+        var found = instanceIds.Count > 0 ? await ChosenAsync(accountId, instanceIds, ct) : await ListedAsync(accountId, null, ct);
+        await vpcs.PlaceAsync(accountId, found, ct);
+        return schema.Apply(found, filters);
     }
 
     /// <summary>Moves each instance to shutting-down and has its VM stopped; returns (instance, state before) in request order.</summary>

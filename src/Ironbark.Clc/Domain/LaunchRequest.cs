@@ -17,4 +17,8 @@ public sealed record LaunchRequest(
     bool DisableApiTermination,
     string ShutdownBehavior,
     IReadOnlyList<Tag> Tags,
-    MetadataOptionsChange MetadataOptions);
+    MetadataOptionsChange MetadataOptions)
+{
+    /// <summary>The subnet to launch into (one of the account's default subnets, so far); it decides the zone.</summary>
+    public string? SubnetId { get; init; }
+}

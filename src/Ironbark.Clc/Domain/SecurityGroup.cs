@@ -11,6 +11,8 @@ public sealed class SecurityGroup
     public string GroupName { get; init; } = "";
     public string Description { get; init; } = "";
     public long CreatedMs { get; init; }
+    /// <summary>The VPC the group is in (the account's default VPC); null only for a group stored before VPCs, until that VPC is made.</summary>
+    public string? VpcId { get; init; }
     public IReadOnlyList<SecurityGroupRule> Rules { get; set; } = [];
     public IReadOnlyList<Tag> Tags { get; set; } = [];
 

@@ -1,11 +1,10 @@
-using System.Collections.Concurrent;
 using Ironbark.Clc.Store;
 using Ironbark.Common.Ids;
 
 namespace Ironbark.Clc.Domain;
 
-/// <summary>An account's security groups and their rules. Every account has a "default" group, made on first use.</summary>
-public sealed class SecurityGroupService(SecurityGroupStore store, TimeProvider time)
+/// <summary>An account's security groups and their rules, in its default VPC, whose "default" group is made with the VPC on first use.</summary>
+public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcService vpcs, TimeProvider time)
 {
     private static readonly FilterSchema<SecurityGroup> GroupFilters = new(new Dictionary<string, Func<SecurityGroup, IEnumerable<string?>>>
     {
@@ -13,6 +12,7 @@ public sealed class SecurityGroupService(SecurityGroupStore store, TimeProvider 
         ["group-id"] = g => [g.GroupId],
         ["description"] = g => [g.Description],
         ["owner-id"] = g => [g.AccountId],
+        ["vpc-id"] = g => [g.VpcId],
         ["ip-permission.cidr"] = g => Ingress(g).Select(r => r.CidrIpv4),
         ["ip-permission.group-id"] = g => Ingress(g).Select(r => r.ReferencedGroupId),
         ["ip-permission.protocol"] = g => Ingress(g).Select(r => r.IpProtocol),
@@ -27,18 +27,20 @@ public sealed class SecurityGroupService(SecurityGroupStore store, TimeProvider 
         ["security-group-rule-id"] = r => [r.RuleId],
     }, _ => []);
 
-    private readonly ConcurrentDictionary<string, bool> _accountsWithDefault = new();
-
     private static IEnumerable<SecurityGroupRule> Ingress(SecurityGroup g) => g.Rules.Where(r => !r.IsEgress);
 
-    public async Task<SecurityGroup> CreateAsync(string accountId, string name, string description, IReadOnlyList<Tag> tags, CancellationToken ct)
+    /// <summary>A new group in the account's default VPC (<paramref name="vpcId"/>, when given, must be that VPC).</summary>
+    public async Task<SecurityGroup> CreateAsync(string accountId, string name, string description, string? vpcId, IReadOnlyList<Tag> tags,
+        CancellationToken ct)
     {
         ValidateText("GroupName", name);
         ValidateText("GroupDescription", description);
         if (name.StartsWith("sg-", StringComparison.OrdinalIgnoreCase))
             throw Ec2Exception.InvalidParameterValue("Group names may not be in the format sg-*.");
-        await EnsureDefaultAsync(accountId, ct);
-        var group = NewGroup(accountId, name, description, tags);
+        var vpc = (await vpcs.EnsureAsync(accountId, ct)).Vpc;
+        if (vpcId is not null && vpcId != vpc.VpcId)
+            throw VpcService.VpcNotFound(vpcId);
+        var group = NewGroup(accountId, vpc.VpcId, name, description, tags);
         if (!await store.TryInsertAsync(group, ct))
             throw new Ec2Exception("InvalidGroup.Duplicate", $"The security group '{name}' already exists");
         return group;
@@ -117,36 +119,25 @@ public sealed class SecurityGroupService(SecurityGroupStore store, TimeProvider 
         return RuleFilters.Apply(ruleIds.Count > 0 ? rules.Where(r => ruleIds.Contains(r.RuleId)) : rules, filters);
     }
 
-    /// <summary>The account's groups, after making its default group if this is the account's first use of them.</summary>
+    /// <summary>The account's groups, after making its default VPC (and the VPC's default group) if this is the account's first use of them.</summary>
     private async Task<IReadOnlyList<SecurityGroup>> AllAsync(string accountId, CancellationToken ct)
     {
-        await EnsureDefaultAsync(accountId, ct);
+        await vpcs.EnsureAsync(accountId, ct);
         return await store.ListAsync(accountId, ct);
     }
 
-    private async Task EnsureDefaultAsync(string accountId, CancellationToken ct)
-    {
-        if (_accountsWithDefault.ContainsKey(accountId))
-            return;
-        // As in a default VPC: all traffic from members of the group itself in, all traffic out.
-        var group = NewGroup(accountId, SecurityGroup.DefaultName, "default group", []);
-        group.Rules = [NewRule(group.GroupId, false, "-1", null, null, null, group.GroupId, accountId, null), .. group.Rules];
-        await store.TryInsertAsync(group, ct);
-        _accountsWithDefault[accountId] = true;
-    }
-
-    private SecurityGroup NewGroup(string accountId, string name, string description, IReadOnlyList<Tag> tags)
+    private SecurityGroup NewGroup(string accountId, string vpcId, string name, string description, IReadOnlyList<Tag> tags)
     {
         var id = ResourceId.New(SecurityGroup.IdPrefix);
         return new SecurityGroup
         {
-            GroupId = id, AccountId = accountId, GroupName = name, Description = description, Tags = tags,
+            GroupId = id, AccountId = accountId, VpcId = vpcId, GroupName = name, Description = description, Tags = tags,
             CreatedMs = time.GetUtcNow().ToUnixTimeMilliseconds(),
             Rules = [NewRule(id, true, "-1", null, null, "0.0.0.0/0", null, null, null)],
         };
     }
 
-    private static SecurityGroupRule NewRule(string groupId, bool egress, string protocol, int? from, int? to, string? cidr,
+    internal static SecurityGroupRule NewRule(string groupId, bool egress, string protocol, int? from, int? to, string? cidr,
         string? referencedGroupId, string? referencedUserId, string? description) => new()
     {
         RuleId = ResourceId.New(SecurityGroupRule.IdPrefix), GroupId = groupId, IsEgress = egress, IpProtocol = protocol,

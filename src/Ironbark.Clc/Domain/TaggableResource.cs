@@ -9,6 +9,11 @@ public static class TaggableResource
     public const string SecurityGroup = "security-group";
     public const string Image = "image";
     public const string Instance = "instance";
+    public const string Vpc = "vpc";
+    public const string Subnet = "subnet";
+    public const string RouteTable = "route-table";
+    public const string InternetGateway = "internet-gateway";
+    public const string DhcpOptions = "dhcp-options";
 
     /// <summary>The resource type of an id ("key-pair", "security-group", "image", "instance"); InvalidID when no taggable resource has its shape.</summary>
     public static string TypeOf(string resourceId)
@@ -20,6 +25,11 @@ public static class TaggableResource
             Domain.SecurityGroup.IdPrefix => SecurityGroup,
             Domain.Image.MachinePrefix or Domain.Image.KernelPrefix or Domain.Image.RamdiskPrefix => Image,
             Domain.Instance.IdPrefix => Instance,
+            Domain.Vpc.IdPrefix => Vpc,
+            Domain.Subnet.IdPrefix => Subnet,
+            Domain.RouteTable.IdPrefix => RouteTable,
+            Domain.InternetGateway.IdPrefix => InternetGateway,
+            Domain.DhcpOptions.IdPrefix => DhcpOptions,
             _ => null,
         };
         return type is not null && ResourceId.IsValid(resourceId, prefix)
@@ -32,6 +42,11 @@ public static class TaggableResource
         KeyPair => new Ec2Exception("InvalidKeyPair.NotFound", $"The key pair ID '{resourceId}' does not exist"),
         SecurityGroup => new Ec2Exception("InvalidGroup.NotFound", $"The security group '{resourceId}' does not exist"),
         Instance => new Ec2Exception("InvalidInstanceID.NotFound", $"The instance ID '{resourceId}' does not exist"),
+        Vpc => VpcService.VpcNotFound(resourceId),
+        Subnet => VpcService.SubnetNotFound(resourceId),
+        RouteTable => new Ec2Exception("InvalidRouteTableID.NotFound", $"The routeTable ID '{resourceId}' does not exist"),
+        InternetGateway => new Ec2Exception("InvalidInternetGatewayID.NotFound", $"The internetGateway ID '{resourceId}' does not exist"),
+        DhcpOptions => new Ec2Exception("InvalidDhcpOptionID.NotFound", $"The dhcpOption ID '{resourceId}' does not exist"),
         _ => new Ec2Exception("InvalidAMIID.NotFound", $"The image id '[{resourceId}]' does not exist"),
     };
 }

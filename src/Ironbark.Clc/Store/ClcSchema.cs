@@ -78,6 +78,35 @@ public static class ClcSchema
             account_id TEXT NOT NULL, alias_name TEXT NOT NULL, key_id TEXT NOT NULL REFERENCES kms_keys(key_id),
             created_ms BIGINT NOT NULL, PRIMARY KEY (account_id, alias_name));
         """,
+        // The default VPC (docs/vpc.md). Made when an account first needs it; that same transaction gives the account's
+        // security groups stored before (vpc_id NULL) their VPC. The unique indexes keep one default VPC per account and one
+        // default subnet per zone of it.
+        """
+        CREATE TABLE dhcp_options (
+            dhcp_options_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, domain_name TEXT NOT NULL, domain_name_servers TEXT NOT NULL,
+            created_ms BIGINT NOT NULL);
+        CREATE TABLE vpcs (
+            vpc_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, cidr_block TEXT NOT NULL, cidr_association_id TEXT NOT NULL,
+            is_default BOOLEAN NOT NULL, dhcp_options_id TEXT NOT NULL REFERENCES dhcp_options(dhcp_options_id), created_ms BIGINT NOT NULL);
+        CREATE UNIQUE INDEX vpcs_default ON vpcs (account_id) WHERE is_default;
+        CREATE INDEX vpcs_account ON vpcs (account_id);
+        CREATE TABLE subnets (
+            subnet_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, vpc_id TEXT NOT NULL REFERENCES vpcs(vpc_id), zone TEXT NOT NULL,
+            cidr_block TEXT NOT NULL, default_for_az BOOLEAN NOT NULL, map_public_ip_on_launch BOOLEAN NOT NULL, created_ms BIGINT NOT NULL,
+            UNIQUE (vpc_id, cidr_block));
+        CREATE UNIQUE INDEX subnets_default ON subnets (vpc_id, zone) WHERE default_for_az;
+        CREATE TABLE internet_gateways (
+            internet_gateway_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, vpc_id TEXT REFERENCES vpcs(vpc_id), created_ms BIGINT NOT NULL);
+        CREATE INDEX internet_gateways_vpc ON internet_gateways (vpc_id);
+        CREATE TABLE route_tables (
+            route_table_id TEXT PRIMARY KEY, account_id TEXT NOT NULL, vpc_id TEXT NOT NULL REFERENCES vpcs(vpc_id),
+            main_association_id TEXT UNIQUE, created_ms BIGINT NOT NULL);
+        CREATE INDEX route_tables_vpc ON route_tables (vpc_id);
+        CREATE TABLE routes (
+            route_table_id TEXT NOT NULL REFERENCES route_tables(route_table_id) ON DELETE CASCADE, destination_cidr_block TEXT NOT NULL,
+            gateway_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (route_table_id, destination_cidr_block));
+        ALTER TABLE security_groups ADD COLUMN vpc_id TEXT REFERENCES vpcs(vpc_id);
+        """,
     ];
 
     public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db), ct);

@@ -11,7 +11,7 @@ public enum GroupDeletion { Deleted, NotFound, Referenced }
 /// <summary>Security groups, their rules and tags. Writes of one account are serialised.</summary>
 public sealed class SecurityGroupStore(Database db)
 {
-    private const string GroupColumns = "group_id, account_id, group_name, description, created_ms";
+    private const string GroupColumns = "group_id, account_id, group_name, description, created_ms, vpc_id";
     private const string RuleColumns =
         "rule_id, group_id, is_egress, ip_protocol, from_port, to_port, cidr_ipv4, referenced_group_id, referenced_user_id, description, seq";
 
@@ -22,11 +22,17 @@ public sealed class SecurityGroupStore(Database db)
         await using var tx = await BeginAccountWriteAsync(c, group.AccountId, ct);
         if (await c.ExecuteScalarAsync<long>("SELECT COUNT(*) FROM security_groups WHERE account_id = @AccountId AND group_name = @GroupName", group, tx) > 0)
             return false;
-        await c.ExecuteAsync($"INSERT INTO security_groups ({GroupColumns}) VALUES (@GroupId, @AccountId, @GroupName, @Description, @CreatedMs)", group, tx);
-        await InsertRulesAsync(c, tx, group.GroupId, group.Rules);
-        await TagRows.InsertAsync(c, tx, group.GroupId, group.AccountId, group.Tags);
+        await InsertAsync(c, tx, group);
         await tx.CommitAsync(ct);
         return true;
+    }
+
+    /// <summary>Inserts the group with its rules and tags inside the caller's transaction (which holds the account's lock).</summary>
+    internal static async Task InsertAsync(DbConnection c, DbTransaction tx, SecurityGroup group)
+    {
+        await c.ExecuteAsync($"INSERT INTO security_groups ({GroupColumns}) VALUES (@GroupId, @AccountId, @GroupName, @Description, @CreatedMs, @VpcId)", group, tx);
+        await InsertRulesAsync(c, tx, group.GroupId, group.Rules);
+        await TagRows.InsertAsync(c, tx, group.GroupId, group.AccountId, group.Tags);
     }
 
     /// <summary>Every group of the account, with rules (in the order they were added) and tags.</summary>

@@ -62,6 +62,11 @@ public sealed class TagStore(Database db)
                 TaggableResource.KeyPair => ("key_pairs", "key_pair_id"),
                 TaggableResource.SecurityGroup => ("security_groups", "group_id"),
                 TaggableResource.Instance => ("instances", "instance_id"),
+                TaggableResource.Vpc => ("vpcs", "vpc_id"),
+                TaggableResource.Subnet => ("subnets", "subnet_id"),
+                TaggableResource.RouteTable => ("route_tables", "route_table_id"),
+                TaggableResource.InternetGateway => ("internet_gateways", "internet_gateway_id"),
+                TaggableResource.DhcpOptions => ("dhcp_options", "dhcp_options_id"),
                 _ => ("images", "image_id"),
             };
             if (await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE {column} = @id AND account_id = @accountId", new { id, accountId }, tx) == 0)
