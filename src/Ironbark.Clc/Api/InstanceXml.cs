@@ -35,12 +35,14 @@ public static class InstanceXml
             E("placement", E("availabilityZone", i.Zone), E("groupName"), E("tenancy", "default")),
             Optional("kernelId", i.KernelId), Optional("ramdiskId", i.RamdiskId), E("monitoring", E("state", "disabled")),
             running ? E("privateIpAddress", Instance.UserNetworkAddress) : null,
+            Optional("ipAddress", i.PrimaryInterface?.PublicIp),
             Groups(i.Groups),
             reasonCode is null ? null : E("stateReason", E("code", reasonCode), E("message", reasonMessage)),
             E("architecture", "x86_64"), E("rootDeviceType", "instance-store"), E("blockDeviceMapping"),
             E("virtualizationType", "paravirtual"), Optional("clientToken", i.ClientToken), TagSet(i.Tags), E("hypervisor", "xen"),
             E("ebsOptimized", "false"), E("enaSupport", "false"), E("sourceDestCheck", "true"),
             E("cpuOptions", E("coreCount", 1), E("threadsPerCore", 1)), MetadataOptions("metadataOptions", i),
+            NetworkInterfaceXml.InstanceSet(i.PrimaryInterface),
         ];
     }
 

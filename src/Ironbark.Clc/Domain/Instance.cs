@@ -44,6 +44,8 @@ public sealed class Instance
     public string MetadataOptionsState { get; set; } = InstanceMetadataOptions.StatePending;
     public IReadOnlyList<GroupRef> Groups { get; set; } = [];
     public IReadOnlyList<Tag> Tags { get; set; } = [];
+    /// <summary>Its primary network interface (device index 0), read with it; null once it is terminated (the interface is deleted then).</summary>
+    public ElasticNetworkInterface? PrimaryInterface { get; set; }
 
     public int StateCode => InstanceState.Code(State);
 

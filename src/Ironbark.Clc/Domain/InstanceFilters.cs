@@ -38,6 +38,9 @@ public static class InstanceFilters
         ["state-reason-code"] = i => [i.StateReason?.Split(':', 2)[0]],
         ["reason"] = i => [i.TransitionReason],
         ["node-id"] = i => [i.NodeId],
+        ["ip-address"] = i => [i.PrimaryInterface?.PublicIp],
+        ["network-interface.network-interface-id"] = i => [i.PrimaryInterface?.NetworkInterfaceId],
+        ["network-interface.addresses.association.public-ip"] = i => [i.PrimaryInterface?.PublicIp],
     }, i => i.Tags);
 
     public static readonly FilterSchema<Instance> Status = new(new Dictionary<string, Func<Instance, IEnumerable<string?>>>

@@ -92,6 +92,9 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
             HttpTokens = metadataOptions.HttpTokens, HttpPutResponseHopLimit = metadataOptions.HttpPutResponseHopLimit,
             HttpEndpoint = metadataOptions.HttpEndpoint,
         }).ToList();
+        // The VPC and subnet come with the default VPC (docs/elastic-ip.md); the CC gives the MAC and private address at launch.
+        foreach (var instance in instances)
+            instance.PrimaryInterface = ElasticNetworkInterface.PrimaryOf(instance, vpcId: null, subnetId: null);
         var stored = await store.TryInsertAsync(instances, ct);
         if (stored is null) // a concurrent call with the same client token won
             return await store.FindByClientTokenAsync(accountId, request.ClientToken!, ct);

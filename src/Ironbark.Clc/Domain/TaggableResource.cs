@@ -9,6 +9,8 @@ public static class TaggableResource
     public const string SecurityGroup = "security-group";
     public const string Image = "image";
     public const string Instance = "instance";
+    public const string ElasticIp = "elastic-ip";
+    public const string NetworkInterface = "network-interface";
 
     /// <summary>The resource type of an id ("key-pair", "security-group", "image", "instance"); InvalidID when no taggable resource has its shape.</summary>
     public static string TypeOf(string resourceId)
@@ -20,6 +22,8 @@ public static class TaggableResource
             Domain.SecurityGroup.IdPrefix => SecurityGroup,
             Domain.Image.MachinePrefix or Domain.Image.KernelPrefix or Domain.Image.RamdiskPrefix => Image,
             Domain.Instance.IdPrefix => Instance,
+            ElasticAddress.AllocationPrefix => ElasticIp,
+            Domain.ElasticNetworkInterface.IdPrefix => NetworkInterface,
             _ => null,
         };
         return type is not null && ResourceId.IsValid(resourceId, prefix)
@@ -32,6 +36,8 @@ public static class TaggableResource
         KeyPair => new Ec2Exception("InvalidKeyPair.NotFound", $"The key pair ID '{resourceId}' does not exist"),
         SecurityGroup => new Ec2Exception("InvalidGroup.NotFound", $"The security group '{resourceId}' does not exist"),
         Instance => new Ec2Exception("InvalidInstanceID.NotFound", $"The instance ID '{resourceId}' does not exist"),
+        ElasticIp => new Ec2Exception("InvalidAllocationID.NotFound", $"The allocation ID '{resourceId}' does not exist"),
+        NetworkInterface => NetworkInterfaceService.NotFound([resourceId]),
         _ => new Ec2Exception("InvalidAMIID.NotFound", $"The image id '[{resourceId}]' does not exist"),
     };
 }

@@ -78,6 +78,9 @@ public static class ClcSchema
             account_id TEXT NOT NULL, alias_name TEXT NOT NULL, key_id TEXT NOT NULL REFERENCES kms_keys(key_id),
             created_ms BIGINT NOT NULL, PRIMARY KEY (account_id, alias_name));
         """,
+        // Network interfaces (each instance's primary) and elastic IPs; the live instances of before get their primary
+        // interface here, its id derived from the instance's, in the instance's groups (docs/elastic-ip.md).
+        NetworkInterfaceRows.MigrationSql,
     ];
 
     public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db), ct);

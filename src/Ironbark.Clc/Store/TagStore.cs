@@ -62,6 +62,8 @@ public sealed class TagStore(Database db)
                 TaggableResource.KeyPair => ("key_pairs", "key_pair_id"),
                 TaggableResource.SecurityGroup => ("security_groups", "group_id"),
                 TaggableResource.Instance => ("instances", "instance_id"),
+                TaggableResource.ElasticIp => ("elastic_addresses", "allocation_id"),
+                TaggableResource.NetworkInterface => ("network_interfaces", "interface_id"),
                 _ => ("images", "image_id"),
             };
             if (await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE {column} = @id AND account_id = @accountId", new { id, accountId }, tx) == 0)
