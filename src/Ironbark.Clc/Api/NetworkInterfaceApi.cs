@@ -77,7 +77,8 @@ public sealed class NetworkInterfaceApi(NetworkInterfaceService interfaces) : IE
     {
         var p = request.Parameters;
         var id = p.Required("NetworkInterfaceId");
-        var attribute = p.Required("Attribute");
+        // The SDKs send SourceDestCheck=true; the older form names the attribute.
+        var attribute = p["Attribute"] ?? (p.Has("SourceDestCheck") ? "sourceDestCheck" : throw Ec2Exception.MissingParameter("SourceDestCheck"));
         if (attribute != "sourceDestCheck")
             throw Ec2Exception.InvalidParameterValue($"Value ({attribute}) for parameter attribute is invalid. Only sourceDestCheck can be reset.");
         request.CheckDryRun();
