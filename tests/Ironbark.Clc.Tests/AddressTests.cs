@@ -151,7 +151,7 @@ public abstract class AddressTests(ClcFixture f)
         await Ec2Assert.FailsAsync("InvalidAllocationID.NotFound", () => carol.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { AllocationIds = [unknownAllocation] }));
         await Ec2Assert.FailsAsync("InvalidAddress.NotFound", () => carol.Ec2.DescribeAddressesAsync(new DescribeAddressesRequest { PublicIps = ["198.51.100.254", address.PublicIp] }));
         await Ec2Assert.FailsAsync("InvalidAllocationID.NotFound", () => carol.Ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = unknownAllocation, InstanceId = unknownInstance }));
-        await Ec2Assert.FailsAsync("InvalidAllocationID.Malformed", () => carol.Ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = "eipalloc-xyz", InstanceId = unknownInstance }));
+        await Ec2Assert.FailsAsync("InvalidAllocationID.NotFound", () => carol.Ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = "eipalloc-xyz", InstanceId = unknownInstance }));
         await Ec2Assert.FailsAsync("InvalidAddress.NotFound", () => carol.Ec2.AssociateAddressAsync(new AssociateAddressRequest { PublicIp = "198.51.100.254", InstanceId = unknownInstance }));
         await Ec2Assert.FailsAsync("InvalidInstanceID.NotFound", () => carol.Ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = address.AllocationId, InstanceId = unknownInstance }));
         await Ec2Assert.FailsAsync("InvalidInstanceID.Malformed", () => carol.Ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = address.AllocationId, InstanceId = "i-nope" }));
@@ -169,7 +169,7 @@ public abstract class AddressTests(ClcFixture f)
         await Ec2Assert.FailsAsync("InvalidAddress.NotFound", () => carol.Ec2.DisassociateAddressAsync(new DisassociateAddressRequest { PublicIp = "198.51.100.254" }));
         await Ec2Assert.FailsAsync("MissingParameter", () => carol.Ec2.DisassociateAddressAsync(new DisassociateAddressRequest()));
         await Ec2Assert.FailsAsync("MissingParameter", () => carol.Ec2.ReleaseAddressAsync(new ReleaseAddressRequest()));
-        await Ec2Assert.FailsAsync("InvalidAllocationID.Malformed", () => carol.Ec2.ReleaseAddressAsync(new ReleaseAddressRequest { AllocationId = "eipalloc-" }));
+        await Ec2Assert.FailsAsync("InvalidAllocationID.NotFound", () => carol.Ec2.ReleaseAddressAsync(new ReleaseAddressRequest { AllocationId = "eipalloc-" }));
         // A dry run checks and changes nothing.
         await Ec2Assert.FailsAsync("DryRunOperation", HttpStatusCode.PreconditionFailed, () => carol.Ec2.AllocateAddressAsync(new AllocateAddressRequest { DryRun = true }));
         await Ec2Assert.FailsAsync("DryRunOperation", HttpStatusCode.PreconditionFailed, () => carol.Ec2.ReleaseAddressAsync(new ReleaseAddressRequest { AllocationId = address.AllocationId, DryRun = true }));

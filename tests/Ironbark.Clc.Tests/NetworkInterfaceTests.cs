@@ -72,6 +72,9 @@ public abstract class NetworkInterfaceTests(ClcFixture f)
         await carol.Ec2.ModifyNetworkInterfaceAttributeAsync(new ModifyNetworkInterfaceAttributeRequest { NetworkInterfaceId = id, SourceDestCheck = false });
         Assert.Equal("front door", (await Attribute(carol.Ec2, id, NetworkInterfaceAttribute.Description)).Description);
         Assert.False((await Attribute(carol.Ec2, id, NetworkInterfaceAttribute.SourceDestCheck)).SourceDestCheck);
+        Assert.False((await carol.Ec2.DescribeAsync(instanceId)).Single().SourceDestCheck);
+        Assert.Equal(false, (await carol.Ec2.DescribeInstanceAttributeAsync(new DescribeInstanceAttributeRequest
+            { InstanceId = instanceId, Attribute = InstanceAttributeName.SourceDestCheck })).InstanceAttribute.SourceDestCheck);
         Assert.Equal([id], (await InterfacesAsync(carol.Ec2, new Filter("description", ["front*"]))).Select(n => n.NetworkInterfaceId));
         await carol.Ec2.ResetNetworkInterfaceAttributeAsync(new ResetNetworkInterfaceAttributeRequest { NetworkInterfaceId = id, SourceDestCheck = "true" });
         Assert.True((await Attribute(carol.Ec2, id, NetworkInterfaceAttribute.SourceDestCheck)).SourceDestCheck);

@@ -40,7 +40,7 @@ public static class InstanceXml
             reasonCode is null ? null : E("stateReason", E("code", reasonCode), E("message", reasonMessage)),
             E("architecture", "x86_64"), E("rootDeviceType", "instance-store"), E("blockDeviceMapping"),
             E("virtualizationType", "paravirtual"), Optional("clientToken", i.ClientToken), TagSet(i.Tags), E("hypervisor", "xen"),
-            E("ebsOptimized", "false"), E("enaSupport", "false"), E("sourceDestCheck", "true"),
+            E("ebsOptimized", "false"), E("enaSupport", "false"), E("sourceDestCheck", Bool(i.PrimaryInterface?.SourceDestCheck ?? true)),
             E("cpuOptions", E("coreCount", 1), E("threadsPerCore", 1)), MetadataOptions("metadataOptions", i),
             NetworkInterfaceXml.InstanceSet(i.PrimaryInterface),
         ];

@@ -148,9 +148,7 @@ public sealed class AddressService(ClcOptions options, AddressStore store, Insta
     {
         var all = await store.ListAsync(accountId, ct);
         if (address.AllocationId is { } id)
-            return ResourceId.IsValid(id, ElasticAddress.AllocationPrefix)
-                ? all.FirstOrDefault(a => a.AllocationId == id) ?? throw AllocationNotFound(id)
-                : throw new Ec2Exception("InvalidAllocationID.Malformed", $"Invalid id: \"{id}\" (expecting \"eipalloc-...\")");
+            return all.FirstOrDefault(a => a.AllocationId == id) ?? throw AllocationNotFound(id);
         return all.FirstOrDefault(a => a.PublicIp == address.PublicIp) ?? throw AddressNotFound(address.PublicIp!);
     }
 
