@@ -42,7 +42,10 @@ public sealed class ClcOptions
     /// <summary>The address range of every account's default VPC; each zone's default subnet is a /20 of it, in zone order (docs/vpc.md).</summary>
     public string DefaultVpcCidr { get; init; } = "172.31.0.0/16";
 
-    /// <summary>How many elastic IPs one account may hold (AddressLimitExceeded beyond; DescribeAccountAttributes max-elastic-ips).</summary>
+    /// <summary>The region's pool of elastic IPs (AllocateAddress), as a CIDR or "first-last"; it must not overlap a CC's pool of public addresses.</summary>
+    public string ElasticIpRange { get; init; } = "198.51.100.0/24";
+
+    /// <summary>How many elastic IPs one account may hold (AddressLimitExceeded beyond); DescribeAccountAttributes' max-elastic-ips.</summary>
     public int MaxElasticIpsPerAccount { get; init; } = 5;
 
     /// <summary>How often the CLC compares its instances with what the CCs report, and closes the gap.</summary>
@@ -86,6 +89,16 @@ public sealed class ClcOptions
             if (!Uri.TryCreate(cc, UriKind.Absolute, out var ccUrl) || ccUrl.Scheme != "https")
                 throw new ArgumentException($"'{cc}' is not an https URL of a Cluster Controller.");
         }
+        try
+        {
+            AddressRange.Parse(ElasticIpRange);
+        }
+        catch (FormatException e)
+        {
+            throw new ArgumentException($"ElasticIpRange: {e.Message}");
+        }
+        if (MaxElasticIpsPerAccount < 0)
+            throw new ArgumentException("MaxElasticIpsPerAccount must not be negative.");
         if (!Uri.TryCreate(Url, UriKind.Absolute, out var listenUrl) || listenUrl.Scheme is not ("http" or "https"))
             throw new ArgumentException($"'{Url}' is not an http(s) URL to listen on.");
         if (!Uri.TryCreate(InternalUrl, UriKind.Absolute, out var internalUrl) || internalUrl.Scheme != "https")

@@ -138,6 +138,11 @@ public sealed class ClcServer : IComponentServer
         services.AddSingleton<InstanceLaunchService>();
         services.AddSingleton<InstanceService>();
         services.AddSingleton<InstanceReconciler>();
+        services.AddSingleton<NetworkInterfaceStore>();
+        services.AddSingleton<AddressStore>();
+        services.AddSingleton<InterfaceDataPlane>();
+        services.AddSingleton<NetworkInterfaceService>();
+        services.AddSingleton<AddressService>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceReconciler>());
         services.AddSingleton(sp => new RegionDirectory(options, sp.GetRequiredService<ClusterClient>(),
             () => sp.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()));
@@ -150,6 +155,8 @@ public sealed class ClcServer : IComponentServer
         services.AddSingleton<IEc2Actions, TagApi>();
         services.AddSingleton<IEc2Actions, ImageApi>();
         services.AddSingleton<IEc2Actions, InstanceApi>();
+        services.AddSingleton<IEc2Actions, NetworkInterfaceApi>();
+        services.AddSingleton<IEc2Actions, AddressApi>();
         services.AddSingleton<Ec2Router>();
         services.AddSingleton<Ec2Endpoint>();
         services.AddSingleton<StsEndpoint>();

@@ -118,7 +118,7 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
             "productCodes" => E("productCodes"),
             "groupSet" => InstanceXml.Groups(i.Groups),
             "ebsOptimized" => Value("ebsOptimized", "false"),
-            "sourceDestCheck" => Value("sourceDestCheck", "true"),
+            "sourceDestCheck" => Value("sourceDestCheck", Bool(i.PrimaryInterface?.SourceDestCheck ?? true)),
             _ => throw Ec2Exception.InvalidParameterValue($"Value ({attribute}) for parameter attribute is invalid. Unknown attribute."),
         }];
     }

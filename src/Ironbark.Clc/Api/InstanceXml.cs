@@ -36,12 +36,14 @@ public static class InstanceXml
             Optional("kernelId", i.KernelId), Optional("ramdiskId", i.RamdiskId), E("monitoring", E("state", "disabled")),
             running ? E("privateIpAddress", Instance.UserNetworkAddress) : null,
             Optional("subnetId", i.SubnetId), Optional("vpcId", i.VpcId),
+            Optional("ipAddress", i.PrimaryInterface?.PublicIp),
             Groups(i.Groups),
             reasonCode is null ? null : E("stateReason", E("code", reasonCode), E("message", reasonMessage)),
             E("architecture", "x86_64"), E("rootDeviceType", "instance-store"), E("blockDeviceMapping"),
             E("virtualizationType", "paravirtual"), Optional("clientToken", i.ClientToken), TagSet(i.Tags), E("hypervisor", "xen"),
-            E("ebsOptimized", "false"), E("enaSupport", "false"), E("sourceDestCheck", "true"),
+            E("ebsOptimized", "false"), E("enaSupport", "false"), E("sourceDestCheck", Bool(i.PrimaryInterface?.SourceDestCheck ?? true)),
             E("cpuOptions", E("coreCount", 1), E("threadsPerCore", 1)), MetadataOptions("metadataOptions", i),
+            NetworkInterfaceXml.InstanceSet(i.PrimaryInterface),
         ];
     }
 

@@ -47,6 +47,8 @@ public sealed class Instance
     public string? VpcId { get; set; }
     public string? SubnetId { get; set; }
     public IReadOnlyList<Tag> Tags { get; set; } = [];
+    /// <summary>Its primary network interface (device index 0), read with it; null once it is terminated (the interface is deleted then).</summary>
+    public ElasticNetworkInterface? PrimaryInterface { get; set; }
 
     public int StateCode => InstanceState.Code(State);
 

@@ -40,6 +40,9 @@ public static class InstanceFilters
         ["node-id"] = i => [i.NodeId],
         ["vpc-id"] = i => [i.VpcId],
         ["subnet-id"] = i => [i.SubnetId],
+        ["ip-address"] = i => [i.PrimaryInterface?.PublicIp],
+        ["network-interface.network-interface-id"] = i => [i.PrimaryInterface?.NetworkInterfaceId],
+        ["network-interface.addresses.association.public-ip"] = i => [i.PrimaryInterface?.PublicIp],
     }, i => i.Tags);
 
     public static readonly FilterSchema<Instance> Status = new(new Dictionary<string, Func<Instance, IEnumerable<string?>>>

@@ -10,7 +10,7 @@ namespace Ironbark.Clc.Domain;
 /// attributes. An account sees and touches only its own instances; another's are NotFound to it.
 /// </summary>
 public sealed class InstanceService(ClcOptions options, InstanceStore store, InstanceDispatcher dispatcher, ClusterClient clusters,
-    SecurityGroupService groups, DefaultVpcService vpcs, TimeProvider time)
+    DefaultVpcService vpcs, NetworkInterfaceService interfaces, InterfaceDataPlane dataPlane, TimeProvider time)
 {
     /// <summary>The account's instances: the listed ones (each must exist), else all not long terminated; then filtered.</summary>
     public async Task<IReadOnlyList<Instance>> DescribeAsync(string accountId, IReadOnlyList<string> instanceIds, IReadOnlyList<Filter> filters,
@@ -93,10 +93,16 @@ public sealed class InstanceService(ClcOptions options, InstanceStore store, Ins
             throw Ec2Exception.InvalidParameterValue($"Value ({behavior}) for parameter instanceInitiatedShutdownBehavior is invalid. Expected 'stop' or 'terminate'.");
         instance.DisableApiTermination = change.DisableApiTermination ?? instance.DisableApiTermination;
         instance.ShutdownBehavior = change.ShutdownBehavior ?? instance.ShutdownBehavior;
+        // The groups of an instance are those of its primary interface: they change on its node at once, running or not.
         if (change.GroupIds.Count > 0)
-            instance.Groups = (await groups.DescribeAsync(accountId, [], change.GroupIds, [], ct)).Select(g => new GroupRef(g.GroupId, g.GroupName)).ToList();
+            instance.Groups = await interfaces.GroupsAsync(accountId, change.GroupIds, ct);
         if (!await store.UpdateAttributesAsync(instance, ct))
             throw NotFound([instanceId]);
+        if (change.GroupIds.Count > 0 && instance.PrimaryInterface is { } nic)
+        {
+            nic.Groups = instance.Groups;
+            await dataPlane.SetGroupsAsync(nic, ct);
+        }
     }
 
     /// <summary>

@@ -14,6 +14,8 @@ public static class TaggableResource
     public const string RouteTable = "route-table";
     public const string InternetGateway = "internet-gateway";
     public const string DhcpOptions = "dhcp-options";
+    public const string ElasticIp = "elastic-ip";
+    public const string NetworkInterface = "network-interface";
 
     /// <summary>The resource type of an id ("key-pair", "security-group", "image", "instance"); InvalidID when no taggable resource has its shape.</summary>
     public static string TypeOf(string resourceId)
@@ -30,6 +32,8 @@ public static class TaggableResource
             Domain.RouteTable.IdPrefix => RouteTable,
             Domain.InternetGateway.IdPrefix => InternetGateway,
             Domain.DhcpOptions.IdPrefix => DhcpOptions,
+            ElasticAddress.AllocationPrefix => ElasticIp,
+            Domain.ElasticNetworkInterface.IdPrefix => NetworkInterface,
             _ => null,
         };
         return type is not null && ResourceId.IsValid(resourceId, prefix)
@@ -47,6 +51,8 @@ public static class TaggableResource
         RouteTable => new Ec2Exception("InvalidRouteTableID.NotFound", $"The routeTable ID '{resourceId}' does not exist"),
         InternetGateway => new Ec2Exception("InvalidInternetGatewayID.NotFound", $"The internetGateway ID '{resourceId}' does not exist"),
         DhcpOptions => new Ec2Exception("InvalidDhcpOptionID.NotFound", $"The dhcpOption ID '{resourceId}' does not exist"),
+        ElasticIp => new Ec2Exception("InvalidAllocationID.NotFound", $"The allocation ID '{resourceId}' does not exist"),
+        NetworkInterface => NetworkInterfaceService.NotFound([resourceId]),
         _ => new Ec2Exception("InvalidAMIID.NotFound", $"The image id '[{resourceId}]' does not exist"),
     };
 }

@@ -71,6 +71,20 @@ public sealed class ClusterClient : IDisposable
         (await CallAsync(zone, c => c.DescribeInstancesAsync(new DescribeInstancesRequest(), deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync))
         .Instances.Select(ClusterWire.ToReport).ToList();
 
+    /// <summary>Puts the interface in these security groups on its node (SetInterfaceGroups).</summary>
+    public async Task SetInterfaceGroupsAsync(string zone, string interfaceId, IEnumerable<string> groupIds, CancellationToken ct) =>
+        await CallAsync(zone, c => c.SetInterfaceGroupsAsync(new InterfaceGroups { InterfaceId = interfaceId, SecurityGroupIds = { groupIds } },
+            deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+
+    /// <summary>Maps the elastic IP 1:1 to the interface on its node, in place of its pool address.</summary>
+    public async Task AssociateAddressAsync(string zone, string interfaceId, string publicIp, CancellationToken ct) =>
+        await CallAsync(zone, c => c.AssociateAddressAsync(new AddressAssociation { InterfaceId = interfaceId, PublicIp = publicIp },
+            deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+
+    public async Task DisassociateAddressAsync(string zone, string interfaceId, string publicIp, CancellationToken ct) =>
+        await CallAsync(zone, c => c.DisassociateAddressAsync(new AddressAssociation { InterfaceId = interfaceId, PublicIp = publicIp },
+            deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+
     private async Task<T> CallAsync<T>(string zone, Func<ClusterController.ClusterControllerClient, Task<T>> call)
     {
         if (!_zones.TryGetValue(zone, out var cc))

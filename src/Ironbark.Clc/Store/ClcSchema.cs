@@ -107,6 +107,9 @@ public static class ClcSchema
             gateway_id TEXT NOT NULL, seq INTEGER NOT NULL, PRIMARY KEY (route_table_id, destination_cidr_block));
         ALTER TABLE security_groups ADD COLUMN vpc_id TEXT REFERENCES vpcs(vpc_id);
         """,
+        // Network interfaces (each instance's primary) and elastic IPs; the live instances of before get their primary
+        // interface here, its id derived from the instance's, in the instance's groups (docs/elastic-ip.md).
+        NetworkInterfaceRows.MigrationSql,
     ];
 
     public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db), ct);

@@ -39,6 +39,7 @@ public sealed class InstanceStore(Database db)
             instances.SelectMany(i => i.Groups.Select(g => new { i.InstanceId, g.GroupId, g.GroupName })), tx);
         foreach (var instance in instances)
             await TagRows.InsertAsync(c, tx, instance.InstanceId, instance.AccountId, instance.Tags);
+        await NetworkInterfaceRows.InsertAsync(c, tx, instances.Select(i => i.PrimaryInterface).OfType<ElasticNetworkInterface>());
         await tx.CommitAsync(ct);
         return instances;
     }
@@ -79,10 +80,12 @@ public sealed class InstanceStore(Database db)
                 $"WHERE i.account_id = @accountId{only}", new { accountId, ids }))
             .ToLookup(g => g.InstanceId, g => new GroupRef(g.GroupId, g.GroupName));
         var tags = instanceIds is null ? await TagRows.ForAccountAsync(c, accountId) : await TagRows.ForResourcesAsync(c, db, ids!);
+        var interfaces = (await NetworkInterfaceRows.ListAsync(c, db, accountId, ids)).ToDictionary(n => n.InstanceId ?? "");
         foreach (var instance in instances)
         {
             instance.Groups = groups[instance.InstanceId].OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList();
             instance.Tags = tags[instance.InstanceId].ToList();
+            instance.PrimaryInterface = interfaces.GetValueOrDefault(instance.InstanceId);
         }
         return instances;
     }
@@ -118,6 +121,8 @@ public sealed class InstanceStore(Database db)
             "transition_reason = COALESCE(@TransitionReason, transition_reason), node_id = COALESCE(@NodeId, node_id), " +
             "terminated_ms = COALESCE(@TerminatedMs, terminated_ms) WHERE instance_id = @instanceId AND state = @before",
             new { instanceId, to, before, change.StateReason, change.TransitionReason, change.NodeId, change.TerminatedMs }, tx);
+        if (moved == 1 && to == InstanceState.Terminated)
+            await NetworkInterfaceRows.ReleaseForInstanceAsync(c, tx, db, instanceId);
         await tx.CommitAsync(ct);
         return moved == 1 ? before : null;
     }
@@ -144,6 +149,7 @@ public sealed class InstanceStore(Database db)
         await c.ExecuteAsync("DELETE FROM instance_groups WHERE instance_id = @InstanceId", instance, tx);
         await c.ExecuteAsync("INSERT INTO instance_groups (instance_id, group_id, group_name) VALUES (@InstanceId, @GroupId, @GroupName)",
             instance.Groups.Select(g => new { instance.InstanceId, g.GroupId, g.GroupName }), tx);
+        await NetworkInterfaceRows.SetInstanceGroupsAsync(c, tx, instance.InstanceId, instance.Groups);
         await tx.CommitAsync(ct);
         return true;
     }

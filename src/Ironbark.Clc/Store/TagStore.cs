@@ -67,6 +67,8 @@ public sealed class TagStore(Database db)
                 TaggableResource.RouteTable => ("route_tables", "route_table_id"),
                 TaggableResource.InternetGateway => ("internet_gateways", "internet_gateway_id"),
                 TaggableResource.DhcpOptions => ("dhcp_options", "dhcp_options_id"),
+                TaggableResource.ElasticIp => ("elastic_addresses", "allocation_id"),
+                TaggableResource.NetworkInterface => ("network_interfaces", "interface_id"),
                 _ => ("images", "image_id"),
             };
             if (await c.ExecuteScalarAsync<long>($"SELECT COUNT(*) FROM {table} WHERE {column} = @id AND account_id = @accountId", new { id, accountId }, tx) == 0)

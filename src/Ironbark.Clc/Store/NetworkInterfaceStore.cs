@@ -1,0 +1,37 @@
+using Dapper;
+using Ironbark.Clc.Domain;
+using Ironbark.Common.Data;
+
+namespace Ironbark.Clc.Store;
+
+/// <summary>An account's network interfaces: read with their groups, tags and elastic IPs; their attributes changed.</summary>
+public sealed class NetworkInterfaceStore(Database db)
+{
+    public async Task<IReadOnlyList<ElasticNetworkInterface>> ListAsync(string accountId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await NetworkInterfaceRows.ListAsync(c, db, accountId, null)).OrderBy(n => n.NetworkInterfaceId, StringComparer.Ordinal).ToList();
+    }
+
+    /// <summary>
+    /// Writes the description, source/dest check and groups of the interface; the groups of a primary interface are its
+    /// instance's, so they change together. False when the interface is gone (its instance terminated meanwhile).
+    /// </summary>
+    public async Task<bool> UpdateAsync(ElasticNetworkInterface changed, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        if (await c.ExecuteAsync("UPDATE network_interfaces SET description = @Description, source_dest_check = @SourceDestCheck " +
+                                 "WHERE interface_id = @NetworkInterfaceId AND account_id = @AccountId", changed, tx) == 0)
+            return false;
+        await NetworkInterfaceRows.SetGroupsAsync(c, tx, changed.NetworkInterfaceId, changed.Groups);
+        if (changed.InstanceId is { } instanceId)
+        {
+            await c.ExecuteAsync("DELETE FROM instance_groups WHERE instance_id = @instanceId", new { instanceId }, tx);
+            await c.ExecuteAsync("INSERT INTO instance_groups (instance_id, group_id, group_name) VALUES (@instanceId, @GroupId, @GroupName)",
+                changed.Groups.Select(g => new { instanceId, g.GroupId, g.GroupName }), tx);
+        }
+        await tx.CommitAsync(ct);
+        return true;
+    }
+}
