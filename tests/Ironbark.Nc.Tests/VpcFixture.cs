@@ -52,7 +52,7 @@ public sealed class VpcFixture : IAsyncLifetime
         await ApplyAsync(clientToWeb: true, outsideToWeb: false);
         var scripts = new Dictionary<Guest, string>
         {
-            [Web] = Serve() + Imds() + "nslookup ip-172-31-0-11." + Domain + " " + Gateway + " 2>&1 | grep -c 172.31.0.11 | sed 's/^/IRONBARK-DNS found=/' > /dev/console\n",
+            [Web] = Serve() + Imds() + "nslookup ip-172-31-0-11." + Domain + " " + Gateway + " 2>&1 | grep -q '^Address.*172[.]31[.]0[.]11$' && echo IRONBARK-DNS found > /dev/console || echo IRONBARK-DNS none > /dev/console\n",
             [Client] = Serve() + Probe("172.31.0.10:7001", "172.31.0.10:7002"),
             [Other] = Serve() + Probe("172.31.0.11:7001", "172.31.0.12:7001"),
             [Forger] = Serve() + Forge(),
@@ -136,9 +136,10 @@ public sealed class VpcFixture : IAsyncLifetime
 
     /// <summary>IMDSv2 by hand (the token PUT, then a GET with it), as cloud-init does it.</summary>
     private static string Imds() => """
-        tok=$(printf 'PUT /latest/api/token HTTP/1.0\r\nHost: 169.254.169.254\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\n\r\n' | nc 169.254.169.254 80 | tail -n 1)
+        http() { ( printf "$1"; sleep 2 ) | nc 169.254.169.254 80 | tail -n 1; }
+        tok=$(http 'PUT /latest/api/token HTTP/1.0\r\nX-aws-ec2-metadata-token-ttl-seconds: 60\r\nContent-Length: 0\r\n\r\n')
         for p in instance-id local-ipv4 public-ipv4 mac; do
-          v=$(printf "GET /latest/meta-data/$p HTTP/1.0\r\nX-aws-ec2-metadata-token: $tok\r\n\r\n" | nc 169.254.169.254 80 | tail -n 1)
+          v=$(http "GET /latest/meta-data/$p HTTP/1.0\r\nX-aws-ec2-metadata-token: $tok\r\n\r\n")
           echo "IRONBARK-IMDS2 $p=$v" > /dev/console
         done
 

@@ -115,7 +115,7 @@ internal static class VpcRuleset
             s.Append($"\t\tip saddr vmap {{ {string.Join(", ", local.Select(p => $"{p.PrivateIp} : jump egress_{p.Tap}"))} }}\n");
         // Out to the internet only through the sender's own public address (1:1 NAT below); in from it only what was NATed to a VM.
         s.Append(natted.Count == 0 ? $"\t\toifname \"{uplink}\" drop\n" : $"\t\toifname \"{uplink}\" ip saddr != {Set(natted.Select(p => p.PrivateIp))} drop\n");
-        s.Append($"\t\tiifname \"{uplink}\" ct status != dnat drop\n");
+        s.Append($"\t\tiifname \"{uplink}\" ct status & dnat != dnat drop\n");
         if (local.Count > 0)
             s.Append($"\t\tip daddr vmap {{ {string.Join(", ", local.Select(p => $"{p.PrivateIp} : jump ingress_{p.Tap}"))} }}\n");
         // Neither end is a VM of this node (a flooded frame between other nodes' VMs, or out to the internet after egress): theirs to filter.
