@@ -19,6 +19,7 @@ public sealed class VpcFixture : IAsyncLifetime
     public const string Domain = "ironbark.compute.internal";
     public const string WebPublic = "203.0.113.10";
     private long _version;
+    private System.Diagnostics.Process? _outsideServer;
 
     public VpcLab Lab { get; private set; } = null!;
     public WalrusHost Walrus { get; private set; } = null!;
@@ -44,16 +45,17 @@ public sealed class VpcFixture : IAsyncLifetime
             foreach (var (k, path) in new[] { ("vmlinux", Guest.Kernel), ("initrd.img", Guest.Ramdisk), ("root.img", Guest.Disk) })
                 await s3.PutObjectAsync(new PutObjectRequest { BucketName = NcFixture.Bucket, Key = k, FilePath = path });
         }
-        Lab = await VpcLab.StartAsync();
-        A = new VpcNode(Lab, 'a', Walrus, key);
-        B = new VpcNode(Lab, 'b', Walrus, key);
+        Lab = await VpcLab.StartAsync("vpc");
+        _outsideServer = System.Diagnostics.Process.Start("ip", ["netns", "exec", Lab.Outside, "busybox", "nc", "-ll", "-p", "8001", "-e", "/bin/echo", "hello-outside"]);
+        A = new VpcNode(Lab, 'a', Walrus.Endpoint.ToString(), key.AccessKeyId, key.SecretAccessKey);
+        B = new VpcNode(Lab, 'b', Walrus.Endpoint.ToString(), key.AccessKeyId, key.SecretAccessKey);
         await A.StartAsync();
         await B.StartAsync();
         await ApplyAsync(clientToWeb: true, outsideToWeb: false);
         var scripts = new Dictionary<Guest, string>
         {
-            [Web] = Serve() + Imds() + "nslookup ip-172-31-0-11." + Domain + " " + Gateway + " 2>&1 | grep -q '^Address.*172[.]31[.]0[.]11$' && echo IRONBARK-DNS found > /dev/console || echo IRONBARK-DNS none > /dev/console\n",
-            [Client] = Serve() + Probe("172.31.0.10:7001", "172.31.0.10:7002"),
+            [Web] = Serve() + Probe("203.0.113.250:8001") + Imds() + "nslookup ip-172-31-0-11." + Domain + " " + Gateway + " 2>&1 | grep -q '^Address.*172[.]31[.]0[.]11$' && echo IRONBARK-DNS found > /dev/console || echo IRONBARK-DNS none > /dev/console\n",
+            [Client] = Serve() + Probe("172.31.0.10:7001", "172.31.0.10:7002", "203.0.113.250:8001") + Ticks("172.31.0.10"),
             [Other] = Serve() + Probe("172.31.0.11:7001", "172.31.0.12:7001"),
             [Forger] = Serve() + Forge(),
         };
@@ -67,6 +69,7 @@ public sealed class VpcFixture : IAsyncLifetime
     {
         var all = new SecurityGroupRule { Protocol = "-1", Cidrs = { "0.0.0.0/0" }, Ipv6Cidrs = { "::/0" } };
         var web = new SecurityGroupView { GroupId = "sg-web", VpcId = "vpc-1", MemberIps = { Web.Ip }, Egress = { all } };
+        web.Ingress.Add(new SecurityGroupRule { Protocol = "tcp", FromPort = 7003, ToPort = 7003, SourceGroupIds = { "sg-client" } });
         if (clientToWeb)
             web.Ingress.Add(new SecurityGroupRule { Protocol = "tcp", FromPort = 7001, ToPort = 7001, SourceGroupIds = { "sg-client" } });
         if (outsideToWeb)
@@ -117,11 +120,19 @@ public sealed class VpcFixture : IAsyncLifetime
 
     private static ImageRef Image(string key, string sha256) => new() { Id = key, Bucket = NcFixture.Bucket, Key = key, Sha256 = sha256 };
 
-    /// <summary>Servers on 7001 and 7002 that answer hello-&lt;instance id&gt;.</summary>
+    /// <summary>Servers on 7001 and 7002 that answer hello-&lt;instance id&gt;, and on 7003 one that sends a numbered tick every half second.</summary>
     private static string Serve() => """
         printf '#!/bin/sh\necho hello-%s\n' "$(cat /tmp/instance-id)" > /tmp/hello; chmod +x /tmp/hello
+        printf '#!/bin/sh\ni=0; while true; do i=$((i+1)); echo tick-$i; sleep 0.5; done\n' > /tmp/ticks; chmod +x /tmp/ticks
         nc -ll -p 7001 -e /tmp/hello &
         nc -ll -p 7002 -e /tmp/hello &
+        nc -ll -p 7003 -e /tmp/ticks &
+
+        """;
+
+    /// <summary>One long connection to <paramref name="server"/>:7003, each tick printed as IRONBARK-TICK (a new connection starts again at tick-1).</summary>
+    private static string Ticks(string server) => $$"""
+        ( while true; do sleep 100000 | nc {{server}} 7003 | while read t; do echo "IRONBARK-TICK $t" > /dev/console; done; sleep 1; done ) &
 
         """;
 
@@ -152,6 +163,8 @@ public sealed class VpcFixture : IAsyncLifetime
           m=$(timeout 3 wget -q -O - http://169.254.169.254/latest/meta-data/instance-id 2>/dev/null)
           echo "IRONBARK-FORGE phase=$1 peer=${r:-none} metadata=${m:-none}" > /dev/console
         }
+        # Web boots at the same time: wait until it serves before the control phase.
+        i=0; while [ $i -lt 60 ] && [ -z "$(nc -w 1 172.31.0.10 7001 </dev/null 2>/dev/null)" ]; do i=$((i+1)); sleep 0.5; done
         try own
         ip addr flush dev eth0; ip addr add 172.31.0.11/20 dev eth0; ip route add default via {{Gateway}}
         try ip
@@ -184,6 +197,8 @@ public sealed class VpcFixture : IAsyncLifetime
         }
         finally
         {
+            _outsideServer?.Kill();
+            _outsideServer?.Dispose();
             if (A is not null)
                 await A.DisposeAsync();
             if (B is not null)

@@ -3,14 +3,17 @@ using Ironbark.Testing;
 namespace Ironbark.Nc.Tests;
 
 /// <summary>
-/// The test's "hosts", all network namespaces with the prefix ibt-&lt;pid&gt;-: a LAN (a bridge), two nodes on it (each
+/// The test's "hosts", all network namespaces with the prefix ibt-&lt;pid&gt;-&lt;tag&gt;-: a LAN (a bridge), two nodes on it (each
 /// node's eth0 is both its underlay, 10.250.0.x, and its public uplink, 203.0.113.20x) and an "outside" host on the same
 /// public LAN (203.0.113.250). Nothing of it exists in the host's own namespace; disposal removes every namespace with
 /// the prefix, including the NCs' own (their prefixes extend it), and the dnsmasq processes those ran.
 /// </summary>
 public sealed class VpcLab : IAsyncDisposable
 {
-    public string Prefix { get; } = $"ibt-{Environment.ProcessId}-";
+    private VpcLab(string tag) => Prefix = $"ibt-{Environment.ProcessId}-{tag}-";
+
+    /// <summary>ibt-&lt;pid&gt;-&lt;tag&gt;-: each lab of the test run its own, so one's cleanup never touches another's.</summary>
+    public string Prefix { get; }
     public string Lan => Prefix + "lan";
     public string Outside => Prefix + "outside";
     public string Node(char name) => Prefix + "node-" + name;
@@ -20,9 +23,9 @@ public sealed class VpcLab : IAsyncDisposable
     /// <summary>The namespace prefix of a node's NC: under the lab's prefix, so disposal removes what it left.</summary>
     public string NcPrefix(char name) => Prefix + name + "-";
 
-    public static async Task<VpcLab> StartAsync()
+    public static async Task<VpcLab> StartAsync(string tag)
     {
-        var lab = new VpcLab();
+        var lab = new VpcLab(tag);
         try
         {
             await lab.RemoveAsync();

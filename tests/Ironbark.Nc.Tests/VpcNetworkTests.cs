@@ -72,6 +72,13 @@ public sealed partial class VpcNetworkTests(VpcFixture vpc)
     }
 
     [Fact]
+    public async Task A_guest_goes_out_only_through_its_own_public_address()
+    {
+        Assert.All(await RoundsAfterNowAsync(vpc.Web, 1), r => Assert.Equal("hello-outside", r["203.0.113.250:8001"]));
+        Assert.All(await RoundsAfterNowAsync(vpc.Client, 1), r => Assert.Equal("none", r["203.0.113.250:8001"]));
+    }
+
+    [Fact]
     public async Task A_guest_that_forges_another_guests_ip_or_mac_reaches_nothing_and_gets_no_metadata()
     {
         var console = await vpc.A.WaitForConsoleAsync(vpc.Forger.Id, c => c.Contains("IRONBARK-FORGE phase=restored", StringComparison.Ordinal), "the forger's last phase");
@@ -100,11 +107,17 @@ public sealed partial class VpcNetworkTests(VpcFixture vpc)
         await vpc.ApplyAsync(clientToWeb: true, outsideToWeb: false);
         var ns = vpc.Lab.NcPrefix('a') + "vni100";
         var dnsmasq = File.ReadAllText(Path.Combine(vpc.A.Options.StateDir, "network", "vni-100", "dnsmasq.pid")).Trim();
+        var beforeStop = Ticks(await vpc.B.WaitForConsoleAsync(vpc.Client.Id, c => Ticks(c).Count > 0, "a tick of the long connection")).Last();
         await vpc.A.StopAsync();
         Assert.Contains(ns, vpc.Lab.Namespaces());
         Assert.All(await RoundsAfterNowAsync(vpc.Client, 1), r => Assert.Equal("hello-" + vpc.Web.Id, r["172.31.0.10:7001"]));
         await vpc.A.StartAsync();
         Assert.All(await RoundsAfterNowAsync(vpc.Client, 1), r => Assert.Equal("hello-" + vpc.Web.Id, r["172.31.0.10:7001"]));
+        // Client's one long connection to Web (node a) went on through the stop and the restart: its ticks never start again.
+        var restarted = Ticks(await vpc.B.ConsoleAsync(vpc.Client.Id)).Last();
+        var ticks = Ticks(await vpc.B.WaitForConsoleAsync(vpc.Client.Id, c => Ticks(c).Last() >= restarted + 4, "four more ticks"));
+        Assert.True(ticks[0] <= beforeStop, $"first tick {ticks[0]}, last before the stop {beforeStop}");
+        Assert.Equal(Enumerable.Range(ticks[0], ticks.Count), ticks);
         // The same dnsmasq serves on: the restarted NC found it by its pid file.
         Assert.Equal(dnsmasq, File.ReadAllText(Path.Combine(vpc.A.Options.StateDir, "network", "vni-100", "dnsmasq.pid")).Trim());
     }
@@ -150,6 +163,12 @@ public sealed partial class VpcNetworkTests(VpcFixture vpc)
             rounds.Remove(rounds.Keys.Max());
         return rounds;
     }
+
+    /// <summary>The tick numbers the long connection delivered, in order.</summary>
+    private static List<int> Ticks(string console) => TickLine().Matches(console).Select(m => int.Parse(m.Groups[1].Value)).ToList();
+
+    [GeneratedRegex(@"IRONBARK-TICK tick-(\d+)")]
+    private static partial Regex TickLine();
 
     [GeneratedRegex(@"IRONBARK-PROBE n=(\d+) (\S+) ([^\r\n]*)")]
     private static partial Regex ProbeLine();

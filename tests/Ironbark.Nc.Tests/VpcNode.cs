@@ -12,14 +12,14 @@ public sealed class VpcNode : IAsyncDisposable
     private readonly TempDir _dir = new();
     private GrpcChannel? _channel;
 
-    public VpcNode(VpcLab lab, char name, WalrusHost walrus, Ironbark.Clc.Identity.AccessKey key)
+    public VpcNode(VpcLab lab, char name, string walrusUrl, string accessKeyId, string secretAccessKey)
     {
         Pki = new CloudCertificates(_dir.Combine("pki"));
         Pki.EnsureCreated();
         Options = new NcOptions
         {
-            DataDir = _dir.Path, Url = "https://127.0.0.1:0", NodeId = "node-" + name, WalrusUrl = walrus.Endpoint.ToString(),
-            AccessKeyId = key.AccessKeyId, SecretAccessKey = key.SecretAccessKey,
+            DataDir = _dir.Path, Url = "https://127.0.0.1:0", NodeId = "node-" + name, WalrusUrl = walrusUrl,
+            AccessKeyId = accessKeyId, SecretAccessKey = secretAccessKey,
             Cores = 4, MemoryMib = 2048, Acceleration = "tcg", TerminateGrace = TimeSpan.FromSeconds(1),
             Network = "vpc", NetworkNamespacePrefix = lab.NcPrefix(name),
             UnderlayNamespace = lab.Node(name), UnderlayAddress = VpcLab.Underlay(name),
