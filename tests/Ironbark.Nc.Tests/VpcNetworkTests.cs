@@ -44,6 +44,51 @@ public sealed partial class VpcNetworkTests(VpcFixture vpc)
     }
 
     [Fact]
+    public async Task A_bad_view_is_refused_and_the_view_in_force_stays()
+    {
+        await vpc.ApplyAsync(clientToWeb: true, outsideToWeb: false);
+        var inForce = (await vpc.A.Client.ApplyNetworkViewAsync(new NetworkView { Version = 1 })).Version;
+        var bad = new NetworkView { Version = inForce + 1000, Interfaces = { new InterfaceView { InterfaceId = vpc.Web.InterfaceId, PublicIp = "203.0.113.300" } } };
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => vpc.A.Client.ApplyNetworkViewAsync(bad).ResponseAsync);
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, refused.StatusCode);
+        Assert.Equal("InvalidParameterValue", refused.Trailers.GetValue(Ironbark.Common.Rpc.ErrorCodec.TrailerName));
+        var ports = new NetworkView { Version = inForce + 1000, Groups = { new SecurityGroupView { GroupId = "sg-web", Ingress = { new SecurityGroupRule { Protocol = "tcp", FromPort = 80, ToPort = 70000 } } } } };
+        Assert.Equal(Grpc.Core.StatusCode.InvalidArgument, (await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => vpc.A.Client.ApplyNetworkViewAsync(ports).ResponseAsync)).StatusCode);
+        Assert.Equal(inForce, (await vpc.A.Client.ApplyNetworkViewAsync(new NetworkView { Version = 1 })).Version);
+        Assert.All(await RoundsAfterNowAsync(vpc.Client, 1), r => Assert.Equal("hello-" + vpc.Web.Id, r["172.31.0.10:7001"]));
+    }
+
+    [Theory]
+    [InlineData("Mac", "02:00:00:00:03")]
+    [InlineData("PrivateIp", "10.9.1.5")]
+    [InlineData("GatewayIp", "10.9.0.5")]
+    [InlineData("SubnetCidr", "10.9.0.0/30")]
+    [InlineData("Vni", "0")]
+    [InlineData("PublicIp", "203.0.113")]
+    [InlineData("DnsDomain", "bad domain")]
+    public async Task A_bad_vpc_interface_is_refused_before_anything_is_made(string field, string value)
+    {
+        var g = new Guest(NcFixture.NewInstanceId(), 'a', 301, "10.9.0.5", "02:00:00:00:03:05", "sg-none", null);
+        var request = vpc.Launch(g, "true\n");
+        var n = request.Network;
+        (n.SubnetCidr, n.GatewayIp, n.VpcCidr) = ("10.9.0.0/24", "10.9.0.1", "10.9.0.0/16");
+        switch (field)
+        {
+            case "Mac": n.Mac = value; break;
+            case "PrivateIp": n.PrivateIp = value; break;
+            case "GatewayIp": n.GatewayIp = value; break;
+            case "SubnetCidr": n.SubnetCidr = value; break;
+            case "Vni": n.Vni = uint.Parse(value); break;
+            case "PublicIp": n.PublicIp = value; break;
+            case "DnsDomain": n.DnsDomain = value; break;
+        }
+        var refused = await Assert.ThrowsAsync<Grpc.Core.RpcException>(() => vpc.A.Client.RunInstanceAsync(request).ResponseAsync);
+        Assert.Equal("InvalidParameterValue", refused.Trailers.GetValue(Ironbark.Common.Rpc.ErrorCodec.TrailerName));
+        Assert.DoesNotContain(vpc.Lab.NcPrefix('a') + "vni" + n.Vni, vpc.Lab.Namespaces());
+        Assert.DoesNotContain((await vpc.A.Client.DescribeInstancesAsync(new DescribeInstancesRequest())).Instances, i => i.InstanceId == g.Id);
+    }
+
+    [Fact]
     public async Task A_guest_of_another_vpc_with_the_same_addresses_reaches_neither_on_its_node_nor_across()
     {
         var console = await vpc.B.ConsoleAsync(vpc.Other.Id);

@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Ironbark.Common.Contracts.Nc;
@@ -342,6 +340,6 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         if (request.Kernel is null || request.RootDisk is null)
             throw NcException.Invalid("MissingParameter", "A launch needs a kernel and a root disk image.");
         MetadataAccess.From(request.MetadataOptions);
-        NetworkOf(request);
+        NetworkOf(request).Validate(request.Network ?? new NetworkInterface());
     }
 }

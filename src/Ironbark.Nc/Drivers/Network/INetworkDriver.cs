@@ -13,6 +13,9 @@ public interface INetworkDriver
     /// <summary>The interface mode it serves: "USER" or "VPC".</summary>
     string Mode { get; }
 
+    /// <summary>Refuses (InvalidParameterValue) an interface this driver cannot make, before the node admits the launch.</summary>
+    void Validate(NetworkInterface nic);
+
     /// <summary>Makes the instance's interface ready and returns its NIC; idempotent, so a restarted node calls it again for a running VM.</summary>
     Task<VmNic> PlugAsync(string instanceId, NetworkInterface nic, CancellationToken ct);
 

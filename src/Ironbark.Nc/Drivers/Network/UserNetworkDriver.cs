@@ -11,6 +11,11 @@ public sealed class UserNetworkDriver(string metadataSocket) : INetworkDriver
 {
     public string Mode => "USER";
 
+    /// <summary>Only the mode is read under USER networking (the MAC and address are QEMU's own).</summary>
+    public void Validate(NetworkInterface nic)
+    {
+    }
+
     public Task<VmNic> PlugAsync(string instanceId, NetworkInterface nic, CancellationToken ct) =>
         Task.FromResult(VmNic.User(MacFor(instanceId), metadataSocket, ForwarderTag + instanceId));
 

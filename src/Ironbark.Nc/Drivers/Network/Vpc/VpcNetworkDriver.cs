@@ -1,6 +1,5 @@
 using System.Net;
 using System.Net.Sockets;
-using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Ironbark.Common.Contracts.Nc;
 using Ironbark.Nc.Domain;
@@ -15,7 +14,7 @@ namespace Ironbark.Nc.Drivers.Network.Vpc;
 /// (docs/network-node.md). Every step is idempotent: a restarted NC calls it again for running VMs and rebuilds the same
 /// state without touching established connections. One change at a time (a lock); each ends with the ruleset in force.
 /// </summary>
-public sealed partial class VpcNetworkDriver : INetworkDriver
+public sealed class VpcNetworkDriver : INetworkDriver
 {
     private readonly NcOptions _options;
     private readonly ILogger<VpcNetworkDriver> _log;
@@ -42,12 +41,11 @@ public sealed partial class VpcNetworkDriver : INetworkDriver
     private string? Underlay => string.IsNullOrEmpty(_options.UnderlayNamespace) ? null : _options.UnderlayNamespace;
     private string? UplinkNs => string.IsNullOrEmpty(_options.UplinkNamespace) ? null : _options.UplinkNamespace;
 
-    [GeneratedRegex("^[0-9a-f]{2}(:[0-9a-f]{2}){5}$")]
-    private static partial Regex MacPattern();
+    public void Validate(NetworkInterface nic) => VpcValidation.Check(nic);
 
     public async Task<VmNic> PlugAsync(string instanceId, NetworkInterface nic, CancellationToken ct)
     {
-        Validate(nic);
+        VpcValidation.Check(nic);
         await _lock.WaitAsync(ct);
         try
         {
@@ -106,6 +104,7 @@ public sealed partial class VpcNetworkDriver : INetworkDriver
         {
             if (view.Version < _view.Version)
                 return _view.Version;
+            VpcValidation.Check(view);
             Directory.CreateDirectory(Path.GetDirectoryName(ViewPath)!);
             var temp = ViewPath + ".tmp";
             await File.WriteAllTextAsync(temp, JsonFormatter.Default.Format(view), ct);
@@ -373,30 +372,6 @@ public sealed partial class VpcNetworkDriver : INetworkDriver
         _view = view;
         _viewInterfaces = view.Interfaces.GroupBy(i => i.InterfaceId).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
     }
-
-    private static void Validate(NetworkInterface nic)
-    {
-        static NcException Bad(string what) => NcException.Invalid("InvalidParameterValue", "The VPC interface " + what);
-        if (!MacPattern().IsMatch(nic.Mac))
-            throw Bad($"has MAC '{nic.Mac}'; expected six lower-case hex pairs such as 02:00:00:00:00:01.");
-        if (!IPNetwork.TryParse(nic.SubnetCidr, out var subnet) || subnet.BaseAddress.AddressFamily != AddressFamily.InterNetwork || subnet.PrefixLength is < 8 or > 29)
-            throw Bad($"has subnet '{nic.SubnetCidr}'; expected an IPv4 CIDR from /8 to /29.");
-        if (!IPAddress.TryParse(nic.PrivateIp, out var ip) || !subnet.Contains(ip) || nic.PrivateIp.Count(c => c == '.') != 3)
-            throw Bad($"has private address '{nic.PrivateIp}', which is not an address of its subnet {nic.SubnetCidr}.");
-        if (!IPAddress.TryParse(nic.GatewayIp, out var gw) || !subnet.Contains(gw) || gw.Equals(ip))
-            throw Bad($"has gateway '{nic.GatewayIp}', which is not another address of its subnet {nic.SubnetCidr}.");
-        if (nic.Vni is < 1 or > 16_777_215)
-            throw Bad($"has VNI {nic.Vni}; expected 1 to 16777215.");
-        if (nic.PublicIp.Length > 0 && (!IPAddress.TryParse(nic.PublicIp, out var pub) || pub.AddressFamily != AddressFamily.InterNetwork))
-            throw Bad($"has public address '{nic.PublicIp}', which is not an IPv4 address.");
-        if (nic.VpcCidr.Length > 0 && !IPNetwork.TryParse(nic.VpcCidr, out _))
-            throw Bad($"has VPC CIDR '{nic.VpcCidr}', which is not a CIDR.");
-        if (nic.DnsDomain.Length > 0 && !DomainPattern().IsMatch(nic.DnsDomain))
-            throw Bad($"has DNS domain '{nic.DnsDomain}', which is not a domain name.");
-    }
-
-    [GeneratedRegex("^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$")]
-    private static partial Regex DomainPattern();
 
     /// <summary>One VPC's network on this node, as the driver last built it.</summary>
     private sealed class VpcNetwork(VpcLayout layout)
