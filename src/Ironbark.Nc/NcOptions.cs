@@ -45,6 +45,23 @@ public sealed record NcOptions
     /// <summary>How long a terminate waits for the guest to power off after ACPI power-down before quitting QEMU.</summary>
     public TimeSpan TerminateGrace { get; init; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// The VMs' network: "user" (QEMU user networking, no root; VPC interfaces refused) or "vpc" (namespaces, bridge,
+    /// dnsmasq, nftables and VXLAN per VPC; root; docs/network-node.md). USER interfaces run under either.
+    /// </summary>
+    public string Network { get; init; } = "user";
+
+    /// <summary>The prefix of the network namespaces this NC creates (PREFIXvni&lt;vni&gt;); it removes any it finds with this prefix that no VM uses.</summary>
+    public string NetworkNamespacePrefix { get; init; } = "ironbark-";
+
+    /// <summary>VPC: the namespace of the zone's node network, where the VXLAN sockets live (empty: the NC's own), and this node's address on it.</summary>
+    public string? UnderlayNamespace { get; init; }
+    public string? UnderlayAddress { get; init; }
+
+    /// <summary>VPC: the namespace of the public uplink (empty: the NC's own) and the interface in it on the public network.</summary>
+    public string? UplinkNamespace { get; init; }
+    public string? UplinkInterface { get; init; }
+
     public string QemuBinary { get; init; } = "qemu-system-x86_64";
     public string QemuImgBinary { get; init; } = "qemu-img";
 
@@ -82,6 +99,33 @@ public sealed record NcOptions
             throw new ArgumentException($"TerminateGrace must not be negative, not {TerminateGrace}.");
         if (string.IsNullOrWhiteSpace(QemuBinary) || string.IsNullOrWhiteSpace(QemuImgBinary))
             throw new ArgumentException("QemuBinary and QemuImgBinary must name programs.");
+        ValidateNetwork();
+    }
+
+    private void ValidateNetwork()
+    {
+        if (Network is not ("user" or "vpc"))
+            throw new ArgumentException($"Network '{Network}' is unknown: use user (QEMU user networking) or vpc.");
+        if (!System.Text.RegularExpressions.Regex.IsMatch(NetworkNamespacePrefix, "^[a-z0-9][a-z0-9-]{0,39}$"))
+            throw new ArgumentException($"NetworkNamespacePrefix '{NetworkNamespacePrefix}' must be 1 to 40 of a-z, 0-9 and '-', starting with a letter or digit.");
+        if (Network != "vpc")
+            return;
+        if (!System.Net.IPAddress.TryParse(UnderlayAddress, out var underlay) || underlay.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+            throw new ArgumentException($"UnderlayAddress '{UnderlayAddress}' is not this node's IPv4 address on the zone's node network (needed with Network vpc).");
+        if (string.IsNullOrWhiteSpace(UplinkInterface) || UplinkInterface.Length > 15 || UplinkInterface.Contains('/'))
+            throw new ArgumentException($"UplinkInterface '{UplinkInterface}' must name the interface on the public network (up to 15 characters; needed with Network vpc).");
+        Namespace(UnderlayNamespace, nameof(UnderlayNamespace));
+        Namespace(UplinkNamespace, nameof(UplinkNamespace));
+    }
+
+    private void Namespace(string? name, string option)
+    {
+        if (string.IsNullOrEmpty(name))
+            return;
+        if (name.StartsWith(NetworkNamespacePrefix, StringComparison.Ordinal))
+            throw new ArgumentException($"{option} '{name}' starts with NetworkNamespacePrefix '{NetworkNamespacePrefix}': the NC would take it for one of its own and remove it.");
+        if (name.Contains('/') || !File.Exists(Path.Combine("/run/netns", name)))
+            throw new ArgumentException($"{option} '{name}' is no network namespace of this host (ip netns list).");
     }
 
     private static void Ratio(double value, string option)

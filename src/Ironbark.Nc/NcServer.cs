@@ -9,6 +9,8 @@ using Ironbark.Nc.Api;
 using Ironbark.Nc.Domain;
 using Ironbark.Nc.Drivers;
 using Ironbark.Nc.Drivers.Fake;
+using Ironbark.Nc.Drivers.Network;
+using Ironbark.Nc.Drivers.Network.Vpc;
 using Ironbark.Nc.Drivers.Qemu;
 using Ironbark.Nc.Images;
 using Ironbark.Nc.Metadata;
@@ -95,6 +97,10 @@ public sealed class NcServer : IComponentServer
             options.MemoryMib > 0 ? options.MemoryMib : NodeResources.HostMemoryMib(), options.CpuOvercommit, options.MemoryOvercommit));
         builder.Services.AddSingleton<IHypervisor>(sp => hypervisor ?? (options.Hypervisor == "fake" ? new FakeHypervisor()
             : new QemuHypervisor(options.QemuBinary, options.QemuImgBinary, acceleration, sp.GetRequiredService<ILogger<QemuHypervisor>>())));
+        builder.Services.AddSingleton<INetworkDriver>(new UserNetworkDriver(options.MetadataSocket));
+        if (options.Network == "vpc")
+            builder.Services.AddSingleton<INetworkDriver>(sp => new VpcNetworkDriver(options, sp.GetRequiredService<ILogger<VpcNetworkDriver>>(),
+                (socket, vni) => VpcMetadataServer.StartAsync(socket, vni, sp.GetRequiredService<MetadataApi>())));
         builder.Services.AddSingleton<InstanceManager>();
         builder.Services.AddSingleton<MetadataApi>();
 

@@ -26,6 +26,13 @@ public sealed class NcOptionsTests
     [InlineData("ImageCacheBytes", "0")]
     [InlineData("TerminateGrace", "-1")]
     [InlineData("QemuBinary", "")]
+    [InlineData("Network", "bridge")]
+    [InlineData("NetworkNamespacePrefix", "Ironbark/")]
+    [InlineData("UnderlayAddress", "node-a")]
+    [InlineData("UplinkInterface", "")]
+    [InlineData("UplinkInterface", "a-name-longer-than-15")]
+    [InlineData("UnderlayNamespace", "ibt-no-such-namespace")]
+    [InlineData("UplinkNamespace", "ironbark-vni7")]
     public async Task A_bad_value_is_refused_at_start_with_the_option_named(string option, string value)
     {
         using var dir = new TempDir();
@@ -59,6 +66,12 @@ public sealed class NcOptionsTests
     private const string Walrus = "http://127.0.0.1:8779";
     private const string Key = "AKIDEXAMPLE";
 
+    /// <summary>Valid VPC options (underlay and uplink in the NC's own namespace), for one of them to be made bad.</summary>
+    private static NcOptions Vpc(string dataDir) => new()
+    {
+        DataDir = dataDir, WalrusUrl = Walrus, AccessKeyId = Key, SecretAccessKey = Key, Network = "vpc", UnderlayAddress = "10.250.0.1", UplinkInterface = "eth0",
+    };
+
     private static NcOptions With(string dataDir, string option, string value) => option switch
     {
         "Url" => new() { DataDir = dataDir, WalrusUrl = Walrus, AccessKeyId = Key, SecretAccessKey = Key, Url = value },
@@ -77,6 +90,13 @@ public sealed class NcOptionsTests
             DataDir = dataDir, WalrusUrl = Walrus, AccessKeyId = Key, SecretAccessKey = Key, TerminateGrace = TimeSpan.FromSeconds(int.Parse(value)),
         },
         "QemuBinary" => new() { DataDir = dataDir, WalrusUrl = Walrus, AccessKeyId = Key, SecretAccessKey = Key, QemuBinary = value },
+        "Network" => new() { DataDir = dataDir, WalrusUrl = Walrus, AccessKeyId = Key, SecretAccessKey = Key, Network = value },
+        "NetworkNamespacePrefix" => new() { DataDir = dataDir, WalrusUrl = Walrus, AccessKeyId = Key, SecretAccessKey = Key, NetworkNamespacePrefix = value },
+        "UnderlayAddress" => Vpc(dataDir) with { UnderlayAddress = value },
+        "UplinkInterface" => Vpc(dataDir) with { UplinkInterface = value },
+        "UnderlayNamespace" => Vpc(dataDir) with { UnderlayNamespace = value },
+        // A namespace with the NC's own prefix would be taken for a leftover VPC namespace and removed.
+        "UplinkNamespace" => Vpc(dataDir) with { UplinkNamespace = value },
         _ => throw new ArgumentException($"No case for {option}.", nameof(option)),
     };
 }

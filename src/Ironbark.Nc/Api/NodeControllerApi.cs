@@ -62,6 +62,9 @@ public sealed class NodeControllerApi(InstanceManager instances, NcOptions optio
         Translate(async () => await StatusAsync(
             await instances.ModifyMetadataOptionsAsync(request.InstanceId, request.MetadataOptions, context.CancellationToken), context.CancellationToken));
 
+    public override Task<NetworkViewApplied> ApplyNetworkView(NetworkView request, ServerCallContext context) =>
+        Translate(async () => new NetworkViewApplied { Version = await instances.ApplyNetworkViewAsync(request, context.CancellationToken) });
+
     private async Task<InstanceStatus> StatusAsync(Instance instance, CancellationToken ct) => new()
     {
         InstanceId = instance.Id,

@@ -12,7 +12,7 @@ namespace Ironbark.Nc.Domain;
 public sealed class Instance(RunInstanceRequest request, string directory)
 {
     /// <summary>Names the instance in the command line of its metadata forwarder, by which the metadata service knows it.</summary>
-    public const string ForwarderTag = "ironbark-metadata-";
+    public const string ForwarderTag = Drivers.Network.UserNetworkDriver.ForwarderTag;
 
     private readonly object _lock = new();
 
@@ -27,6 +27,9 @@ public sealed class Instance(RunInstanceRequest request, string directory)
     public int Pid => Vm?.Pid ?? 0;
     public long LaunchedMs { get; set; } = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
     public bool HoldsResources { get; set; }
+
+    /// <summary>Whether the network driver made the instance's interface (to be removed once the VM is gone).</summary>
+    public bool Plugged { get; set; }
 
     /// <summary>The launch under way or done (null for an instance found again after a restart).</summary>
     public Task? Launch { get; set; }

@@ -1,10 +1,9 @@
 using System.Collections.Concurrent;
-using System.Security.Cryptography;
-using System.Text;
 using System.Text.RegularExpressions;
 using Google.Protobuf;
 using Ironbark.Common.Contracts.Nc;
 using Ironbark.Nc.Drivers;
+using Ironbark.Nc.Drivers.Network;
 using Ironbark.Nc.Images;
 using Microsoft.Extensions.Logging;
 
@@ -16,8 +15,9 @@ namespace Ironbark.Nc.Domain;
 /// (spec.json, disk.qcow2, console.log, qmp.sock, qemu.pid) so nothing is lost when the NC restarts.
 /// </summary>
 public sealed partial class InstanceManager(NcOptions options, IHypervisor hypervisor, ImageCache images, NodeResources resources,
-    ILogger<InstanceManager> log)
+    IEnumerable<INetworkDriver> networks, ILogger<InstanceManager> log)
 {
+    private readonly IReadOnlyList<INetworkDriver> _networks = networks.ToList();
     public const int ConsoleBytes = 64 * 1024;
     private readonly ConcurrentDictionary<string, Instance> _instances = new();
     private readonly object _admitting = new();
@@ -53,12 +53,22 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
                 instance.MoveToTerminated(await File.ReadAllTextAsync(terminatedFile, ct));
                 continue;
             }
-            var vm = await hypervisor.AttachAsync(Spec(instance, ""), ct);
+            var vm = await hypervisor.AttachAsync(Spec(instance, "", null, VmNic.User(MacFor(instance.Id), "", "")), ct);
             if (vm is null)
             {
                 log.LogWarning("Instance {InstanceId} is no longer running; recording it as terminated", instance.Id);
                 await FinishAsync(instance, "Server.InternalError: the VM stopped while the node controller was down");
                 continue;
+            }
+            instance.Plugged = true;
+            try
+            {
+                // The same steps as at launch, each finding its work done (tap, dnsmasq) or redoing it the same way (rules).
+                await NetworkOf(request).PlugAsync(instance.Id, request.Network ?? new NetworkInterface(), ct);
+            }
+            catch (Exception e) when (e is IOException or NcException)
+            {
+                log.LogError("Instance {InstanceId}: its network could not be rebuilt: {Error}", instance.Id, e.Message);
             }
             resources.Reserve(instance.Id, request.Cores, request.MemoryMib);
             instance.HoldsResources = true;
@@ -67,6 +77,8 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
             _ = WatchAsync(instance, vm);
             log.LogInformation("Re-attached to instance {InstanceId} (QEMU pid {Pid})", instance.Id, vm.Pid);
         }
+        foreach (var network in _networks)
+            await network.RecoveredAsync(ct);
     }
 
     /// <summary>Lets go of every VM (closes the QMP connections) without stopping any: for a stop of the NC.</summary>
@@ -75,6 +87,34 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         foreach (var instance in _instances.Values)
             if (instance.Vm is { } vm)
                 await vm.DisposeAsync();
+        foreach (var network in _networks)
+            await network.StopAsync(CancellationToken.None);
+    }
+
+    /// <summary>Replaces the zone's network view the node enforces (the VPC driver's, where the node has one); answers the version in force.</summary>
+    public async Task<long> ApplyNetworkViewAsync(NetworkView view, CancellationToken ct)
+    {
+        var applied = 0L;
+        foreach (var network in _networks)
+            applied = await network.ApplyViewAsync(view, ct);
+        return applied;
+    }
+
+    /// <summary>The instance's interface as it is in force now (groups and public address as the last network view set them).</summary>
+    public NetworkInterface InForce(Instance instance) => NetworkOf(instance.Request).InForce(instance.Request.Network ?? new NetworkInterface());
+
+    /// <summary>The running VPC instance of this node with this private address on the VPC of this VNI, else null.</summary>
+    public Instance? FindRunningAt(uint vni, string privateIp) =>
+        _instances.Values.FirstOrDefault(i => i.Request.Network is { Mode: "VPC" } n && n.Vni == vni && n.PrivateIp == privateIp
+                                              && i.State is "running" or "pending" && i.Vm is not null);
+
+    private INetworkDriver NetworkOf(RunInstanceRequest request)
+    {
+        var mode = request.Network is { Mode.Length: > 0 } n ? n.Mode : "USER";
+        return _networks.FirstOrDefault(d => d.Mode == mode)
+               ?? throw NcException.Invalid("InvalidParameterValue", mode == "VPC"
+                   ? "Network mode 'VPC' needs a node whose Network option is vpc; this node runs QEMU user networking only."
+                   : $"Network mode '{mode}' is unknown; use USER or VPC.");
     }
 
     /// <summary>
@@ -135,7 +175,9 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
             var disk = Path.Combine(dir, "disk.qcow2");
             File.Delete(disk);
             await hypervisor.CreateOverlayAsync(await rootDisk, disk, ct);
-            var spec = Spec(instance, await kernel, await ramdisk);
+            var nic = await NetworkOf(request).PlugAsync(instance.Id, request.Network ?? new NetworkInterface(), ct);
+            instance.Plugged = true;
+            var spec = Spec(instance, await kernel, await ramdisk, nic);
             var vm = await hypervisor.LaunchAsync(spec, ct);
             instance.Vm = vm;
             instance.LaunchedMs = DateTimeOffset.UtcNow.ToUnixTimeMilliseconds();
@@ -262,6 +304,18 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         }
         if (instance.Vm is { } done)
             await done.DisposeAsync();
+        if (instance.Plugged)
+        {
+            instance.Plugged = false;
+            try
+            {
+                await NetworkOf(instance.Request).UnplugAsync(instance.Id, instance.Request.Network ?? new NetworkInterface(), CancellationToken.None);
+            }
+            catch (Exception e) when (e is IOException or NcException)
+            {
+                log.LogError("Instance {InstanceId}: its network could not be removed: {Error}", instance.Id, e.Message);
+            }
+        }
     }
 
     private IReadOnlySet<string> InUse() =>
@@ -269,19 +323,15 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
             .SelectMany(i => new[] { i.Request.Kernel?.Sha256, i.Request.Ramdisk?.Sha256, i.Request.RootDisk?.Sha256 })
             .Where(d => !string.IsNullOrEmpty(d)).Select(d => Path.Combine(options.ImagesDir, d!.ToLowerInvariant())).ToHashSet();
 
-    private VmSpec Spec(Instance instance, string kernel, string? ramdisk = null) => new(
+    private VmSpec Spec(Instance instance, string kernel, string? ramdisk, VmNic nic) => new(
         instance.Id, instance.Directory, instance.Request.Cores, instance.Request.MemoryMib, kernel, ramdisk,
         $"console=ttyS0 panic=-1 {(instance.Request.KernelArgs.Length > 0 ? instance.Request.KernelArgs : "quiet")}",
-        Path.Combine(instance.Directory, "disk.qcow2"), MacFor(instance.Id), options.MetadataSocket, Instance.ForwarderTag + instance.Id);
+        Path.Combine(instance.Directory, "disk.qcow2"), nic);
 
-    /// <summary>A stable, locally administered MAC per instance (d0:0d: as Eucalyptus did).</summary>
-    public static string MacFor(string instanceId)
-    {
-        var hash = SHA256.HashData(Encoding.ASCII.GetBytes(instanceId));
-        return $"d0:0d:{hash[0]:x2}:{hash[1]:x2}:{hash[2]:x2}:{hash[3]:x2}";
-    }
+    /// <summary>A stable, locally administered MAC per instance (d0:0d: as Eucalyptus did), the NIC's under USER networking.</summary>
+    public static string MacFor(string instanceId) => UserNetworkDriver.MacFor(instanceId);
 
-    private static void Validate(RunInstanceRequest request)
+    private void Validate(RunInstanceRequest request)
     {
         if (!InstanceIdPattern().IsMatch(request.InstanceId))
             throw NcException.Invalid("InvalidInstanceID.Malformed", $"Invalid id: \"{request.InstanceId}\"");
@@ -290,7 +340,6 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         if (request.Kernel is null || request.RootDisk is null)
             throw NcException.Invalid("MissingParameter", "A launch needs a kernel and a root disk image.");
         MetadataAccess.From(request.MetadataOptions);
-        if (request.Network is { Mode.Length: > 0 } net && net.Mode != "USER")
-            throw NcException.Invalid("InvalidParameterValue", $"Network mode '{net.Mode}' is not supported by this node yet; use USER.");
+        NetworkOf(request).Validate(request.Network ?? new NetworkInterface());
     }
 }

@@ -10,9 +10,7 @@ public sealed record VmSpec(
     string? RamdiskPath,
     string KernelArgs,
     string DiskPath,
-    string Mac,
-    string MetadataSocket,
-    string MetadataTag)
+    VmNic Nic)
 {
     public string ConsolePath => Path.Combine(Directory, "console.log");
     public string QmpSocket => Path.Combine(Directory, "qmp.sock");

@@ -20,9 +20,27 @@ public sealed class MetadataApi(InstanceManager instances, ILogger<MetadataApi> 
     private const string TtlHeader = "X-aws-ec2-metadata-token-ttl-seconds";
     private const string ForwardedForHeader = "X-Forwarded-For";
 
-    public async Task HandleAsync(HttpContext http)
+    /// <summary>A request on the node's metadata socket (USER networking), known by the forwarder process on the other end.</summary>
+    public Task HandleAsync(HttpContext http) => AnswerAsync(http, Identify(http));
+
+    /// <summary>
+    /// A request on the metadata listener of a VPC namespace: the asker is the running VM of that VNI whose private address
+    /// the connection comes from (anti-spoofing lets a tap send only its own address), never anything the request claims.
+    /// </summary>
+    public Task HandleInVpcAsync(HttpContext http, uint vni)
     {
-        var instance = Identify(http);
+        var from = http.Connection.RemoteIpAddress?.MapToIPv4().ToString();
+        var instance = from is null ? null : instances.FindRunningAt(vni, from);
+        if (instance is null)
+            log.LogWarning("Metadata request from {Address} in VNI {Vni}, which is no running instance of this node", from, vni);
+        // The hop limit is the TTL of the answer's packets: 1 reaches the VM itself and nothing routed behind it (a container, a proxy).
+        else if (http.Features.Get<IConnectionSocketFeature>()?.Socket is { } socket)
+            socket.Ttl = (short)instance.MetadataAccess.HopLimit;
+        return AnswerAsync(http, instance);
+    }
+
+    private async Task AnswerAsync(HttpContext http, Instance? instance)
+    {
         if (instance is null)
         {
             await TextAsync(http, 403, "Forbidden: the request does not come from an instance of this node");
@@ -76,7 +94,7 @@ public sealed class MetadataApi(InstanceManager instances, ILogger<MetadataApi> 
             await TextAsync(http, 404, "Not Found");
             return;
         }
-        var answer = MetadataTree.Lookup(instance, path[prefix.Length..].Trim('/'));
+        var answer = MetadataTree.Lookup(instance, instances.InForce(instance), path[prefix.Length..].Trim('/'));
         await (answer is null ? TextAsync(http, 404, "Not Found") : TextAsync(http, 200, answer));
     }
 

@@ -6,8 +6,9 @@ namespace Ironbark.Nc.Drivers.Qemu;
 
 /// <summary>
 /// The QEMU driver: one daemonised QEMU per instance with TCG (or KVM where a probe boot worked),
-/// a serial console captured to a file, QEMU user networking with the metadata address forwarded
-/// to the NC, and QMP for everything after the start.
+/// a serial console captured to a file, the NIC the network driver made ready (a tap in a network namespace, QEMU then
+/// started in that namespace, or QEMU user networking with the metadata address forwarded to the NC), and QMP for
+/// everything after the start.
 /// </summary>
 public sealed class QemuHypervisor(string qemu, string qemuImg, string acceleration, ILogger<QemuHypervisor> log) : IHypervisor
 {
@@ -30,7 +31,10 @@ public sealed class QemuHypervisor(string qemu, string qemuImg, string accelerat
         File.Delete(spec.PidFile);
         var args = Arguments(spec);
         log.LogInformation("Starting QEMU for {InstanceId}: {Args}", spec.InstanceId, string.Join(' ', args));
-        var (code, _, stderr) = await CommandRunner.RunAsync(qemu, args, ct: ct);
+        // A tap lives in its VPC's namespace: QEMU opens it there (its QMP socket and files are paths, reachable from any).
+        var (code, _, stderr) = spec.Nic.Namespace is { } ns
+            ? await CommandRunner.RunAsync("ip", ["netns", "exec", ns, qemu, .. args], ct: ct)
+            : await CommandRunner.RunAsync(qemu, args, ct: ct);
         if (code != 0)
             throw new IOException($"QEMU did not start (exit {code}): {stderr.Trim()}");
         var pid = int.Parse((await File.ReadAllTextAsync(spec.PidFile, ct)).Trim(), CultureInfo.InvariantCulture);
@@ -81,8 +85,10 @@ public sealed class QemuHypervisor(string qemu, string qemuImg, string accelerat
     internal List<string> Arguments(VmSpec spec)
     {
         var accel = acceleration == "kvm" ? "kvm" : "tcg,tb-size=32";
-        var netdev = "user,id=net0,restrict=on,net=169.254.169.0/24,host=169.254.169.2,dhcpstart=169.254.169.15"
-                     + $",guestfwd=tcp:169.254.169.254:80-cmd:socat -lp {spec.MetadataTag} - UNIX-CONNECT:{spec.MetadataSocket}";
+        var nic = spec.Nic;
+        var netdev = nic.Tap is { } tap ? $"tap,id=net0,ifname={tap},script=no,downscript=no"
+            : "user,id=net0,restrict=on,net=169.254.169.0/24,host=169.254.169.2,dhcpstart=169.254.169.15"
+              + $",guestfwd=tcp:169.254.169.254:80-cmd:socat -lp {nic.MetadataTag} - UNIX-CONNECT:{nic.MetadataSocket}";
         var args = new List<string>
         {
             "-name", $"{spec.InstanceId},process=ironbark-{spec.InstanceId}",
@@ -96,7 +102,7 @@ public sealed class QemuHypervisor(string qemu, string qemuImg, string accelerat
             "-append", spec.KernelArgs,
             "-drive", $"file={spec.DiskPath},if=virtio,format=qcow2,cache=writeback",
             "-netdev", netdev,
-            "-device", $"virtio-net-pci,netdev=net0,mac={spec.Mac}",
+            "-device", $"virtio-net-pci,netdev=net0,mac={nic.Mac}",
             "-qmp", $"unix:{spec.QmpSocket},server=on,wait=off",
             "-pidfile", spec.PidFile,
             "-daemonize",
