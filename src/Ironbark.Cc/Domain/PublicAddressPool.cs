@@ -21,7 +21,9 @@ public sealed record PublicAddressPool(uint First, uint Last)
         if (Ipv4.TryParseCidr(text.Trim(), out var network, out var prefix))
         {
             var broadcast = network | ~Ipv4.Mask(prefix);
-            return prefix >= 31 ? new PublicAddressPool(network, broadcast) : new PublicAddressPool(network + 1, broadcast - 1);
+            return prefix >= 31
+                ? new PublicAddressPool(network, broadcast)
+                : new PublicAddressPool(network + 1, broadcast - 1) { RangeFirst = network, RangeLast = broadcast };
         }
         error = $"'{text}' is neither an IPv4 CIDR (203.0.113.0/24) nor a range (203.0.113.10-203.0.113.99)";
         return null;
@@ -29,9 +31,13 @@ public sealed record PublicAddressPool(uint First, uint Last)
 
     public static PublicAddressPool Parse(string text) => TryParse(text, out var error) ?? throw new ArgumentException(error, nameof(text));
 
-    public long Size => (long)Last - First + 1;
+    /// <summary>The configured range: a CIDR's network and broadcast addresses too, which are not handed out.</summary>
+    public uint RangeFirst { get; init; } = First;
 
-    public bool Contains(string address) => Ipv4.TryParse(address, out var a) && a >= First && a <= Last;
+    public uint RangeLast { get; init; } = Last;
+
+    /// <summary>True when the address is in the configured range (handed out or not): it cannot be an elastic IP.</summary>
+    public bool Covers(string address) => Ipv4.TryParse(address, out var a) && a >= RangeFirst && a <= RangeLast;
 
     /// <summary>The lowest address of the pool nobody holds, or null when all are held.</summary>
     public string? FirstFree(IEnumerable<string> held)

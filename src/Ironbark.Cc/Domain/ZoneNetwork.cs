@@ -118,7 +118,7 @@ public sealed class ZoneNetwork(CcOptions options, InterfaceStore interfaces, Se
             throw CcException.Invalid("MissingParameter", "The request must name the elastic IP (public_ip).");
         if (!Ipv4.TryParse(elasticIp, out _))
             throw CcException.Invalid("InvalidParameterValue", $"'{elasticIp}' is not an IPv4 address.");
-        if (_pool.Contains(elasticIp))
+        if (_pool.Covers(elasticIp))
             throw CcException.Invalid("InvalidParameterValue",
                 $"{elasticIp} is an address of {options.Cluster}'s public pool ({options.PublicAddresses}), not an elastic IP.");
     }
