@@ -33,6 +33,8 @@ public sealed class NetworkViewPublisher(CcOptions options, InterfaceStore inter
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        // A CC that just started tells every node what its store holds, without waiting for a change or the timer.
+        Changed();
         try
         {
             while (!stoppingToken.IsCancellationRequested)
