@@ -37,8 +37,6 @@ public sealed class CcServer : IComponentServer
 
     public InstancePlacer Placer => _app.Services.GetRequiredService<InstancePlacer>();
 
-    public NetworkViewPublisher Views => _app.Services.GetRequiredService<NetworkViewPublisher>();
-
     /// <summary>The gRPC address (with the real port when 0 was asked for).</summary>
     public Uri Endpoint => ServiceHost.BoundAddress(_app, "https");
 

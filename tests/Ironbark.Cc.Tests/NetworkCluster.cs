@@ -46,7 +46,7 @@ public sealed class NetworkCluster : IAsyncDisposable
             cluster.Options = new CcOptions
             {
                 DataDir = TestCertificates.CopyPkiInto(cluster.Pki, cluster._dir.Combine("cc")), Url = "https://127.0.0.1:0", Cluster = "zone-net",
-                Nodes = urls, PollInterval = pollInterval ?? TimeSpan.FromSeconds(30), PollTimeout = TimeSpan.FromSeconds(2),
+                Nodes = urls, PollInterval = pollInterval ?? TimeSpan.FromSeconds(30), PollTimeout = TimeSpan.FromSeconds(10),
                 PostgresConnectionString = postgres ? await (await PostgresServer.SharedAsync()).CreateDatabaseAsync() : null,
                 PublicAddresses = publicAddresses, NodeUnderlay = new Dictionary<string, string> { [urls[1]] = Node1Underlay },
             };

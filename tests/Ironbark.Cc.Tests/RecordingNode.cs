@@ -21,6 +21,9 @@ public sealed class RecordingNode(string nodeId, string underlayIp = "") : NodeC
     /// <summary>Every launch received, by instance id (the last one of a retried launch).</summary>
     public ConcurrentDictionary<string, RunInstanceRequest> Launches { get; } = new(StringComparer.Ordinal);
 
+    /// <summary>While set, RunInstance fails: "refuse" with the node's own refusal (InvalidParameterValue), "drop" as a node that does not answer.</summary>
+    public volatile string? FailLaunches;
+
     /// <summary>While true, ApplyNetworkView fails as a node that is down would.</summary>
     public volatile bool RefuseViews;
 
@@ -96,6 +99,10 @@ public sealed class RecordingNode(string nodeId, string underlayIp = "") : NodeC
 
     public override Task<InstanceStatus> RunInstance(RunInstanceRequest request, ServerCallContext context)
     {
+        if (FailLaunches == "refuse")
+            throw ErrorCodec.Encode("InvalidParameterValue", "The root disk's digest does not match", ErrorKind.Invalid);
+        if (FailLaunches == "drop")
+            throw new RpcException(new Status(StatusCode.Unavailable, "connection reset"));
         Launches[request.InstanceId] = request;
         var status = _instances.GetOrAdd(request.InstanceId, id => new InstanceStatus
         {

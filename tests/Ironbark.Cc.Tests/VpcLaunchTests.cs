@@ -132,6 +132,33 @@ public abstract partial class VpcLaunchTests(bool postgres)
         Assert.Equal("172.31.16.4", other.Network.PrivateIp);
     }
 
+    [Fact]
+    public async Task A_launch_the_node_refused_frees_its_addresses_and_one_it_never_answered_keeps_them_until_terminated()
+    {
+        await using var f = await NetworkCluster.StartAsync(postgres, publicAddresses: "203.0.113.10-203.0.113.11");
+        foreach (var node in f.Nodes)
+            node.FailLaunches = "refuse";
+        var refused = await Assert.ThrowsAsync<RpcException>(() => f.Client.RunInstanceAsync(NetworkCluster.VpcLaunch(NetworkCluster.NewId("i-"))).ResponseAsync);
+        Assert.Equal((StatusCode.InvalidArgument, "InvalidParameterValue"), (refused.StatusCode, refused.Trailers.GetValue("ironbark-error-code")));
+
+        foreach (var node in f.Nodes)
+            node.FailLaunches = "drop";
+        var lost = NetworkCluster.NewId("i-");
+        var unanswered = await Assert.ThrowsAsync<RpcException>(() => f.Client.RunInstanceAsync(NetworkCluster.VpcLaunch(lost)).ResponseAsync);
+        Assert.Equal(StatusCode.Unavailable, unanswered.StatusCode);
+
+        foreach (var node in f.Nodes)
+            node.FailLaunches = null;
+        // The refused launch's .4 and pool address are free; the unanswered one may run on its node, so it keeps .4 it took.
+        var next = await f.Client.RunInstanceAsync(NetworkCluster.VpcLaunch(NetworkCluster.NewId("i-")));
+        Assert.Equal(("172.31.0.5", "203.0.113.11"), (next.Network.PrivateIp, next.Network.PublicIp));
+        // The CLC terminates what it never heard of again: no node has it, and what it held is free.
+        var notFound = await Assert.ThrowsAsync<RpcException>(() => f.Client.TerminateInstanceAsync(new InstanceRef { InstanceId = lost }).ResponseAsync);
+        Assert.Equal(StatusCode.NotFound, notFound.StatusCode);
+        var last = await f.Client.RunInstanceAsync(NetworkCluster.VpcLaunch(NetworkCluster.NewId("i-")));
+        Assert.Equal(("172.31.0.4", "203.0.113.10"), (last.Network.PrivateIp, last.Network.PublicIp));
+    }
+
     [Theory]
     [InlineData("interface_id", "", "MissingParameter")]
     [InlineData("interface_id", "nic-1", "InvalidNetworkInterfaceID.Malformed")]

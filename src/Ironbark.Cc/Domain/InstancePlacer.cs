@@ -69,7 +69,7 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Nod
         catch (Exception e)
         {
             // A launch refused (not one whose node did not answer: it may run there) holds no addresses.
-            if (e is CcException)
+            if (e is CcException { Kind: not ErrorKind.Unavailable })
                 await ReleaseAsync(launch.Request.InstanceId);
             launch.Done.SetException(e);
             _ = launch.Done.Task.Exception; // observed: a caller waiting on it gets it, nobody else needs to

@@ -23,10 +23,6 @@ public sealed class NetworkViewPublisher(CcOptions options, InterfaceStore inter
     private readonly Dictionary<string, string> _stamped = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _applied = new(StringComparer.Ordinal);
     private long _version = -1;
-    private long _rounds;
-
-    /// <summary>How many rounds ran (a test waits on it rather than on time).</summary>
-    public long Rounds => Interlocked.Read(ref _rounds);
 
     /// <summary>Something in the zone's network changed: a round runs soon.</summary>
     public void Changed() => _changed.Writer.TryWrite(true);
@@ -53,7 +49,6 @@ public sealed class NetworkViewPublisher(CcOptions options, InterfaceStore inter
                 {
                     log.LogError(e, "Could not build the zone's network views; trying again at the next change or poll");
                 }
-                Interlocked.Increment(ref _rounds);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
