@@ -69,8 +69,7 @@ public sealed class ZoneNetwork(CcOptions options, InterfaceStore interfaces, Se
     public async Task<long> PutSecurityGroupsAsync(long version, IReadOnlyList<SecurityGroupDefinition> definitions, CancellationToken ct)
     {
         foreach (var g in definitions)
-            if (!g.GroupId.StartsWith("sg-", StringComparison.Ordinal))
-                throw CcException.Invalid("InvalidGroupId.Malformed", $"'{g.GroupId}' is not a security group id (sg-…).");
+            CheckGroupId(g.GroupId);
         var duplicate = definitions.GroupBy(g => g.GroupId).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw CcException.Invalid("InvalidParameterValue", $"The security group {duplicate.Key} is defined more than once.");
@@ -87,8 +86,7 @@ public sealed class ZoneNetwork(CcOptions options, InterfaceStore interfaces, Se
         if (groupIds.Count == 0)
             throw CcException.Invalid("MissingParameter", "An interface needs at least one security group.");
         foreach (var id in groupIds)
-            if (!id.StartsWith("sg-", StringComparison.Ordinal))
-                throw CcException.Invalid("InvalidGroupId.Malformed", $"'{id}' is not a security group id (sg-…).");
+            CheckGroupId(id);
         var changed = await interfaces.SetGroupsAsync(interfaceId, [.. groupIds.Distinct(StringComparer.Ordinal)], ct) ?? throw NoInterface(interfaceId);
         publisher.Changed();
         return changed;
@@ -121,6 +119,12 @@ public sealed class ZoneNetwork(CcOptions options, InterfaceStore interfaces, Se
         if (_pool.Covers(elasticIp))
             throw CcException.Invalid("InvalidParameterValue",
                 $"{elasticIp} is an address of {options.Cluster}'s public pool ({options.PublicAddresses}), not an elastic IP.");
+    }
+
+    private static void CheckGroupId(string id)
+    {
+        if (!id.StartsWith("sg-", StringComparison.Ordinal))
+            throw CcException.Invalid("InvalidGroupId.Malformed", $"'{id}' is not a security group id (sg-…).");
     }
 
     private static CcException NoInterface(string interfaceId) =>
