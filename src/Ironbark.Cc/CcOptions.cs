@@ -33,6 +33,21 @@ public sealed class CcOptions
     /// <summary>How long a terminate, reboot or console call forwarded to a node may take.</summary>
     public TimeSpan NodeCallTimeout { get; init; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>The CC's database on PostgreSQL; null or empty: an SQLite file in <see cref="StateDir"/>.</summary>
+    public string? PostgresConnectionString { get; init; }
+
+    /// <summary>The zone's public address pool for instances launched with a public IP: a CIDR (network and broadcast left out) or first-last.</summary>
+    public string PublicAddresses { get; init; } = "203.0.113.0/24";
+
+    /// <summary>
+    /// Each node's address on the zone's node network (its tunnel endpoint), by node URL, for nodes that do not report
+    /// one in DescribeNode (what a node reports wins).
+    /// </summary>
+    public IReadOnlyDictionary<string, string> NodeUnderlay { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The private DNS domain of launches that do not name one: ip-a-b-c-d.DOMAIN.</summary>
+    public string DnsDomain { get; init; } = "ironbark.compute.internal";
+
     public string StateDir => Path.Combine(DataDir, "cc");
 
     /// <summary>Refuses options the CC cannot run with, before anything starts; the message names the option.</summary>
@@ -49,11 +64,26 @@ public sealed class CcOptions
                 throw new ArgumentException($"Nodes: '{node}' is not the https URL of a Node Controller.");
         if (!Enum.IsDefined(PlacementPolicy))
             throw new ArgumentException($"PlacementPolicy {(int)PlacementPolicy} is none of GREEDY, ROUNDROBIN and POWERSAVE.");
+        if (PublicAddressPool.TryParse(PublicAddresses, out var poolError) is null)
+            throw new ArgumentException($"PublicAddresses: {poolError}.");
+        foreach (var (node, ip) in NodeUnderlay)
+        {
+            if (!Nodes.Contains(node))
+                throw new ArgumentException($"NodeUnderlay: '{node}' is not one of the Nodes.");
+            if (!System.Net.IPAddress.TryParse(ip, out var address) || address.ToString() != ip)
+                throw new ArgumentException($"NodeUnderlay: '{ip}' (node {node}) is not an IP address.");
+        }
+        if (!IsDnsDomain(DnsDomain))
+            throw new ArgumentException($"DnsDomain '{DnsDomain}' is not a DNS domain (labels of letters, digits and '-', separated by dots).");
         Positive(PollInterval, nameof(PollInterval));
         Positive(PollTimeout, nameof(PollTimeout));
         Positive(LaunchTimeout, nameof(LaunchTimeout));
         Positive(NodeCallTimeout, nameof(NodeCallTimeout));
     }
+
+    private static bool IsDnsDomain(string domain) =>
+        domain.Length is > 0 and <= 253 && domain.Split('.').All(l => l.Length is > 0 and <= 63 && l[0] != '-' && l[^1] != '-'
+            && l.All(ch => char.IsAsciiLetterOrDigit(ch) || ch == '-'));
 
     private static void Positive(TimeSpan value, string option)
     {

@@ -2,6 +2,8 @@ using System.Net;
 using Ironbark.Cc.Api;
 using Ironbark.Cc.Domain;
 using Ironbark.Cc.Drivers;
+using Ironbark.Cc.Store;
+using Ironbark.Common.Data;
 using Ironbark.Common.Hosting;
 using Ironbark.Common.Pki;
 using Microsoft.AspNetCore.Builder;
@@ -47,8 +49,11 @@ public sealed class CcServer : IComponentServer
         var ca = pki.LoadCa();
         var certificate = pki.Load(ComponentRole.Cc);
         var stateLock = DirectoryLock.Acquire(options.StateDir, "Cluster Controller");
+        Database? db = null;
         try
         {
+            db = new Database(DatabaseOptions.For(options.StateDir, "cc.db", options.PostgresConnectionString) with { SyncEveryCommit = true });
+            await CcSchema.MigrateAsync(db, ct);
             var builder = ServiceHost.CreateBuilder(logging, LogLevel.Information);
             var url = new Uri(options.Url);
             builder.WebHost.ConfigureKestrel(k =>
@@ -58,12 +63,19 @@ public sealed class CcServer : IComponentServer
             });
             builder.Services.AddGrpc(RoleAuthorization.AddTo);
             builder.Services.AddSingleton(options);
+            builder.Services.AddSingleton(db);
+            builder.Services.AddSingleton<InterfaceStore>();
+            builder.Services.AddSingleton<SecurityGroupStore>();
+            builder.Services.AddSingleton<ViewVersionStore>();
+            builder.Services.AddSingleton<NetworkViewPublisher>();
+            builder.Services.AddSingleton<ZoneNetwork>();
             builder.Services.AddSingleton<InstanceMap>();
             builder.Services.AddSingleton(_ => new NodeClient(options, certificate, ca)); // a factory, so the container disposes it
             builder.Services.AddSingleton<NodeRegistry>();
             builder.Services.AddSingleton<InstancePlacer>();
             builder.Services.AddSingleton<InstanceForwarder>();
             builder.Services.AddHostedService(sp => sp.GetRequiredService<NodeRegistry>());
+            builder.Services.AddHostedService(sp => sp.GetRequiredService<NetworkViewPublisher>());
 
             var app = builder.Build();
             app.MapGrpcService<ClusterControllerApi>();
@@ -75,6 +87,8 @@ public sealed class CcServer : IComponentServer
         }
         catch
         {
+            if (db is not null)
+                await db.DisposeAsync();
             await stateLock.DisposeAsync();
             throw;
         }
@@ -84,7 +98,9 @@ public sealed class CcServer : IComponentServer
 
     public async ValueTask DisposeAsync()
     {
+        var db = _app.Services.GetRequiredService<Database>();
         await _app.DisposeAsync();
+        await db.DisposeAsync();
         await _stateLock.DisposeAsync();
     }
 }

@@ -55,11 +55,44 @@ public sealed class MessageMappingTests
         Assert.Equal(options, NodeMessages.Options(ClusterMessages.Options(options)));
     }
 
+    [Fact]
+    public void A_vpc_interface_reaches_the_node_and_the_clc_with_every_field_of_the_contract_set()
+    {
+        var asked = Filled<NetworkInterface>();
+        asked.Mode = "VPC";
+        asked.SubnetCidr = "172.31.0.0/20";
+        var vpc = ClusterMessages.Attachment(asked).Vpc!;
+        var allocated = vpc with
+        {
+            Mac = "02:00:00:00:00:01", PrivateIp = "172.31.0.4", GatewayIp = "172.31.0.1", Vni = 7, PublicIp = "203.0.113.1",
+            PublicKind = PublicAddressKind.Pool, PrivateDnsName = "ip-172-31-0-4.ironbark.compute.internal", InstanceId = "i-1", NodeUrl = "https://n",
+        };
+
+        var sent = NetworkMessages.Interface(allocated);
+
+        // What the CLC asked for comes back as it asked; what it left to the CC is filled: no field of the contract is left out.
+        foreach (var field in NetworkInterface.Descriptor.Fields.InFieldNumberOrder())
+        {
+            var value = field.Accessor.GetValue(sent);
+            Assert.False(value is null || value.Equals("") || value.Equals(0u) || value.Equals(false) || value is IList { Count: 0 }, $"{field.Name} is not set");
+            if (field.Name is not ("mac" or "private_ip" or "gateway_ip" or "vni" or "public_ip" or "private_dns_name"))
+                Assert.Equal(field.Accessor.GetValue(asked), value);
+        }
+        var launch = new RunInstanceRequest { InstanceId = "i-1", Network = asked };
+        Assert.Equal(sent, NodeMessages.Request(ClusterMessages.Launch(launch) with
+        {
+            Network = ClusterMessages.Launch(launch).Network! with { Vpc = allocated },
+        }).Network);
+    }
+
+    /// <summary>A message with every field set; a launch's interface in USER mode, whose mode, MAC and address alone a node reads.</summary>
     private static T Filled<T>() where T : IMessage, new()
     {
         var message = new T();
         var seed = 0;
         Fill(message, ref seed);
+        if (message is RunInstanceRequest launch)
+            launch.Network = new NetworkInterface { Mode = "USER", Mac = launch.Network.Mac, PrivateIp = launch.Network.PrivateIp };
         return message;
     }
 
@@ -94,6 +127,8 @@ public sealed class MessageMappingTests
                 return ByteString.CopyFrom([(byte)seed, 0, (byte)(seed + 1)]);
             case FieldType.Int32:
                 return seed;
+            case FieldType.UInt32:
+                return (uint)seed;
             case FieldType.Int64:
                 return 1_000_000_000_000L + seed;
             case FieldType.Double:
@@ -105,11 +140,13 @@ public sealed class MessageMappingTests
         }
     }
 
-    /// <summary>The path to every scalar field (through nested messages).</summary>
+    /// <summary>The path to every scalar field (through nested messages; of a launch's USER-mode interface, what a node reads).</summary>
     private static IEnumerable<FieldDescriptor[]> Leaves(MessageDescriptor descriptor)
     {
         foreach (var field in descriptor.Fields.InFieldNumberOrder())
         {
+            if (descriptor == NetworkInterface.Descriptor && field.Name is not ("mode" or "mac" or "private_ip"))
+                continue;
             if (field.FieldType == FieldType.Message && !field.IsRepeated)
             {
                 yield return [field]; // the whole nested message unset

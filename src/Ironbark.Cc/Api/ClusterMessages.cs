@@ -1,5 +1,6 @@
 using Google.Protobuf;
 using Ironbark.Cc.Domain;
+using Ironbark.Cc.Drivers;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Contracts.Nc;
 
@@ -19,7 +20,7 @@ internal static class ClusterMessages
         Kernel = Image(request.Kernel),
         Ramdisk = Image(request.Ramdisk),
         RootDisk = Image(request.RootDisk),
-        Network = request.Network is { } n ? new NetworkAttachment(n.Mode, n.Mac, n.PrivateIp) : null,
+        Network = request.Network is { } n ? Attachment(n) : null,
         Data = Data(request.Data),
         KernelArgs = request.KernelArgs,
         MetadataOptions = Options(request.MetadataOptions),
@@ -28,10 +29,24 @@ internal static class ClusterMessages
     public static InstanceMetadataOptions? Options(MetadataOptions? options) =>
         options is null ? null : new(options.HttpTokens, options.HttpPutResponseHopLimit, options.HttpEndpoint);
 
-    public static ClusterInstance Instance(KnownInstance known, NodeStatus? node) => new()
+    public static ClusterInstance Instance(KnownInstance known, NodeStatus? node, VpcInterface? network) => new()
     {
         Status = Status(known.Status), NodeId = node?.NodeId ?? "", NodeUrl = known.NodeUrl, NodeUp = node?.Up ?? false,
+        Network = network is null ? null : NetworkMessages.Interface(network),
     };
+
+    /// <summary>VPC mode: the interface the CLC asks for (the CC allocates the rest); else the addresses as sent.</summary>
+    public static NetworkAttachment Attachment(NetworkInterface n) =>
+        n.Mode == NetworkAttachment.VpcMode
+            ? new NetworkAttachment(n.Mode, "", "")
+            {
+                Vpc = new VpcInterface
+                {
+                    InterfaceId = n.InterfaceId, VpcId = n.VpcId, SubnetId = n.SubnetId, SubnetCidr = n.SubnetCidr, VpcCidr = n.VpcCidr,
+                    SecurityGroupIds = [.. n.SecurityGroupIds], AssignPublicIp = n.AssignPublicIp, DnsDomain = n.DnsDomain,
+                },
+            }
+            : new NetworkAttachment(n.Mode, n.Mac, n.PrivateIp);
 
     public static InstanceStatus Status(InstanceReport report) => new()
     {

@@ -9,7 +9,8 @@ namespace Ironbark.Cc.Domain;
 /// reported free minus the launches this CC has in flight there, then runs the instance on that node.
 /// Concurrent launches therefore never over-commit a node between two polls.
 /// </summary>
-public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, NodeClient nodes, InstanceMap instances, ILogger<InstancePlacer> log)
+public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, NodeClient nodes, InstanceMap instances, ZoneNetwork network,
+    ILogger<InstancePlacer> log)
 {
     /// <summary>How many nodes one launch tries when a node refuses for capacity (it raced with something the CC did not see).</summary>
     public const int Attempts = 3;
@@ -67,6 +68,9 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Nod
         }
         catch (Exception e)
         {
+            // A launch refused (not one whose node did not answer: it may run there) holds no addresses.
+            if (e is CcException { Kind: not ErrorKind.Unavailable })
+                await ReleaseAsync(launch.Request.InstanceId);
             launch.Done.SetException(e);
             _ = launch.Done.Task.Exception; // observed: a caller waiting on it gets it, nobody else needs to
         }
@@ -74,6 +78,18 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Nod
         {
             lock (_lock)
                 _launches.Remove(launch.Request.InstanceId);
+        }
+    }
+
+    private async Task ReleaseAsync(string instanceId)
+    {
+        try
+        {
+            await network.ReleaseAsync(instanceId, CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Could not free the addresses of instance {InstanceId}, whose launch failed; a terminate frees them", instanceId);
         }
     }
 
@@ -107,7 +123,7 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Nod
 
     private async Task<KnownInstance> LaunchAsync(Launch launch, CancellationToken ct)
     {
-        var request = launch.Request;
+        var request = await network.AllocateAsync(launch.Request, ct);
         var refused = new HashSet<string>(StringComparer.Ordinal);
         for (var attempt = 1; ; attempt++)
         {
@@ -117,6 +133,7 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Nod
             {
                 log.LogInformation("Launching instance {InstanceId} on node {NodeUrl} ({Cores} cores, {MemoryMib} MiB)",
                     request.InstanceId, url, request.Cores, request.MemoryMib);
+                request = await network.PlaceAsync(request, url, ct);
                 var status = await nodes.RunInstanceAsync(url, request, ct);
                 launched = true;
                 log.LogInformation("Instance {InstanceId} is {State} on node {NodeUrl}", request.InstanceId, status.State, url);
@@ -184,7 +201,8 @@ public sealed class InstancePlacer(CcOptions options, NodeRegistry registry, Nod
     private async Task<KnownInstance> RelaunchAsync(InstanceLaunch request, KnownInstance known, CancellationToken ct)
     {
         log.LogInformation("Instance {InstanceId} is already known on node {NodeUrl}; sending the launch there again", request.InstanceId, known.NodeUrl);
-        var status = await NodeCall.RunAsync(registry, known, () => nodes.RunInstanceAsync(known.NodeUrl, request, ct));
+        var sent = await network.PlaceAsync(await network.AllocateAsync(request, ct), known.NodeUrl, ct);
+        var status = await NodeCall.RunAsync(registry, known, () => nodes.RunInstanceAsync(known.NodeUrl, sent, ct));
         return instances.Record(status, known.NodeUrl);
     }
 

@@ -56,7 +56,7 @@ public sealed class NodeRegistry : BackgroundService
             var report = await _client.PollAsync(url, ct);
             _instances.Merge(url, report.Listed, since);
             now = new NodeStatus(url, report.NodeId, true, report.CoresTotal, report.CoresFree, report.MemoryMibTotal, report.MemoryMibFree,
-                report.Instances, DateTimeOffset.UtcNow, "", report.Held, poll);
+                report.Instances, DateTimeOffset.UtcNow, "", report.Held, poll) { UnderlayIp = report.UnderlayIp };
         }
         catch (Exception e) when (e is NodeUnavailableException or CcException)
         {

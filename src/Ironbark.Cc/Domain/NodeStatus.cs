@@ -8,4 +8,7 @@ public sealed record NodeStatus(string Url, string NodeId, bool Up, int CoresTot
     long MemoryMibFree, int Instances, DateTimeOffset? LastSeen, string Reason, IReadOnlySet<string> InstanceIds, long Poll)
 {
     public NodeCapacity Capacity => new(Url, Up, CoresFree, MemoryMibFree, Instances);
+
+    /// <summary>The node's address on the zone's node network as it last reported it; empty when it did not.</summary>
+    public string UnderlayIp { get; init; } = "";
 }

@@ -65,6 +65,11 @@ public sealed class NodeClient : IDisposable
         CallAsync(url, async c => NodeMessages.Console(await c.GetConsoleOutputAsync(new InstanceRef { InstanceId = instanceId },
             deadline: CallDeadline, cancellationToken: ct)), ct);
 
+    /// <summary>Has the node apply its whole network view, within the poll timeout; returns the version in force there.</summary>
+    public Task<long> ApplyNetworkViewAsync(string url, NodeNetworkView view, CancellationToken ct) =>
+        CallAsync(url, async c => (await c.ApplyNetworkViewAsync(NetworkMessages.View(view), deadline: DateTime.UtcNow.Add(_options.PollTimeout),
+            cancellationToken: ct)).Version, ct);
+
     private DateTime CallDeadline => DateTime.UtcNow.Add(_options.NodeCallTimeout);
 
     private async Task<T> CallAsync<T>(string url, Func<NodeController.NodeControllerClient, Task<T>> call, CancellationToken ct)

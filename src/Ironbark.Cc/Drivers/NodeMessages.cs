@@ -15,7 +15,7 @@ internal static class NodeMessages
         Kernel = Image(launch.Kernel),
         Ramdisk = Image(launch.Ramdisk),
         RootDisk = Image(launch.RootDisk),
-        Network = launch.Network is { } n ? new NetworkInterface { Mode = n.Mode, Mac = n.Mac, PrivateIp = n.PrivateIp } : null,
+        Network = launch.Network is { } n ? NetworkMessages.Interface(n) : null,
         Data = Data(launch.Data),
         KernelArgs = launch.KernelArgs,
         MetadataOptions = Options(launch.MetadataOptions),
@@ -40,7 +40,10 @@ internal static class NodeMessages
     };
 
     public static NodeReport Report(NodeDescription node, IEnumerable<InstanceStatus> listed) => new(node.NodeId, node.CoresTotal, node.CoresFree,
-        node.MemoryMibTotal, node.MemoryMibFree, node.Instances, [.. listed.Select(Report)], node.HeldInstanceIds.ToHashSet(StringComparer.Ordinal));
+        node.MemoryMibTotal, node.MemoryMibFree, node.Instances, [.. listed.Select(Report)], node.HeldInstanceIds.ToHashSet(StringComparer.Ordinal))
+    {
+        UnderlayIp = node.UnderlayIp,
+    };
 
     public static InstanceConsole Console(ConsoleOutput output) => new(output.InstanceId, output.Output.ToByteArray(), output.TimestampMs);
 
