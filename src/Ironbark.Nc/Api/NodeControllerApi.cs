@@ -29,6 +29,7 @@ public sealed class NodeControllerApi(InstanceManager instances, NcOptions optio
             MemoryOvercommit = resources.MemoryOvercommit,
             Instances = instances.Describe([]).Count(i => i.State != "terminated"),
             HeldInstanceIds = { held.InstanceIds },
+            UnderlayIp = options.UnderlayAddress ?? "",
         });
     }
 
