@@ -152,7 +152,8 @@ public sealed partial class VpcNetworkTests(VpcFixture vpc)
         await vpc.ApplyAsync(clientToWeb: true, outsideToWeb: false);
         var ns = vpc.Lab.NcPrefix('a') + "vni100";
         var dnsmasq = File.ReadAllText(Path.Combine(vpc.A.Options.StateDir, "network", "vni-100", "dnsmasq.pid")).Trim();
-        var beforeStop = Ticks(await vpc.B.WaitForConsoleAsync(vpc.Client.Id, c => Ticks(c).Count > 0, "a tick of the long connection")).Last();
+        // A connect tried before the first view allowed 7003 waits out its SYN retries (about 130 s) before the guest's loop tries again.
+        var beforeStop = Ticks(await vpc.B.WaitForConsoleAsync(vpc.Client.Id, c => Ticks(c).Count > 0, "a tick of the long connection", 300)).Last();
         await vpc.A.StopAsync();
         Assert.Contains(ns, vpc.Lab.Namespaces());
         Assert.All(await RoundsAfterNowAsync(vpc.Client, 1), r => Assert.Equal("hello-" + vpc.Web.Id, r["172.31.0.10:7001"]));

@@ -67,7 +67,7 @@ public sealed class NodeClient : IDisposable
 
     /// <summary>Has the node apply its whole network view, within the poll timeout; returns the version in force there.</summary>
     public Task<long> ApplyNetworkViewAsync(string url, NodeNetworkView view, CancellationToken ct) =>
-        CallAsync(url, async c => (await c.ApplyNetworkViewAsync(NetworkMessages.View(view), deadline: DateTime.UtcNow.Add(_options.PollTimeout),
+        CallAsync(url, async c => (await c.ApplyNetworkViewAsync(NodeNetworkMessages.View(view), deadline: DateTime.UtcNow.Add(_options.PollTimeout),
             cancellationToken: ct)).Version, ct);
 
     private DateTime CallDeadline => DateTime.UtcNow.Add(_options.NodeCallTimeout);

@@ -1,9 +1,9 @@
 using Ironbark.Cc.Domain;
 using Ironbark.Common.Contracts.Nc;
 
-namespace Ironbark.Cc.Drivers;
+namespace Ironbark.Cc.Api;
 
-/// <summary>The CC's network records as nc.proto's NetworkInterface and NetworkView (the API answers the same interface to the CLC).</summary>
+/// <summary>The CC's network records as the CLC sees them: the interface it answers (nc.proto's NetworkInterface) and the group definitions it is sent.</summary>
 internal static class NetworkMessages
 {
     public static NetworkInterface Interface(NetworkAttachment attachment) =>
@@ -32,35 +32,9 @@ internal static class NetworkMessages
         AssignPublicIp = i.AssignPublicIp,
     };
 
-    public static NetworkView View(NodeNetworkView view)
-    {
-        var message = new NetworkView { Version = view.Version };
-        message.Groups.AddRange(view.Groups.Select(Group));
-        message.Interfaces.AddRange(view.Interfaces.Select(i => new InterfaceView
-        {
-            InterfaceId = i.InterfaceId, InstanceId = i.InstanceId, SecurityGroupIds = { i.SecurityGroupIds }, PublicIp = i.PublicIp,
-        }));
-        message.Peers.AddRange(view.Peers.Select(p => new TunnelPeer { NodeId = p.NodeId, UnderlayIp = p.UnderlayIp, Vnis = { p.Vnis } }));
-        return message;
-    }
-
     /// <summary>A group's definition as the CLC sends it (its member_ips, if any, are not read: the CC knows the members).</summary>
     public static SecurityGroupDefinition Definition(SecurityGroupView group) =>
         new(group.GroupId, group.VpcId, [.. group.Ingress.Select(Rule)], [.. group.Egress.Select(Rule)]);
-
-    private static SecurityGroupView Group(SecurityGroupMembers g)
-    {
-        var view = new SecurityGroupView { GroupId = g.Group.GroupId, VpcId = g.Group.VpcId, MemberIps = { g.MemberIps } };
-        view.Ingress.AddRange(g.Group.Ingress.Select(Rule));
-        view.Egress.AddRange(g.Group.Egress.Select(Rule));
-        return view;
-    }
-
-    private static SecurityGroupRule Rule(SecurityGroupRuleDefinition r) => new()
-    {
-        Protocol = r.Protocol, FromPort = r.FromPort, ToPort = r.ToPort, Cidrs = { r.Cidrs }, Ipv6Cidrs = { r.Ipv6Cidrs },
-        SourceGroupIds = { r.SourceGroupIds },
-    };
 
     private static SecurityGroupRuleDefinition Rule(SecurityGroupRule r) =>
         new(r.Protocol, r.FromPort, r.ToPort, [.. r.Cidrs], [.. r.Ipv6Cidrs], [.. r.SourceGroupIds]);

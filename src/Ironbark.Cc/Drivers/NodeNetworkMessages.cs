@@ -1,0 +1,60 @@
+using Ironbark.Cc.Domain;
+using Ironbark.Common.Contracts.Nc;
+
+namespace Ironbark.Cc.Drivers;
+
+/// <summary>The CC's network records as a node reads them: the interface of a launch and the whole view (nc.proto).</summary>
+internal static class NodeNetworkMessages
+{
+    public static NetworkInterface Interface(NetworkAttachment attachment) =>
+        attachment.Vpc is { } vpc && attachment.IsVpc ? Interface(vpc) : new NetworkInterface
+        {
+            Mode = attachment.Mode, Mac = attachment.Mac, PrivateIp = attachment.PrivateIp,
+        };
+
+    /// <summary>The interface as the CC allocated it, in mode VPC.</summary>
+    public static NetworkInterface Interface(VpcInterface i) => new()
+    {
+        Mode = NetworkAttachment.VpcMode,
+        Mac = i.Mac,
+        PrivateIp = i.PrivateIp,
+        InterfaceId = i.InterfaceId,
+        VpcId = i.VpcId,
+        SubnetId = i.SubnetId,
+        SubnetCidr = i.SubnetCidr,
+        GatewayIp = i.GatewayIp,
+        Vni = i.Vni,
+        PublicIp = i.PublicIp,
+        SecurityGroupIds = { i.SecurityGroupIds },
+        PrivateDnsName = i.PrivateDnsName,
+        VpcCidr = i.VpcCidr,
+        DnsDomain = i.DnsDomain,
+        AssignPublicIp = i.AssignPublicIp,
+    };
+
+    public static NetworkView View(NodeNetworkView view)
+    {
+        var message = new NetworkView { Version = view.Version };
+        message.Groups.AddRange(view.Groups.Select(Group));
+        message.Interfaces.AddRange(view.Interfaces.Select(i => new InterfaceView
+        {
+            InterfaceId = i.InterfaceId, InstanceId = i.InstanceId, SecurityGroupIds = { i.SecurityGroupIds }, PublicIp = i.PublicIp,
+        }));
+        message.Peers.AddRange(view.Peers.Select(p => new TunnelPeer { NodeId = p.NodeId, UnderlayIp = p.UnderlayIp, Vnis = { p.Vnis } }));
+        return message;
+    }
+
+    private static SecurityGroupView Group(SecurityGroupMembers g)
+    {
+        var view = new SecurityGroupView { GroupId = g.Group.GroupId, VpcId = g.Group.VpcId, MemberIps = { g.MemberIps } };
+        view.Ingress.AddRange(g.Group.Ingress.Select(Rule));
+        view.Egress.AddRange(g.Group.Egress.Select(Rule));
+        return view;
+    }
+
+    private static SecurityGroupRule Rule(SecurityGroupRuleDefinition r) => new()
+    {
+        Protocol = r.Protocol, FromPort = r.FromPort, ToPort = r.ToPort, Cidrs = { r.Cidrs }, Ipv6Cidrs = { r.Ipv6Cidrs },
+        SourceGroupIds = { r.SourceGroupIds },
+    };
+}
