@@ -127,7 +127,7 @@ public sealed class DebianCloudFixture : IAsyncLifetime
     public async Task<string> WaitForBootAsync(string instanceId, ITestOutputHelper log)
     {
         const string marker = " finished at "; // "Cloud-init v. 22.4.2 finished at … Datasource DataSourceEc2.  Up N seconds"
-        var deadline = DateTime.UtcNow.AddMinutes(8);
+        var deadline = DateTime.UtcNow.AddMinutes(12); // 7 min seen on a machine loaded 10 times over
         while (true)
         {
             var answer = await _ec2.GetConsoleOutputAsync(new GetConsoleOutputRequest { InstanceId = instanceId });
