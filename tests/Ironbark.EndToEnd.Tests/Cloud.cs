@@ -11,11 +11,13 @@ public sealed class Cloud : IAsyncDisposable
     private readonly TempDir _dir = new();
 
     private readonly string? _demoGuest;
+    private readonly string? _debianGuest;
 
-    private Cloud(string? postgres, string? demoGuest)
+    private Cloud(string? postgres, string? demoGuest, string? debianGuest)
     {
         Postgres = postgres;
         _demoGuest = demoGuest;
+        _debianGuest = debianGuest;
     }
 
     /// <summary>The PostgreSQL connection string the cloud keeps its state in, or null for SQLite files.</summary>
@@ -29,10 +31,10 @@ public sealed class Cloud : IAsyncDisposable
     public CloudCredentials Admin { get; private set; } = null!;
     public AwsCli AdminCli => new(Admin);
 
-    /// <summary>Runs `ironbark up`; with <paramref name="demoGuest"/> (a test guest build) it installs that guest as a public image.</summary>
-    public static async Task<Cloud> StartAsync(string? postgres = null, string? demoGuest = null)
+    /// <summary>Runs `ironbark up`; with <paramref name="demoGuest"/> (a test guest build) or <paramref name="debianGuest"/> (a Debian guest build) it installs that guest as a public image.</summary>
+    public static async Task<Cloud> StartAsync(string? postgres = null, string? demoGuest = null, string? debianGuest = null)
     {
-        var cloud = new Cloud(postgres, demoGuest);
+        var cloud = new Cloud(postgres, demoGuest, debianGuest);
         try
         {
             await cloud.StartProcessAsync();
@@ -52,7 +54,7 @@ public sealed class Cloud : IAsyncDisposable
             throw new InvalidOperationException("ironbark is still running.");
         if (Process is not null)
             await Process.DisposeAsync();
-        Process = await IronbarkProcess.StartAsync(DataDir, Postgres, _demoGuest);
+        Process = await IronbarkProcess.StartAsync(DataDir, Postgres, _demoGuest, _debianGuest);
         var (code, env, stderr) = await RunCommandAsync("env");
         Assert.True(code == 0, $"ironbark env failed: {stderr}");
         Admin = CloudCredentials.FromEnvOutput(env);

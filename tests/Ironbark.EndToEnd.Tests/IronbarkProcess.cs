@@ -44,10 +44,12 @@ public sealed class IronbarkProcess : IAsyncDisposable
     }
 
     /// <param name="demoGuest">A build of the test guest for `up --demo-guest` (installed as a public image), or null.</param>
-    public static Task<IronbarkProcess> StartAsync(string dataDir, string? postgres = null, string? demoGuest = null) =>
+    /// <param name="debianGuest">A build of the Debian guest for `up --debian-guest`, or null.</param>
+    public static Task<IronbarkProcess> StartAsync(string dataDir, string? postgres = null, string? demoGuest = null, string? debianGuest = null) =>
         StartCommandAsync(["up", "--data-dir", dataDir, "--clc-listen", "http://127.0.0.1:0", "--clc-internal-listen", "https://127.0.0.1:0",
             "--walrus-listen", "http://127.0.0.1:0", "--cc-listen", "https://127.0.0.1:0", "--nc-listen", "https://127.0.0.1:0", "--accel", "tcg",
-            .. postgres is null ? [] : new[] { "--postgres", postgres }, .. demoGuest is null ? [] : new[] { "--demo-guest", demoGuest }]);
+            .. postgres is null ? [] : new[] { "--postgres", postgres }, .. demoGuest is null ? [] : new[] { "--demo-guest", demoGuest },
+            .. debianGuest is null ? [] : new[] { "--debian-guest", debianGuest }]);
 
     /// <summary>Runs `ironbark ARGS…` (a serving command) until it has printed its endpoints.</summary>
     public static async Task<IronbarkProcess> StartCommandAsync(string[] commandArgs)

@@ -89,6 +89,21 @@ public sealed class MetadataOptionsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Dated_API_versions_are_answered_as_latest_the_way_cloud_init_asks()
+    {
+        var id = await LaunchAsync(null);
+        var probe = new MetadataProbe(_options.MetadataSocket, id);
+        Assert.Equal((200, id), await probe.GetAsync("/2009-04-04/meta-data/instance-id"));
+        var (_, token) = await probe.PutTokenAsync();
+        Assert.Equal((200, id), await probe.GetAsync("/2021-03-23/meta-data/instance-id", token));
+        Assert.Contains("local-hostname", (await probe.GetAsync("/2021-03-23/meta-data/", token)).Body.Split('\n'));
+        Assert.Equal(404, (await probe.GetAsync("/2021-03-23/user-data", token)).Status); // launched without user data
+        // Only a whole dated segment is a version.
+        Assert.Equal(404, (await probe.GetAsync("/2021-3-23/meta-data/instance-id")).Status);
+        Assert.Equal(404, (await probe.GetAsync("/2021-03-230/meta-data/instance-id")).Status);
+    }
+
+    [Fact]
     public async Task Modified_options_are_enforced_at_once_persisted_and_validated()
     {
         var id = await LaunchAsync(new MetadataOptions { HttpTokens = "required", HttpPutResponseHopLimit = 2 });

@@ -53,7 +53,7 @@ public sealed class MetadataApi(InstanceManager instances, ILogger<MetadataApi> 
             await TextAsync(http, 403, "Forbidden");
             return;
         }
-        var path = http.Request.Path.Value ?? "/";
+        var path = MetadataVersion.AsLatest(http.Request.Path.Value ?? "/");
         if (HttpMethods.IsPut(http.Request.Method) && path == "/latest/api/token")
         {
             // A token PUT that went through a proxy (X-Forwarded-For) is refused, as EC2 does: an open reverse proxy or

@@ -92,6 +92,10 @@ public static class ServeCommands
     {
         Description = "A build of scripts/build-test-guest (its output directory) to install as the admin's public image 'ironbark-test-guest' on first start; skipped when absent",
     };
+    private static readonly Option<string?> DebianGuestDir = new("--debian-guest")
+    {
+        Description = "A build of scripts/build-debian-guest (its output directory) to install as the admin's public image 'debian-12' on first start; skipped when absent",
+    };
     private static readonly Option<string?> ProbeKernel = new("--probe-kernel")
     {
         Description = "A Linux kernel that --accel auto boots under KVM before trusting it (default: the demo guest's, else /boot/vmlinuz-*)",
@@ -115,7 +119,7 @@ public static class ServeCommands
     private static readonly Option<string?> WalrusPostgres = CommonOptions.ComponentPostgres("walrus");
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, ClcInternalListen, ClcPostgres, WalrusListen, WalrusPostgres, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, Zone],
+        [ClcListen, ClcInternalListen, ClcPostgres, WalrusListen, WalrusPostgres, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, DebianGuestDir, Zone],
         Component.Clc | Component.Walrus | Component.Cc | Component.Nc);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
@@ -261,7 +265,10 @@ public static class ServeCommands
                 if (clc is not null)
                     Console.WriteLine($"  Credentials:      eval \"$(ironbark env --data-dir {home.DataDir})\"");
                 if (clc is not null && walrus is not null)
-                    await Images.DemoGuest.InstallOnceAsync(home, accounts!, parse.GetValue(DemoGuestDir), ct);
+                {
+                    await Images.DemoGuest.TestGuest.InstallOnceAsync(home, accounts!, parse.GetValue(DemoGuestDir), ct);
+                    await Images.DemoGuest.Debian.InstallOnceAsync(home, accounts!, parse.GetValue(DebianGuestDir), ct);
+                }
                 await shutdown.WaitAsync();
                 Console.WriteLine("Stopping…");
                 return 0;
