@@ -8,6 +8,7 @@ using Ironbark.Common.Data;
 using Ironbark.Common.Ids;
 using Ironbark.Common.Pki;
 using Ironbark.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Instance = Ironbark.Clc.Domain.Instance;
 using InstanceState = Ironbark.Clc.Domain.InstanceState;
@@ -99,7 +100,7 @@ public abstract class AddressPoolTests(ClcFixture f)
         Assert.Equal(enis.Skip(5), second.NetworkInterfaces.Select(n => n.NetworkInterfaceId));
         Assert.Null(second.NextToken);
 
-        // Without a MAC (USER mode) nothing goes to the CC; the lead's wiring stores the CC's MAC, as this does by hand.
+        // Without a MAC (USER mode) nothing goes to the CC; once the CC's allocation is recorded (at launch, by the CC's answer), it does.
         var eip = await clc.Alice.AllocateAddressAsync(new AllocateAddressRequest());
         var group = (await clc.Alice.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = ClcFixture.Unique("g"), Description = "g" })).GroupId;
         var withoutMac = enis[0];
@@ -109,18 +110,26 @@ public abstract class AddressPoolTests(ClcFixture f)
         Assert.Empty(clc.Cluster.Service.Calls);
 
         var withMac = enis[1];
-        await using (var c = await clc.Db.OpenAsync())
-            await c.ExecuteAsync("UPDATE network_interfaces SET mac_address = '02:00:00:00:00:01', private_ip_address = '172.31.0.5', " +
-                                 "private_dns_name = 'ip-172-31-0-5.ironbark.compute.internal' WHERE interface_id = @withMac", new { withMac });
+        var interfaces = clc.Server.Services.GetRequiredService<NetworkInterfaceStore>();
+        Assert.True(await interfaces.RecordAllocationAsync(withMac, "02:00:00:00:00:01", "172.31.0.5", "ip-172-31-0-5.ironbark.compute.internal", "203.0.113.9",
+            CancellationToken.None));
+        Assert.False(await interfaces.RecordAllocationAsync("eni-0123456789abcdef0", "02:00:00:00:00:02", "172.31.0.6", null, null, CancellationToken.None));
         var described = (await clc.Alice.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [withMac] })).NetworkInterfaces.Single();
         Assert.Equal(("02:00:00:00:00:01", "172.31.0.5", "ip-172-31-0-5.ironbark.compute.internal"), (described.MacAddress, described.PrivateIpAddress, described.PrivateDnsName));
         Assert.Equal("172.31.0.5", Assert.Single(described.PrivateIpAddresses).PrivateIpAddress);
+        // The pool address shows, owned by "amazon", until an elastic IP takes its place.
+        Assert.Equal(("203.0.113.9", "amazon", null), (described.Association.PublicIp, described.Association.IpOwnerId, described.Association.AllocationId));
         var instanceOfMac = launched.Single(i => i.NetworkInterfaces[0].NetworkInterfaceId == withMac).InstanceId;
         assoc = (await clc.Alice.AssociateAddressAsync(new AssociateAddressRequest { PublicIp = eip.PublicIp, InstanceId = instanceOfMac })).AssociationId;
         var address = (await clc.Alice.DescribeAddressesAsync(new DescribeAddressesRequest())).Addresses.Single();
         Assert.Equal("172.31.0.5", address.PrivateIpAddress);
+        var associated = (await clc.Alice.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceOfMac] })).Reservations.Single().Instances.Single();
+        Assert.Equal(eip.PublicIp, associated.PublicIpAddress);
+        Assert.Equal((eip.PublicIp, "172.31.0.5"), (associated.NetworkInterfaces.Single().Association.PublicIp, associated.NetworkInterfaces.Single().PrivateIpAddress));
         await clc.Alice.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = instanceOfMac, Groups = [group] });
         await clc.Alice.DisassociateAddressAsync(new DisassociateAddressRequest { PublicIp = eip.PublicIp });
+        Assert.Equal("203.0.113.9", (await clc.Alice.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [instanceOfMac] }))
+            .Reservations.Single().Instances.Single().PublicIpAddress);
         Assert.Equal([$"AssociateAddress {withMac} {eip.PublicIp}", $"SetInterfaceGroups {withMac} {group}", $"DisassociateAddress {withMac} {eip.PublicIp}"],
             clc.Cluster.Service.Calls);
 

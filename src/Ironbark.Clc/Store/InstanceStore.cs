@@ -80,7 +80,7 @@ public sealed class InstanceStore(Database db)
                 $"WHERE i.account_id = @accountId{only}", new { accountId, ids }))
             .ToLookup(g => g.InstanceId, g => new GroupRef(g.GroupId, g.GroupName));
         var tags = instanceIds is null ? await TagRows.ForAccountAsync(c, accountId) : await TagRows.ForResourcesAsync(c, db, ids!);
-        var interfaces = (await NetworkInterfaceRows.ListAsync(c, db, accountId, ids)).ToDictionary(n => n.InstanceId ?? "");
+        var interfaces = (await NetworkInterfaceRows.ListAsync(c, db, accountId, ids, tags)).Where(n => n.InstanceId is not null).ToDictionary(n => n.InstanceId!);
         foreach (var instance in instances)
         {
             instance.Groups = groups[instance.InstanceId].OrderBy(g => g.GroupId, StringComparer.Ordinal).ToList();

@@ -93,8 +93,12 @@ internal static class NetworkInterfaceRows
     /// <summary>The key of the lock every change of an account's address associations takes.</summary>
     public static string AddressLock(string accountId) => "elastic-addresses:" + accountId;
 
-    /// <summary>The account's interfaces (or only those of these instances), with groups, tags and elastic IPs.</summary>
-    public static async Task<IReadOnlyList<ElasticNetworkInterface>> ListAsync(DbConnection c, Database db, string accountId, string[]? instanceIds)
+    /// <summary>
+    /// The account's interfaces (or only those of these instances), with groups, tags (those given, when the caller read them
+    /// already) and elastic IPs.
+    /// </summary>
+    public static async Task<IReadOnlyList<ElasticNetworkInterface>> ListAsync(DbConnection c, Database db, string accountId, string[]? instanceIds,
+        ILookup<string, Tag>? accountTags = null)
     {
         var only = instanceIds is null ? "" : " AND " + db.AnyOf("instance_id", "@instanceIds");
         var interfaces = (await c.QueryAsync<ElasticNetworkInterface>($"SELECT {Columns} FROM network_interfaces WHERE account_id = @accountId{only}",
@@ -108,7 +112,7 @@ internal static class NetworkInterfaceRows
         var addresses = (await c.QueryAsync<ElasticAddress>(
                 $"SELECT {AddressColumns} FROM {AddressFrom} WHERE a.account_id = @accountId AND a.network_interface_id IS NOT NULL", new { accountId }))
             .ToDictionary(a => a.NetworkInterfaceId!);
-        var tags = instanceIds is null ? await TagRows.ForAccountAsync(c, accountId)
+        var tags = instanceIds is null ? accountTags ?? await TagRows.ForAccountAsync(c, accountId)
             : await TagRows.ForResourcesAsync(c, db, interfaces.Select(i => i.NetworkInterfaceId).ToArray());
         foreach (var i in interfaces)
         {

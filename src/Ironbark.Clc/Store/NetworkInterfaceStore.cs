@@ -14,6 +14,22 @@ public sealed class NetworkInterfaceStore(Database db)
     }
 
     /// <summary>
+    /// Records what the zone's CC allocated for the interface at launch (ClusterInstance.network): its MAC, private address and
+    /// name, and the pool's public address (null when it gave none). False when the interface is gone.
+    /// </summary>
+    public async Task<bool> RecordAllocationAsync(string interfaceId, string macAddress, string privateIpAddress, string? privateDnsName,
+        string? poolPublicIp, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        var changed = await c.ExecuteAsync(
+            "UPDATE network_interfaces SET mac_address = @macAddress, private_ip_address = @privateIpAddress, private_dns_name = @privateDnsName, " +
+            "pool_public_ip = @poolPublicIp WHERE interface_id = @interfaceId", new { interfaceId, macAddress, privateIpAddress, privateDnsName, poolPublicIp }, tx);
+        await tx.CommitAsync(ct);
+        return changed == 1;
+    }
+
+    /// <summary>
     /// Writes the description, source/dest check and groups of the interface; the groups of a primary interface are its
     /// instance's, so they change together. False when the interface is gone (its instance terminated meanwhile).
     /// </summary>
