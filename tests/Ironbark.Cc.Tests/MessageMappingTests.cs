@@ -68,7 +68,7 @@ public sealed class MessageMappingTests
             PublicKind = PublicAddressKind.Pool, PrivateDnsName = "ip-172-31-0-4.ironbark.compute.internal", InstanceId = "i-1", NodeUrl = "https://n",
         };
 
-        var sent = NetworkMessages.Interface(allocated);
+        var sent = InterfaceMessages.Interface(allocated);
 
         // What the CLC asked for comes back as it asked; what it left to the CC is filled: no field of the contract is left out.
         foreach (var field in NetworkInterface.Descriptor.Fields.InFieldNumberOrder())

@@ -75,14 +75,14 @@ public sealed class ClusterControllerApi(NodeRegistry registry, InstanceMap inst
         });
 
     public override Task<NetworkInterface> SetInterfaceGroups(InterfaceGroups request, ServerCallContext context) =>
-        Translate(async () => NetworkMessages.Interface(await network.SetGroupsAsync(request.InterfaceId, [.. request.SecurityGroupIds],
+        Translate(async () => InterfaceMessages.Interface(await network.SetGroupsAsync(request.InterfaceId, [.. request.SecurityGroupIds],
             context.CancellationToken)));
 
     public override Task<NetworkInterface> AssociateAddress(AddressAssociation request, ServerCallContext context) =>
-        Translate(async () => NetworkMessages.Interface(await network.AssociateAsync(request.InterfaceId, request.PublicIp, context.CancellationToken)));
+        Translate(async () => InterfaceMessages.Interface(await network.AssociateAsync(request.InterfaceId, request.PublicIp, context.CancellationToken)));
 
     public override Task<NetworkInterface> DisassociateAddress(AddressAssociation request, ServerCallContext context) =>
-        Translate(async () => NetworkMessages.Interface(await network.DisassociateAsync(request.InterfaceId, request.PublicIp, context.CancellationToken)));
+        Translate(async () => InterfaceMessages.Interface(await network.DisassociateAsync(request.InterfaceId, request.PublicIp, context.CancellationToken)));
 
     private async Task<ClusterInstance> InstanceAsync(KnownInstance known, ServerCallContext context)
     {

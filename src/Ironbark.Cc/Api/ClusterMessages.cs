@@ -1,6 +1,5 @@
 using Google.Protobuf;
 using Ironbark.Cc.Domain;
-using Ironbark.Cc.Drivers;
 using Ironbark.Common.Contracts.Cc;
 using Ironbark.Common.Contracts.Nc;
 
@@ -32,7 +31,7 @@ internal static class ClusterMessages
     public static ClusterInstance Instance(KnownInstance known, NodeStatus? node, VpcInterface? network) => new()
     {
         Status = Status(known.Status), NodeId = node?.NodeId ?? "", NodeUrl = known.NodeUrl, NodeUp = node?.Up ?? false,
-        Network = network is null ? null : NetworkMessages.Interface(network),
+        Network = network is null ? null : InterfaceMessages.Interface(network),
     };
 
     /// <summary>VPC mode: the interface the CLC asks for (the CC allocates the rest); else the addresses as sent.</summary>

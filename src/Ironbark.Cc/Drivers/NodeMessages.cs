@@ -15,7 +15,7 @@ internal static class NodeMessages
         Kernel = Image(launch.Kernel),
         Ramdisk = Image(launch.Ramdisk),
         RootDisk = Image(launch.RootDisk),
-        Network = launch.Network is { } n ? NodeNetworkMessages.Interface(n) : null,
+        Network = launch.Network is { } n ? InterfaceMessages.Interface(n) : null,
         Data = Data(launch.Data),
         KernelArgs = launch.KernelArgs,
         MetadataOptions = Options(launch.MetadataOptions),

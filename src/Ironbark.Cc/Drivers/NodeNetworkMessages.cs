@@ -3,35 +3,9 @@ using Ironbark.Common.Contracts.Nc;
 
 namespace Ironbark.Cc.Drivers;
 
-/// <summary>The CC's network records as a node reads them: the interface of a launch and the whole view (nc.proto).</summary>
+/// <summary>The CC's network records as a node reads them: the whole view (nc.proto; the interface of a launch: InterfaceMessages).</summary>
 internal static class NodeNetworkMessages
 {
-    public static NetworkInterface Interface(NetworkAttachment attachment) =>
-        attachment.Vpc is { } vpc && attachment.IsVpc ? Interface(vpc) : new NetworkInterface
-        {
-            Mode = attachment.Mode, Mac = attachment.Mac, PrivateIp = attachment.PrivateIp,
-        };
-
-    /// <summary>The interface as the CC allocated it, in mode VPC.</summary>
-    public static NetworkInterface Interface(VpcInterface i) => new()
-    {
-        Mode = NetworkAttachment.VpcMode,
-        Mac = i.Mac,
-        PrivateIp = i.PrivateIp,
-        InterfaceId = i.InterfaceId,
-        VpcId = i.VpcId,
-        SubnetId = i.SubnetId,
-        SubnetCidr = i.SubnetCidr,
-        GatewayIp = i.GatewayIp,
-        Vni = i.Vni,
-        PublicIp = i.PublicIp,
-        SecurityGroupIds = { i.SecurityGroupIds },
-        PrivateDnsName = i.PrivateDnsName,
-        VpcCidr = i.VpcCidr,
-        DnsDomain = i.DnsDomain,
-        AssignPublicIp = i.AssignPublicIp,
-    };
-
     public static NetworkView View(NodeNetworkView view)
     {
         var message = new NetworkView { Version = view.Version };
