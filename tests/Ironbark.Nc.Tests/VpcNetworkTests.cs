@@ -1,5 +1,7 @@
 using System.Text.RegularExpressions;
 using Ironbark.Common.Contracts.Nc;
+using Ironbark.Nc.Drivers.Network.Vpc;
+using Ironbark.Testing;
 
 namespace Ironbark.Nc.Tests;
 
@@ -132,6 +134,14 @@ public sealed partial class VpcNetworkTests(VpcFixture vpc)
         Assert.Contains("IRONBARK-FORGE phase=ip peer=none metadata=none", console);
         Assert.Contains("IRONBARK-FORGE phase=mac peer=none metadata=none", console);
         Assert.Contains($"IRONBARK-FORGE phase=restored peer={web} metadata={vpc.Forger.Id}", console);
+        // The forger sent frames with Web's MAC: the bridge delivers that MAC to Web's tap by a static entry, which no frame
+        // moves (taps do not learn; a learned entry would follow the forger's frames to its port and draw Web's traffic).
+        var (code, fdb, _) = await ProcessRunner.RunAsync("bridge", ["-n", vpc.Lab.NcPrefix('a') + "vni" + vpc.Web.Vni, "fdb", "show", "br", "br0"]);
+        Assert.Equal(0, code);
+        var webMac = fdb.Split('\n').Where(l => l.StartsWith(vpc.Web.Mac + " ", StringComparison.OrdinalIgnoreCase)).ToList();
+        Assert.NotEmpty(webMac);
+        Assert.All(webMac, l => Assert.Contains("dev " + VpcLayout.TapOf(vpc.Web.Id) + " ", l + " "));
+        Assert.All(webMac, l => Assert.Contains(" static", l));
     }
 
     [Fact]

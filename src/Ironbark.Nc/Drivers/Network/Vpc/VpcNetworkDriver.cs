@@ -58,6 +58,11 @@ public sealed class VpcNetworkDriver : INetworkDriver
                 if (!await HostCommand.TryIpAsync(net.Layout.Namespace, ct, "link", "show", tap))
                     await HostCommand.IpAsync(net.Layout.Namespace, ct, "tuntap", "add", "dev", tap, "mode", "tap");
                 await HostCommand.IpAsync(net.Layout.Namespace, ct, "link", "set", tap, "mtu", Mtu.ToString(), "master", VpcLayout.Bridge, "up");
+                // The bridge learns nothing from a tap: the VM's MAC is a static entry on its own port, so a guest sending
+                // frames with another's MAC cannot move that MAC to its port and draw the other's traffic (the bridge learns
+                // before the nftables bridge hooks drop the forged frame).
+                await HostCommand.RunAsync(null, "bridge", ["-n", net.Layout.Namespace, "link", "set", "dev", tap, "learning", "off"], ct);
+                await HostCommand.RunAsync(null, "bridge", ["-n", net.Layout.Namespace, "fdb", "replace", nic.Mac, "dev", tap, "master", "static"], ct);
                 net.Interfaces[instanceId] = nic;
                 await SyncAsync(net, ct);
             }
