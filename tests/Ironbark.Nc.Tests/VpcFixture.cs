@@ -130,9 +130,15 @@ public sealed class VpcFixture : IAsyncLifetime
 
         """;
 
-    /// <summary>One long connection to <paramref name="server"/>:7003, each tick printed as IRONBARK-TICK (a new connection starts again at tick-1).</summary>
+    /// <summary>
+    /// One long connection to <paramref name="server"/>:7003, each tick printed as IRONBARK-TICK (a new connection starts again at
+    /// tick-1). nc's input is a fifo opened read-write, which never ends and never blocks the open: a connect that fails (one tried
+    /// before the first view allowed 7003 waits out its SYN retries) ends the pipeline, and the loop tries again. (A `sleep | nc`
+    /// pipeline would wait for the sleep after nc gave up, and never try again.)
+    /// </summary>
     private static string Ticks(string server) => $$"""
-        ( while true; do sleep 100000 | nc {{server}} 7003 | while read t; do echo "IRONBARK-TICK $t" > /dev/console; done; sleep 1; done ) &
+        mkfifo /tmp/hold
+        ( while true; do nc {{server}} 7003 0<>/tmp/hold | while read t; do echo "IRONBARK-TICK $t" > /dev/console; done; sleep 1; done ) &
 
         """;
 
