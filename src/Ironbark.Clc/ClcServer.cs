@@ -141,9 +141,12 @@ public sealed class ClcServer : IComponentServer
         services.AddSingleton<NetworkInterfaceStore>();
         services.AddSingleton<AddressStore>();
         services.AddSingleton<InterfaceDataPlane>();
+        services.AddSingleton<SecurityGroupPublisher>();
+        services.AddSingleton<LaunchNetworking>();
         services.AddSingleton<NetworkInterfaceService>();
         services.AddSingleton<AddressService>();
         services.AddHostedService(sp => sp.GetRequiredService<InstanceReconciler>());
+        services.AddHostedService(sp => sp.GetRequiredService<SecurityGroupPublisher>());
         services.AddSingleton(sp => new RegionDirectory(options, sp.GetRequiredService<ClusterClient>(),
             () => sp.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault()));
         services.AddSingleton<IEc2Actions, RegionApi>();

@@ -13,6 +13,9 @@ using Microsoft.Extensions.Logging;
 using Instance = Ironbark.Clc.Domain.Instance;
 using InstanceState = Ironbark.Clc.Domain.InstanceState;
 using Image = Ironbark.Clc.Domain.Image;
+using IpPermission = Amazon.EC2.Model.IpPermission;
+using IpRange = Amazon.EC2.Model.IpRange;
+using Filter = Amazon.EC2.Model.Filter;
 
 namespace Ironbark.Clc.Tests;
 
@@ -39,7 +42,7 @@ public abstract class AddressPoolTests(ClcFixture f)
         }
     }
 
-    private async Task<Clc> StartAsync(string pool, int limit)
+    private async Task<Clc> StartAsync(string pool, int limit, bool allocates = false)
     {
         var dir = new TempDir();
         var pki = new CloudCertificates(Path.Combine(f.DataDir, "pki"));
@@ -48,7 +51,7 @@ public abstract class AddressPoolTests(ClcFixture f)
         var db = new Database(DatabaseOptions.For(dir.Path, "clc.db", connection));
         await ClcSchema.MigrateAsync(db, CancellationToken.None);
         await InsertImagesAsync(db);
-        var cluster = await ImpostorServer<NetworkRecordingCluster>.StartAsync(new NetworkRecordingCluster(), pki.Load(ComponentRole.Cc), pki.LoadCa());
+        var cluster = await ImpostorServer<NetworkRecordingCluster>.StartAsync(new NetworkRecordingCluster(allocates), pki.Load(ComponentRole.Cc), pki.LoadCa());
         var server = await ClcServer.StartAsync(new ClcOptions
         {
             DataDir = dir.Path, Url = "http://127.0.0.1:0", InternalUrl = "https://127.0.0.1:0", PostgresConnectionString = connection, AvailabilityZones = [Zone],
@@ -136,6 +139,113 @@ public abstract class AddressPoolTests(ClcFixture f)
         await clc.Alice.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [.. ids] });
         await clc.Alice.WaitForStateAsync("terminated", ids);
         Assert.Empty((await clc.Alice.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest())).NetworkInterfaces ?? []);
+    }
+
+    [Fact]
+    public async Task A_launch_asks_the_cluster_for_a_vpc_interface_after_the_groups_and_records_what_it_allocated()
+    {
+        await using var clc = await StartAsync("198.51.100.0/28", limit: 5, allocates: true);
+        var cluster = clc.Cluster.Service;
+        var web = (await clc.Alice.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = ClcFixture.Unique("web"), Description = "web" })).GroupId;
+        await clc.Alice.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = web,
+            IpPermissions =
+            [
+                new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0" }] },
+                new IpPermission { IpProtocol = "udp", FromPort = 53, ToPort = 53, UserIdGroupPairs = [new UserIdGroupPair { GroupId = web }] },
+            ],
+        });
+        var vpc = (await clc.Alice.DescribeVpcsAsync(new DescribeVpcsRequest())).Vpcs.Single();
+        var subnet = (await clc.Alice.DescribeSubnetsAsync(new DescribeSubnetsRequest())).Subnets.Single(s => s.AvailabilityZone == Zone);
+
+        var id = (await clc.Alice.RunInstancesAsync(new RunInstancesRequest
+        {
+            ImageId = Machine, InstanceType = InstanceType.M1Small, MinCount = 1, MaxCount = 1, SecurityGroupIds = [web], Placement = new Placement { AvailabilityZone = Zone },
+        })).Reservation.Instances.Single().InstanceId;
+        var running = (await clc.Alice.WaitForStateAsync("running", id)).Single();
+
+        var (launchSeq, launch) = cluster.Launches.Single(l => l.Request.InstanceId == id);
+        var nic = running.NetworkInterfaces.Single();
+        Assert.Equal(("VPC", nic.NetworkInterfaceId, vpc.VpcId, subnet.SubnetId, "172.31.0.0/16", subnet.CidrBlock, true, "ironbark.compute.internal"),
+            (launch.Network.Mode, launch.Network.InterfaceId, launch.Network.VpcId, launch.Network.SubnetId, launch.Network.VpcCidr, launch.Network.SubnetCidr,
+                launch.Network.AssignPublicIp, launch.Network.DnsDomain));
+        Assert.Equal([web], launch.Network.SecurityGroupIds);
+        // The CC had the group's rules before the launch reached it.
+        var before = cluster.GroupSets.Where(g => g.Seq < launchSeq).Select(g => g.Set).Last();
+        var sent = before.Groups.Single(g => g.GroupId == web);
+        Assert.Equal(vpc.VpcId, sent.VpcId);
+        Assert.Equal([("tcp", 22, 22, "0.0.0.0/0", ""), ("udp", 53, 53, "", web)],
+            sent.Ingress.Select(r => (r.Protocol, r.FromPort, r.ToPort, string.Join(",", r.Cidrs), string.Join(",", r.SourceGroupIds))));
+        Assert.Equal([("-1", -1, -1, "0.0.0.0/0")], sent.Egress.Select(r => (r.Protocol, r.FromPort, r.ToPort, string.Join(",", r.Cidrs))));
+        Assert.Contains(before.Groups, g => g.VpcId == vpc.VpcId && g.GroupId != web); // the VPC's "default" group
+
+        // What the CC allocated is the instance's and its interface's.
+        var privateIp = AddressIn(subnet.CidrBlock, 4); // the first after the subnet's reserved four
+        Assert.Equal((privateIp, $"ip-{privateIp.Replace('.', '-')}.ironbark.compute.internal", "203.0.113.1", "ec2-203-0-113-1.ironbark.compute.internal"),
+            (running.PrivateIpAddress, running.PrivateDnsName, running.PublicIpAddress, running.PublicDnsName));
+        Assert.Equal((vpc.VpcId, subnet.SubnetId), (running.VpcId, running.SubnetId));
+        Assert.Equal(("02:00:00:00:00:01", privateIp, "203.0.113.1", "ec2-203-0-113-1.ironbark.compute.internal", "amazon"),
+            (nic.MacAddress, nic.PrivateIpAddress, nic.Association.PublicIp, nic.Association.PublicDnsName, nic.Association.IpOwnerId));
+        Assert.Equal([id], (await clc.Alice.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new Filter("private-ip-address", [privateIp])] }))
+            .Reservations.SelectMany(r => r.Instances).Select(i => i.InstanceId));
+        Assert.Equal([id], (await clc.Alice.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new Filter("dns-name", [running.PublicDnsName])] }))
+            .Reservations.SelectMany(r => r.Instances).Select(i => i.InstanceId));
+
+        // A revoked rule reaches the CC in a new, later set, without waiting for the reconcile round.
+        var sets = cluster.GroupSets.Count;
+        await clc.Alice.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
+        {
+            GroupId = web, IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = "0.0.0.0/0" }] }],
+        });
+        var revoked = await Eventually(() => cluster.GroupSets.Skip(sets).Select(g => g.Set).LastOrDefault(s => s.Groups.Single(g => g.GroupId == web).Ingress.Count == 1));
+        Assert.True(revoked.Version > before.Version);
+        Assert.Equal("udp", revoked.Groups.Single(g => g.GroupId == web).Ingress.Single().Protocol);
+
+        // An elastic IP takes the pool address's place; disassociated, the CC's pool address is back.
+        var eip = await clc.Alice.AllocateAddressAsync(new AllocateAddressRequest { Domain = DomainType.Vpc });
+        await clc.Alice.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = eip.AllocationId, InstanceId = id });
+        Assert.Equal(eip.PublicIp, (await Describe(clc, id)).PublicIpAddress);
+        await clc.Alice.DisassociateAddressAsync(new DisassociateAddressRequest { PublicIp = eip.PublicIp });
+        Assert.Equal("203.0.113.1", (await Describe(clc, id)).PublicIpAddress);
+        Assert.Equal([$"AssociateAddress {nic.NetworkInterfaceId} {eip.PublicIp}", $"DisassociateAddress {nic.NetworkInterfaceId} {eip.PublicIp}"], cluster.Calls);
+
+        // An allocation the CLC lost (stopped between the CC's answer and its write) is recorded from the CC's report.
+        await using (var c = await clc.Db.OpenAsync())
+            await c.ExecuteAsync("UPDATE network_interfaces SET mac_address = NULL, private_ip_address = NULL, private_dns_name = NULL, pool_public_ip = NULL");
+        Assert.Null((await Describe(clc, id)).NetworkInterfaces.Single().MacAddress);
+        var recorded = await Eventually(async () => await Describe(clc, id) is { NetworkInterfaces: [{ MacAddress: not null }] } i ? i : null);
+        Assert.Equal(("02:00:00:00:00:01", privateIp, "203.0.113.1"), (recorded.NetworkInterfaces.Single().MacAddress, recorded.PrivateIpAddress, recorded.PublicIpAddress));
+        // Not knowing which groups the CC had, the CLC sent them again.
+        Assert.Equal($"SetInterfaceGroups {nic.NetworkInterfaceId} {web}", cluster.Calls.Last());
+
+        await clc.Alice.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [id] });
+        await clc.Alice.WaitForStateAsync("terminated", id);
+    }
+
+    private static string AddressIn(string cidr, uint offset)
+    {
+        var bytes = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes,
+            System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(System.Net.IPNetwork.Parse(cidr).BaseAddress.GetAddressBytes()) + offset);
+        return new System.Net.IPAddress(bytes).ToString();
+    }
+
+    private static async Task<Amazon.EC2.Model.Instance> Describe(Clc clc, string id) =>
+        (await clc.Alice.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [id] })).Reservations.Single().Instances.Single();
+
+    private static Task<T> Eventually<T>(Func<T?> probe) where T : class => Eventually(() => Task.FromResult(probe()));
+
+    private static async Task<T> Eventually<T>(Func<Task<T?>> probe) where T : class
+    {
+        var until = DateTime.UtcNow.AddSeconds(10);
+        while (true)
+        {
+            if (await probe() is { } found)
+                return found;
+            Assert.True(DateTime.UtcNow < until, "not seen within 10 s");
+            await Task.Delay(50);
+        }
     }
 
     [Fact]

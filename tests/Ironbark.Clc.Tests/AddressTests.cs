@@ -225,7 +225,11 @@ public abstract class AddressTests(ClcFixture f)
         var moved = (await carol.Ec2.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = eip.AllocationId, InstanceId = b, AllowReassociation = true })).AssociationId;
         Assert.NotEqual(association, moved);
         Assert.Equal(b, Assert.Single(await AddressesAsync(carol.Ec2, new Filter("allocation-id", [eip.AllocationId]))).InstanceId);
-        Assert.Null(Assert.Single(await carol.Ec2.DescribeAsync(a)).PublicIpAddress);
+        // a has an address of the zone's pool again (the CC's, launched with one), b the elastic IP.
+        var poolOfA = Assert.Single(await carol.Ec2.DescribeAsync(a)).PublicIpAddress;
+        Assert.StartsWith("203.0.113.", poolOfA);
+        var nicOfA = Assert.Single((await carol.Ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { NetworkInterfaceIds = [eniA] })).NetworkInterfaces);
+        Assert.Equal(("amazon", poolOfA), (nicOfA.Association.IpOwnerId, nicOfA.Association.PublicIp));
         Assert.Equal(eip.PublicIp, Assert.Single(await carol.Ec2.DescribeAsync(b)).PublicIpAddress);
         await Ec2Assert.FailsAsync("InvalidAssociationID.NotFound", () => carol.Ec2.DisassociateAddressAsync(new DisassociateAddressRequest { AssociationId = association }));
         await Ec2Assert.FailsAsync("InvalidIPAddress.InUse", () => carol.Ec2.ReleaseAddressAsync(new ReleaseAddressRequest { AllocationId = eip.AllocationId }));
@@ -241,7 +245,9 @@ public abstract class AddressTests(ClcFixture f)
         await carol.Ec2.DisassociateAddressAsync(new DisassociateAddressRequest { PublicIp = other.PublicIp });
         await carol.Ec2.DisassociateAddressAsync(new DisassociateAddressRequest { PublicIp = other.PublicIp });
         Assert.Empty(await AddressesAsync(carol.Ec2, new Filter("association-id", ["*"])));
-        Assert.Null(Assert.Single(await carol.Ec2.DescribeAsync(b)).PublicIpAddress);
+        var poolOfB = Assert.Single(await carol.Ec2.DescribeAsync(b)).PublicIpAddress;
+        Assert.StartsWith("203.0.113.", poolOfB);
+        Assert.NotEqual(poolOfA, poolOfB);
 
         // Races: of eight associations of one address at once, four to each instance, one wins: those to its instance get its
         // association (the address is already there), those to the other one are refused.

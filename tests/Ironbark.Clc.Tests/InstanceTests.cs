@@ -12,7 +12,8 @@ namespace Ironbark.Clc.Tests;
 /// <summary>RunInstances through the CLC, its CC and a real NC with the QEMU test guest, and everything after it, with AWSSDK.EC2.</summary>
 public abstract class InstanceTests(ClcFixture f)
 {
-    private const string UserData = "#!/bin/sh\necho \"hello from $(wget -q -O - http://169.254.169.254/latest/meta-data/instance-id)\"\n";
+    private const string UserData = "#!/bin/sh\nmd=http://169.254.169.254/latest/meta-data\n" +
+                                    "echo \"hello from $(wget -q -O - $md/instance-id) at $(wget -q -O - $md/local-ipv4) mac $(wget -q -O - $md/mac)\"\n";
 
     private RunInstancesRequest Launch(int count = 1) => new()
     {
@@ -63,9 +64,12 @@ public abstract class InstanceTests(ClcFixture f)
         foreach (var id in ids)
         {
             var console = await f.AliceEc2.WaitForConsoleAsync(id, "IRONBARK-USERDATA-DONE");
-            Assert.Contains($"IRONBARK-USERDATA hello from {id}", console);
-            // The private address DescribeInstances gives is the one the guest got.
-            Assert.Contains($"IRONBARK-READY instance-id={id} ip={running.Single(i => i.InstanceId == id).PrivateIpAddress} ", console);
+            // The private address and MAC DescribeInstances gives (the CC's, in the default subnet) are what the metadata service tells the
+            // guest. This node runs USER networking (NcOptions.Network user), the fallback: the guest itself is alone at 169.254.169.15.
+            var described = running.Single(i => i.InstanceId == id);
+            Assert.StartsWith("172.31.", described.PrivateIpAddress);
+            Assert.Contains($"IRONBARK-USERDATA hello from {id} at {described.PrivateIpAddress} mac {described.NetworkInterfaces.Single().MacAddress}", console);
+            Assert.Contains($"IRONBARK-READY instance-id={id} ip=169.254.169.15 ", console);
         }
 
         await f.AliceEc2.CreateTagsAsync(new CreateTagsRequest { Resources = [ids[0]], Tags = [new Tag("name", "first")] });

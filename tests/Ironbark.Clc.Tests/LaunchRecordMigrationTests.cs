@@ -94,7 +94,7 @@ public abstract class LaunchRecordMigrationTests(ClcFixture f)
         Assert.Empty(bare.Launch.GroupNames);
         // What the CLC would send for it is what the old release stored (with the metadata options it has).
         endedSpec.MetadataOptions = new MetadataOptions { HttpTokens = "optional", HttpPutResponseHopLimit = 1, HttpEndpoint = "enabled" };
-        Assert.Equal(endedSpec, LaunchWire.ToMessage(bare));
+        Assert.Equal(endedSpec, LaunchWire.ToMessage(bare, network: null)); // an instance of before the default VPC: USER mode
 
         // The old column is gone: instances launched after the upgrade are stored with the new record only.
         var later = new Instance

@@ -41,7 +41,12 @@ public abstract class NetworkInterfaceTests(ClcFixture f)
             (eni.Attachment.InstanceId, eni.Attachment.InstanceOwnerId, eni.Attachment.DeviceIndex, eni.Attachment.Status.Value, eni.Attachment.DeleteOnTermination));
         Assert.Equal([web], eni.Groups.Select(g => g.GroupId));
         Assert.False(eni.RequesterManaged);
-        Assert.Null(eni.Association);
+        // What the zone's CC allocated at launch: a MAC, an address of the default subnet, a public address of its pool (owned by "amazon").
+        Assert.Matches("^02(:[0-9a-f]{2}){5}$", eni.MacAddress);
+        Assert.StartsWith("172.31.", eni.PrivateIpAddress);
+        Assert.Equal($"ip-{eni.PrivateIpAddress.Replace('.', '-')}.ironbark.compute.internal", eni.PrivateDnsName);
+        Assert.Equal(("amazon", null), (eni.Association.IpOwnerId, eni.Association.AllocationId));
+        Assert.StartsWith("203.0.113.", eni.Association.PublicIp);
         Assert.Equal([id], (await InterfacesAsync(carol.Ec2)).Select(n => n.NetworkInterfaceId));
 
         await carol.Ec2.CreateTagsAsync(new CreateTagsRequest { Resources = [id], Tags = [new Tag("tier", "front")] });
@@ -52,14 +57,14 @@ public abstract class NetworkInterfaceTests(ClcFixture f)
                      ("description", ""), ("tag:tier", "front"), ("tag-key", "tier"), ("attachment.device-index", "0"), ("source-dest-check", "true"),
                  })
             Assert.Equal([id], (await InterfacesAsync(carol.Ec2, new Filter(name, [value]))).Select(n => n.NetworkInterfaceId));
-        // In the default VPC and subnet of the instance; until the CC allocates them, there is no MAC or private address to match.
+        // In the default VPC and subnet of the instance, at the CC's addresses.
         var placed = (await carol.Ec2.DescribeAsync(instanceId)).Single();
         Assert.StartsWith("vpc-", placed.VpcId);
         Assert.Equal([id], (await InterfacesAsync(carol.Ec2, new Filter("vpc-id", [placed.VpcId]))).Select(n => n.NetworkInterfaceId));
         Assert.Equal([id], (await InterfacesAsync(carol.Ec2, new Filter("subnet-id", [placed.SubnetId]))).Select(n => n.NetworkInterfaceId));
         Assert.Equal(placed.VpcId, Assert.Single(await InterfacesAsync(carol.Ec2)).VpcId);
-        foreach (var name in new[] { "mac-address", "private-ip-address", "association.public-ip" })
-            Assert.Empty(await InterfacesAsync(carol.Ec2, new Filter(name, ["*"])));
+        foreach (var (name, value) in new[] { ("mac-address", eni.MacAddress), ("private-ip-address", eni.PrivateIpAddress), ("association.public-ip", eni.Association.PublicIp) })
+            Assert.Equal([id], (await InterfacesAsync(carol.Ec2, new Filter(name, [value]))).Select(n => n.NetworkInterfaceId));
         Assert.Empty(await InterfacesAsync(carol.Ec2, new Filter("group-id", [db])));
         Assert.Empty(await InterfacesAsync(carol.Ec2, new Filter("tag:tier", ["back"])));
         await Ec2Assert.FailsAsync("InvalidParameterValue", () => InterfacesAsync(carol.Ec2, new Filter("no-such-filter", ["x"])));

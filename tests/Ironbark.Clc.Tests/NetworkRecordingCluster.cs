@@ -7,11 +7,35 @@ namespace Ironbark.Clc.Tests;
 
 /// <summary>
 /// A Cluster Controller with room for many instances and no real nodes: it runs what it is sent at once, terminates
-/// on request, and keeps every interface change it is sent (groups, elastic IPs) in arrival order.
+/// on request, and keeps every interface change it is sent (groups, elastic IPs) in arrival order. With
+/// <paramref name="allocates"/> it allocates a VPC launch's interface as the CC does (MAC, the subnet's next address, its
+/// name, a pool address when asked) and answers it; without, it answers no interface, as a CC running USER mode.
 /// </summary>
-public sealed class NetworkRecordingCluster : ClusterController.ClusterControllerBase
+public sealed class NetworkRecordingCluster(bool allocates = false) : ClusterController.ClusterControllerBase
 {
     private readonly ConcurrentDictionary<string, string> _states = new();
+    private readonly ConcurrentDictionary<string, NetworkInterface> _interfaces = new();
+    private readonly ConcurrentDictionary<string, string> _poolAddresses = new();
+    private int _allocated;
+    private long _sequence;
+    private long _groupVersion;
+
+    /// <summary>Each launch as it came, with its arrival number (counted with <see cref="GroupSets"/>).</summary>
+    public ConcurrentQueue<(long Seq, RunInstanceRequest Request)> Launches { get; } = new();
+
+    /// <summary>Each security-group set as it came, with its arrival number.</summary>
+    public ConcurrentQueue<(long Seq, SecurityGroupSet Set)> GroupSets { get; } = new();
+
+    public override Task<SecurityGroupSetApplied> PutSecurityGroups(SecurityGroupSet request, ServerCallContext context)
+    {
+        GroupSets.Enqueue((Interlocked.Increment(ref _sequence), request));
+        lock (GroupSets)
+            _groupVersion = Math.Max(_groupVersion, request.Version);
+        return Task.FromResult(new SecurityGroupSetApplied { Version = Interlocked.Read(ref _groupVersion) });
+    }
+
+    /// <summary>Forgets every interface change seen so far.</summary>
+    public void ClearCalls() => Calls.Clear();
 
     /// <summary>"SetInterfaceGroups eni-… sg-a,sg-b", "AssociateAddress eni-… 198.51.100.1", "DisassociateAddress eni-… 198.51.100.1".</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -23,8 +47,28 @@ public sealed class NetworkRecordingCluster : ClusterController.ClusterControlle
             Nodes = { new NodeResources { NodeId = "node-r", Url = "https://node-r", State = "up", CoresTotal = 64, CoresFree = 64, MemoryMibTotal = 65536, MemoryMibFree = 65536 } },
         });
 
-    public override Task<ClusterInstance> RunInstance(RunInstanceRequest request, ServerCallContext context) =>
-        Task.FromResult(Report(request.InstanceId, _states.GetOrAdd(request.InstanceId, "running")));
+    public override Task<ClusterInstance> RunInstance(RunInstanceRequest request, ServerCallContext context)
+    {
+        Launches.Enqueue((Interlocked.Increment(ref _sequence), request));
+        if (allocates && request.Network is { Mode: "VPC" } asked)
+            _interfaces.GetOrAdd(request.InstanceId, _ => Allocate(asked));
+        return Task.FromResult(Report(request.InstanceId, _states.GetOrAdd(request.InstanceId, "running")));
+    }
+
+    private NetworkInterface Allocate(NetworkInterface asked)
+    {
+        var n = Interlocked.Increment(ref _allocated);
+        var subnet = System.Net.IPNetwork.Parse(asked.SubnetCidr).BaseAddress;
+        var ip = Plus(subnet, 3 + (uint)n); // after the subnet's reserved addresses, as the CC
+        var allocated = asked.Clone();
+        allocated.Mac = $"02:00:00:00:{n / 256:x2}:{n % 256:x2}";
+        allocated.PrivateIp = ip;
+        allocated.PrivateDnsName = $"ip-{ip.Replace('.', '-')}.{asked.DnsDomain}";
+        allocated.GatewayIp = Plus(subnet, 1);
+        if (asked.AssignPublicIp)
+            _poolAddresses[asked.InterfaceId] = allocated.PublicIp = $"203.0.113.{n}";
+        return allocated;
+    }
 
     public override Task<ClusterInstance> TerminateInstance(InstanceRef request, ServerCallContext context)
     {
@@ -44,18 +88,36 @@ public sealed class NetworkRecordingCluster : ClusterController.ClusterControlle
     public override Task<NetworkInterface> AssociateAddress(AddressAssociation request, ServerCallContext context)
     {
         Calls.Enqueue($"AssociateAddress {request.InterfaceId} {request.PublicIp}");
-        return Task.FromResult(new NetworkInterface { InterfaceId = request.InterfaceId, PublicIp = request.PublicIp });
+        return Task.FromResult(Interface(request.InterfaceId, request.PublicIp));
     }
 
     public override Task<NetworkInterface> DisassociateAddress(AddressAssociation request, ServerCallContext context)
     {
         Calls.Enqueue($"DisassociateAddress {request.InterfaceId} {request.PublicIp}");
-        return Task.FromResult(new NetworkInterface { InterfaceId = request.InterfaceId });
+        return Task.FromResult(Interface(request.InterfaceId, _poolAddresses.GetValueOrDefault(request.InterfaceId) ?? ""));
     }
 
-    private static ClusterInstance Report(string instanceId, string state) => new()
+    private static string Plus(System.Net.IPAddress address, uint offset)
+    {
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(address.GetAddressBytes()) + offset;
+        var bytes = new byte[4];
+        System.Buffers.Binary.BinaryPrimitives.WriteUInt32BigEndian(bytes, value);
+        return new System.Net.IPAddress(bytes).ToString();
+    }
+
+    /// <summary>The allocated interface with this public address now; without allocation, just its id.</summary>
+    private NetworkInterface Interface(string interfaceId, string publicIp)
+    {
+        if (_interfaces.Values.FirstOrDefault(i => i.InterfaceId == interfaceId) is not { } known)
+            return new NetworkInterface { InterfaceId = interfaceId, PublicIp = publicIp };
+        var now = known.Clone();
+        now.PublicIp = publicIp;
+        return now;
+    }
+
+    private ClusterInstance Report(string instanceId, string state) => new()
     {
         Status = new InstanceStatus { InstanceId = instanceId, State = state, MetadataOptions = new MetadataOptions { HttpTokens = "optional", HttpPutResponseHopLimit = 1, HttpEndpoint = "enabled" } },
-        NodeId = "node-r", NodeUp = true,
+        NodeId = "node-r", NodeUp = true, Network = _interfaces.GetValueOrDefault(instanceId),
     };
 }

@@ -24,17 +24,16 @@ public static class InstanceXml
 
     private static IEnumerable<object?> Item(Instance i)
     {
-        var running = i.State == InstanceState.Running;
         var (reasonCode, reasonMessage) = SplitReason(i.StateReason);
         return
         [
             E("instanceId", i.InstanceId), E("imageId", i.ImageId), State(i.State),
-            E("privateDnsName", running ? $"ip-{Instance.UserNetworkAddress.Replace('.', '-')}.ironbark.internal" : ""), E("dnsName", ""),
+            E("privateDnsName", i.PrivateDnsName ?? ""), E("dnsName", i.PrimaryInterface?.PublicDnsName ?? ""),
             E("reason", i.TransitionReason ?? ""), Optional("keyName", i.KeyName), E("amiLaunchIndex", i.LaunchIndex), E("productCodes"),
             E("instanceType", i.InstanceType), E("launchTime", Time(i.LaunchMs)),
             E("placement", E("availabilityZone", i.Zone), E("groupName"), E("tenancy", "default")),
             Optional("kernelId", i.KernelId), Optional("ramdiskId", i.RamdiskId), E("monitoring", E("state", "disabled")),
-            running ? E("privateIpAddress", Instance.UserNetworkAddress) : null,
+            Optional("privateIpAddress", i.PrivateIpAddress),
             Optional("subnetId", i.SubnetId), Optional("vpcId", i.VpcId),
             Optional("ipAddress", i.PrimaryInterface?.PublicIp),
             Groups(i.Groups),

@@ -30,7 +30,7 @@ public static class NetworkInterfaceXml
         E("deviceIndex", 0), E("networkCardIndex", 0), E("status", "attached"), E("attachTime", Time(n.AttachMs)), E("deleteOnTermination", "true"));
 
     private static XElement? Association(ElasticNetworkInterface n) => n.PublicIp is null ? null : E("association",
-        E("publicIp", n.PublicIp), E("publicDnsName", ""), E("ipOwnerId", n.IpOwnerId),
+        E("publicIp", n.PublicIp), E("publicDnsName", n.PublicDnsName ?? ""), E("ipOwnerId", n.IpOwnerId),
         Optional("allocationId", n.ElasticAddress?.AllocationId), Optional("associationId", n.ElasticAddress?.AssociationId));
 
     private static XElement PrivateAddresses(ElasticNetworkInterface n) => Items<ElasticNetworkInterface>("privateIpAddressesSet",

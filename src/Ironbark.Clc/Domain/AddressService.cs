@@ -117,13 +117,21 @@ public sealed class AddressService(ClcOptions options, AddressStore store, Insta
         }
     }
 
-    /// <summary>The data plane follows the store: the address leaves the interface it was on (when that is another zone's) and maps to the new one.</summary>
+    /// <summary>
+    /// The data plane follows the store: the address leaves the interface it was on (first, when that is another zone's)
+    /// and maps to the new one. Within a zone the CC moves it in that one call and gives the old interface a pool address
+    /// again; a disassociation of an address the interface no longer holds changes nothing there and answers the interface
+    /// as it is, so the old interface's pool address is recorded from it.
+    /// </summary>
     private async Task ApplyAssociationAsync(string accountId, ElasticAddress before, ElasticNetworkInterface target, CancellationToken ct)
     {
-        if (before.NetworkInterfaceId is { } from && (await interfaces.ListAsync(accountId, ct)).FirstOrDefault(n => n.NetworkInterfaceId == from) is { } old
-            && old.Zone != target.Zone)
+        var old = before.NetworkInterfaceId is { } from && from != target.NetworkInterfaceId
+            ? (await interfaces.ListAsync(accountId, ct)).FirstOrDefault(n => n.NetworkInterfaceId == from) : null;
+        if (old is not null && old.Zone != target.Zone)
             await dataPlane.DisassociateAsync(old, before.PublicIp, ct);
         await dataPlane.AssociateAsync(target, before.PublicIp, ct);
+        if (old is not null && old.Zone == target.Zone)
+            await dataPlane.DisassociateAsync(old, before.PublicIp, ct);
     }
 
     private async Task<(ElasticNetworkInterface Interface, Instance Instance)> TargetAsync(string accountId, string? instanceId, string? interfaceId, CancellationToken ct)

@@ -10,7 +10,8 @@ namespace Ironbark.Clc.Domain;
 /// the VPC, a default subnet per zone, the main route table, the internet gateway, the DHCP options and the "default"
 /// security group, written in one transaction so concurrent first calls make exactly one (docs/vpc.md).
 /// </summary>
-public sealed class DefaultVpcService(ClcOptions options, RegionDirectory region, VpcStore store, TimeProvider time, ILogger<DefaultVpcService> log)
+public sealed class DefaultVpcService(ClcOptions options, RegionDirectory region, VpcStore store, SecurityGroupPublisher publisher, TimeProvider time,
+    ILogger<DefaultVpcService> log)
 {
     private readonly ConcurrentDictionary<string, DefaultVpc> _known = new();
 
@@ -31,8 +32,11 @@ public sealed class DefaultVpcService(ClcOptions options, RegionDirectory region
             var plan = Plan(accountId);
             created = await store.TryCreateDefaultAsync(plan, DefaultSecurityGroup.For(accountId, plan.Vpc.VpcId, plan.Vpc.CreatedMs), ct);
             if (created)
+            {
+                publisher.Changed(); // its "default" group
                 log.LogInformation("Default VPC {VpcId} ({Cidr}) made for account {AccountId}, with {Subnets} default subnets",
                     plan.Vpc.VpcId, plan.Vpc.CidrBlock, accountId, plan.Subnets.Count);
+            }
             vpc = await store.FindDefaultAsync(accountId, ct) ?? throw new InvalidOperationException($"The default VPC of account {accountId} was not stored.");
         }
         var missing = MissingSubnets(vpc);

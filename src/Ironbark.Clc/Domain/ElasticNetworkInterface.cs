@@ -45,6 +45,13 @@ public sealed class ElasticNetworkInterface
     /// <summary>The public address it answers on: the elastic IP while one is associated, else the pool address.</summary>
     public string? PublicIp => ElasticAddress?.PublicIp ?? PoolPublicIp;
 
+    /// <summary>
+    /// The public address's name as AWS forms it, ec2-203-0-113-5, in the domain of the private name (REGION.compute.internal);
+    /// null without a public address or a private name (docs/network.md).
+    /// </summary>
+    public string? PublicDnsName => PublicIp is { } ip && PrivateDnsName?.IndexOf('.') is > 0 and var dot
+        ? $"ec2-{ip.Replace('.', '-')}{PrivateDnsName[dot..]}" : null;
+
     /// <summary>Who owns the public address: the account for an elastic IP, "amazon" for a pool address.</summary>
     public string? IpOwnerId => ElasticAddress is not null ? AccountId : PoolPublicIp is not null ? AmazonOwner : null;
 

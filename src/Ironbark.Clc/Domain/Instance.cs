@@ -50,6 +50,13 @@ public sealed class Instance
     /// <summary>Its primary network interface (device index 0), read with it; null once it is terminated (the interface is deleted then).</summary>
     public ElasticNetworkInterface? PrimaryInterface { get; set; }
 
+    /// <summary>Its private address: its interface's as the CC allocated it; a running instance without one is in USER mode, at <see cref="UserNetworkAddress"/>.</summary>
+    public string? PrivateIpAddress => PrimaryInterface?.PrivateIpAddress ?? (State == InstanceState.Running ? UserNetworkAddress : null);
+
+    /// <summary>The name of <see cref="PrivateIpAddress"/> (ip-172-31-0-5.REGION.compute.internal); USER mode's is ip-169-254-169-15.ironbark.internal.</summary>
+    public string? PrivateDnsName => PrimaryInterface?.PrivateIpAddress is not null ? PrimaryInterface.PrivateDnsName
+        : State == InstanceState.Running ? $"ip-{UserNetworkAddress.Replace('.', '-')}.ironbark.internal" : null;
+
     public int StateCode => InstanceState.Code(State);
 
     public InstanceMetadataOptions MetadataOptions => new(HttpTokens, HttpPutResponseHopLimit, HttpEndpoint);

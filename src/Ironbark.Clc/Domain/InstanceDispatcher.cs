@@ -11,7 +11,8 @@ namespace Ironbark.Clc.Domain;
 /// CC (a bounded number at a time per zone) and terminations; then records the outcome by
 /// compare-and-set. What fails for want of a reachable cluster stays as it is, for the reconcile loop.
 /// </summary>
-public sealed class InstanceDispatcher(InstanceStore store, ClusterClient clusters, TimeProvider time, ILogger<InstanceDispatcher> log) : IDisposable
+public sealed class InstanceDispatcher(InstanceStore store, ClusterClient clusters, LaunchNetworking networking, TimeProvider time, ILogger<InstanceDispatcher> log)
+    : IDisposable
 {
     private const int LaunchesPerZone = 32;
 
@@ -76,7 +77,8 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
                     await EndAsync(instance.InstanceId, [InstanceState.ShuttingDown], null);
                     return;
                 }
-                var placed = await clusters.RunInstanceAsync(instance, ct);
+                var network = await networking.PrepareAsync(instance, ct);
+                var placed = await clusters.RunInstanceAsync(instance, network, ct);
                 _queued.TryRemove(instance.InstanceId, out _); // its node's free capacity counts it now
                 if (placed.State == InstanceState.Terminated)
                 {
@@ -84,6 +86,9 @@ public sealed class InstanceDispatcher(InstanceStore store, ClusterClient cluste
                     await EndAsync(instance.InstanceId, [InstanceState.Pending, InstanceState.ShuttingDown], placed.Reason);
                     return;
                 }
+                // Its addresses are recorded before it shows running, as AWS shows them from then on.
+                if (placed.Network is { } allocated)
+                    await networking.RecordAsync(instance.AccountId, instance.InstanceId, network?.GroupIds, allocated, CancellationToken.None);
                 var moved = await store.TryMoveAsync(instance.InstanceId, [InstanceState.Pending], InstanceState.Running,
                     new InstanceChange(NodeId: placed.NodeId), CancellationToken.None);
                 if (moved is null)

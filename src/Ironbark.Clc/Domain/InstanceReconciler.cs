@@ -10,10 +10,11 @@ namespace Ironbark.Clc.Domain;
 /// (what is), every ReconcileInterval: a launch lost to a restart of the CLC starts again, a VM that
 /// died makes its instance terminated, metadata options a node has not confirmed are sent again, a
 /// termination that could not reach its node is sent again
-/// once the node answers, and a VM the CLC has no live instance for is terminated.
+/// once the node answers, a VM the CLC has no live instance for is terminated, and an interface whose allocation by the
+/// CC the CLC did not record (a CLC stopped between the CC's answer and its write) is recorded from the CC's report.
 /// </summary>
 public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, ClusterClient clusters, InstanceDispatcher dispatcher,
-    ILogger<InstanceReconciler> log) : BackgroundService
+    NetworkInterfaceStore interfaces, LaunchNetworking networking, ILogger<InstanceReconciler> log) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -41,6 +42,7 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
     public async Task ReconcileAsync(CancellationToken ct)
     {
         var live = await store.ListLiveAsync(ct);
+        var withoutMac = await interfaces.InstancesWithoutMacAsync(ct);
         foreach (var zone in clusters.Zones)
         {
             IReadOnlyList<InstanceReport> actual;
@@ -54,7 +56,12 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
             }
             var reported = actual.ToDictionary(a => a.InstanceId, StringComparer.Ordinal);
             foreach (var instance in live.Where(i => i.Zone == zone && !dispatcher.IsBusy(i.InstanceId)))
-                await ReconcileAsync(instance, reported.GetValueOrDefault(instance.InstanceId));
+            {
+                var report = reported.GetValueOrDefault(instance.InstanceId);
+                if (report?.Network is { } allocated && withoutMac.Contains(instance.InstanceId))
+                    await networking.RecordAsync(instance.AccountId, instance.InstanceId, null, allocated, CancellationToken.None);
+                await ReconcileAsync(instance, report);
+            }
             var liveIds = live.Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal);
             foreach (var orphan in actual.Where(a => a.State != InstanceState.Terminated && !liveIds.Contains(a.InstanceId) && a.NodeUp))
                 await TerminateOrphanAsync(zone, orphan.InstanceId, ct);

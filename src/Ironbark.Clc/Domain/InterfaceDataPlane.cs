@@ -1,4 +1,5 @@
 using Ironbark.Clc.Drivers;
+using Ironbark.Clc.Store;
 using Microsoft.Extensions.Logging;
 
 namespace Ironbark.Clc.Domain;
@@ -8,7 +9,7 @@ namespace Ironbark.Clc.Domain;
 /// which applies it on the node. An interface without a MAC has none there yet (USER mode, or the CC has not allocated
 /// it): nothing is sent. The CLC's store is the desired state; a call that fails is logged, not undone.
 /// </summary>
-public sealed class InterfaceDataPlane(ClusterClient clusters, ILogger<InterfaceDataPlane> log)
+public sealed class InterfaceDataPlane(ClusterClient clusters, NetworkInterfaceStore interfaces, ILogger<InterfaceDataPlane> log)
 {
     public Task SetGroupsAsync(ElasticNetworkInterface nic, CancellationToken ct) =>
         SendAsync(nic, "SetInterfaceGroups", () => clusters.SetInterfaceGroupsAsync(nic.Zone, nic.NetworkInterfaceId, nic.Groups.Select(g => g.GroupId), ct));
@@ -16,8 +17,13 @@ public sealed class InterfaceDataPlane(ClusterClient clusters, ILogger<Interface
     public Task AssociateAsync(ElasticNetworkInterface nic, string publicIp, CancellationToken ct) =>
         SendAsync(nic, "AssociateAddress", () => clusters.AssociateAddressAsync(nic.Zone, nic.NetworkInterfaceId, publicIp, ct));
 
+    /// <summary>Takes the elastic IP off; the pool address the CC gives the interface again (or none, the pool being empty) is recorded.</summary>
     public Task DisassociateAsync(ElasticNetworkInterface nic, string publicIp, CancellationToken ct) =>
-        SendAsync(nic, "DisassociateAddress", () => clusters.DisassociateAddressAsync(nic.Zone, nic.NetworkInterfaceId, publicIp, ct));
+        SendAsync(nic, "DisassociateAddress", async () =>
+        {
+            if (await clusters.DisassociateAddressAsync(nic.Zone, nic.NetworkInterfaceId, publicIp, ct) is { } now)
+                await interfaces.SetPoolPublicIpAsync(nic.NetworkInterfaceId, now.PublicIp.Length > 0 ? now.PublicIp : null, ct);
+        });
 
     private async Task SendAsync(ElasticNetworkInterface nic, string call, Func<Task> send)
     {

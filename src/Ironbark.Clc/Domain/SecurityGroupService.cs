@@ -4,7 +4,7 @@ using Ironbark.Common.Ids;
 namespace Ironbark.Clc.Domain;
 
 /// <summary>An account's security groups and their rules, in its default VPC, whose "default" group is made with the VPC on first use.</summary>
-public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcService vpcs, TimeProvider time)
+public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcService vpcs, SecurityGroupPublisher publisher, TimeProvider time)
 {
     private static readonly FilterSchema<SecurityGroup> GroupFilters = new(new Dictionary<string, Func<SecurityGroup, IEnumerable<string?>>>
     {
@@ -43,6 +43,7 @@ public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcSer
         var group = NewGroup(accountId, vpc.VpcId, name, description, tags);
         if (!await store.TryInsertAsync(group, ct))
             throw new Ec2Exception("InvalidGroup.Duplicate", $"The security group '{name}' already exists");
+        publisher.Changed();
         return group;
     }
 
@@ -67,6 +68,7 @@ public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcSer
             case GroupDeletion.NotFound:
                 throw GroupNotFound(group.GroupId);
         }
+        publisher.Changed();
         return group.GroupId;
     }
 
@@ -84,7 +86,10 @@ public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcSer
                     throw new Ec2Exception("InvalidPermission.Duplicate", $"the specified rule \"{existing}\" already exists");
             return (wanted, []);
         }, ct);
-        return changed ? wanted : throw GroupNotFound(group.GroupId);
+        if (!changed)
+            throw GroupNotFound(group.GroupId);
+        publisher.Changed();
+        return wanted;
     }
 
     /// <summary>Removes the rules of <paramref name="permissions"/> and those with the given ids; refuses all if any does not exist.</summary>
@@ -107,6 +112,7 @@ public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcSer
         }, ct);
         if (!changed)
             throw GroupNotFound(group.GroupId);
+        publisher.Changed();
     }
 
     /// <summary>The rules of the account's groups: those with the given ids (each must exist), then filtered.</summary>

@@ -46,8 +46,8 @@ public sealed class ClusterClient : IDisposable
         await CallAsync(zone, c => c.DescribeResourcesAsync(new DescribeResourcesRequest(), deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync));
 
     /// <summary>Launches the instance (read with its launch record) in its zone, with the metadata options it has now.</summary>
-    public async Task<InstanceReport> RunInstanceAsync(Instance instance, CancellationToken ct) => ClusterWire.ToReport(
-        await CallAsync(instance.Zone, c => c.RunInstanceAsync(LaunchWire.ToMessage(instance), deadline: Deadline(LaunchDeadline), cancellationToken: ct).ResponseAsync));
+    public async Task<InstanceReport> RunInstanceAsync(Instance instance, LaunchNetwork? network, CancellationToken ct) => ClusterWire.ToReport(
+        await CallAsync(instance.Zone, c => c.RunInstanceAsync(LaunchWire.ToMessage(instance, network), deadline: Deadline(LaunchDeadline), cancellationToken: ct).ResponseAsync));
 
     public async Task<InstanceReport> TerminateInstanceAsync(string zone, string instanceId, CancellationToken ct) => ClusterWire.ToReport(
         await CallAsync(zone, c => c.TerminateInstanceAsync(new InstanceRef { InstanceId = instanceId }, deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync));
@@ -81,9 +81,18 @@ public sealed class ClusterClient : IDisposable
         await CallAsync(zone, c => c.AssociateAddressAsync(new AddressAssociation { InterfaceId = interfaceId, PublicIp = publicIp },
             deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
 
-    public async Task DisassociateAddressAsync(string zone, string interfaceId, string publicIp, CancellationToken ct) =>
-        await CallAsync(zone, c => c.DisassociateAddressAsync(new AddressAssociation { InterfaceId = interfaceId, PublicIp = publicIp },
-            deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync);
+    /// <summary>
+    /// Takes the elastic IP off the interface; returns the interface as the CC has it now (with a pool address again, if it
+    /// had one at launch and the pool is not empty), or null when the CC answered no VPC interface.
+    /// </summary>
+    public async Task<InterfaceAllocation?> DisassociateAddressAsync(string zone, string interfaceId, string publicIp, CancellationToken ct) =>
+        ClusterWire.ToAllocationOrNull(await CallAsync(zone, c => c.DisassociateAddressAsync(new AddressAssociation { InterfaceId = interfaceId, PublicIp = publicIp },
+            deadline: Deadline(CallDeadline), cancellationToken: ct).ResponseAsync));
+
+    /// <summary>Replaces the security groups the zone's CC enforces (all accounts'); returns the version the CC holds now (an older one is ignored there).</summary>
+    public async Task<long> PutSecurityGroupsAsync(string zone, long version, IEnumerable<SecurityGroup> groups, CancellationToken ct) =>
+        (await CallAsync(zone, c => c.PutSecurityGroupsAsync(ClusterWire.ToGroupSet(version, groups), deadline: Deadline(CallDeadline), cancellationToken: ct)
+            .ResponseAsync)).Version;
 
     private async Task<T> CallAsync<T>(string zone, Func<ClusterController.ClusterControllerClient, Task<T>> call)
     {

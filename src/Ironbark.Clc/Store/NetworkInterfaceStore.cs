@@ -13,6 +13,30 @@ public sealed class NetworkInterfaceStore(Database db)
         return (await NetworkInterfaceRows.ListAsync(c, db, accountId, null)).OrderBy(n => n.NetworkInterfaceId, StringComparer.Ordinal).ToList();
     }
 
+    /// <summary>The primary interface of the account's instance, with its groups and elastic IP; null when it has none.</summary>
+    public async Task<ElasticNetworkInterface?> FindPrimaryAsync(string accountId, string instanceId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await NetworkInterfaceRows.ListAsync(c, db, accountId, [instanceId])).SingleOrDefault();
+    }
+
+    /// <summary>The instances whose interface the CC has not allocated yet as far as the CLC knows (no MAC recorded).</summary>
+    public async Task<IReadOnlySet<string>> InstancesWithoutMacAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<string>("SELECT instance_id FROM network_interfaces WHERE instance_id IS NOT NULL AND mac_address IS NULL"))
+            .ToHashSet(StringComparer.Ordinal);
+    }
+
+    /// <summary>Records the pool address the CC gave the interface now (null: none), e.g. after an elastic IP left it.</summary>
+    public async Task SetPoolPublicIpAsync(string interfaceId, string? poolPublicIp, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        await using var tx = await db.BeginWriteAsync(c, ct);
+        await c.ExecuteAsync("UPDATE network_interfaces SET pool_public_ip = @poolPublicIp WHERE interface_id = @interfaceId", new { interfaceId, poolPublicIp }, tx);
+        await tx.CommitAsync(ct);
+    }
+
     /// <summary>
     /// Records what the zone's CC allocated for the interface at launch (ClusterInstance.network): its MAC, private address and
     /// name, and the pool's public address (null when it gave none). False when the interface is gone.

@@ -53,6 +53,17 @@ public sealed class SecurityGroupStore(Database db)
         return groups;
     }
 
+    /// <summary>Every group of every account with its rules (no tags): what the clusters enforce.</summary>
+    public async Task<IReadOnlyList<SecurityGroup>> ListAllAsync(CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        var groups = (await c.QueryAsync<SecurityGroup>($"SELECT {GroupColumns} FROM security_groups ORDER BY group_id")).ToList();
+        var rules = (await c.QueryAsync<SecurityGroupRule>($"SELECT {RuleColumns} FROM security_group_rules ORDER BY seq")).ToLookup(r => r.GroupId);
+        foreach (var group in groups)
+            group.Rules = rules[group.GroupId].ToList();
+        return groups;
+    }
+
     /// <summary>Deletes a group no other group's rule refers to and no live instance is in.</summary>
     public async Task<GroupDeletion> DeleteAsync(string accountId, string groupId, CancellationToken ct)
     {

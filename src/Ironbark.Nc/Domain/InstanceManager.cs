@@ -108,13 +108,17 @@ public sealed partial class InstanceManager(NcOptions options, IHypervisor hyper
         _instances.Values.FirstOrDefault(i => i.Request.Network is { Mode: "VPC" } n && n.Vni == vni && n.PrivateIp == privateIp
                                               && i.State is "running" or "pending" && i.Vm is not null);
 
+    /// <summary>
+    /// The driver of the interface's mode. A node without the VPC driver (Network user: no root, or the tools missing)
+    /// serves a VPC interface with USER networking, the documented fallback (docs/network-node.md): the guest is alone at
+    /// 169.254.169.15 with the interface's MAC, and the metadata service reports the interface's VPC addresses.
+    /// </summary>
     private INetworkDriver NetworkOf(RunInstanceRequest request)
     {
         var mode = request.Network is { Mode.Length: > 0 } n ? n.Mode : "USER";
-        return _networks.FirstOrDefault(d => d.Mode == mode)
-               ?? throw NcException.Invalid("InvalidParameterValue", mode == "VPC"
-                   ? "Network mode 'VPC' needs a node whose Network option is vpc; this node runs QEMU user networking only."
-                   : $"Network mode '{mode}' is unknown; use USER or VPC.");
+        if (mode is not ("USER" or "VPC"))
+            throw NcException.Invalid("InvalidParameterValue", $"Network mode '{mode}' is unknown; use USER or VPC.");
+        return _networks.FirstOrDefault(d => d.Mode == mode) ?? _networks.First(d => d.Mode == "USER");
     }
 
     /// <summary>

@@ -5,7 +5,8 @@ namespace Ironbark.Nc.Drivers.Network;
 /// <summary>
 /// USER mode: QEMU's user networking (slirp) per VM, no root needed. Each guest is alone at 169.254.169.15 with the
 /// metadata address forwarded to the node's metadata socket; no VM-to-VM traffic, no security groups, no public
-/// address. The fallback, documented with its limits in docs/network-node.md.
+/// address. The fallback, documented with its limits in docs/network-node.md; on a node without the VPC driver it also
+/// serves VPC interfaces, with the MAC the CC gave them (the guest's address stays 169.254.169.15).
 /// </summary>
 public sealed class UserNetworkDriver(string metadataSocket) : INetworkDriver
 {
@@ -17,7 +18,7 @@ public sealed class UserNetworkDriver(string metadataSocket) : INetworkDriver
     }
 
     public Task<VmNic> PlugAsync(string instanceId, NetworkInterface nic, CancellationToken ct) =>
-        Task.FromResult(VmNic.User(MacFor(instanceId), metadataSocket, ForwarderTag + instanceId));
+        Task.FromResult(VmNic.User(nic is { Mode: "VPC", Mac.Length: > 0 } ? nic.Mac : MacFor(instanceId), metadataSocket, ForwarderTag + instanceId));
 
     public Task UnplugAsync(string instanceId, NetworkInterface nic, CancellationToken ct) => Task.CompletedTask;
 
