@@ -2,7 +2,7 @@ using Amazon.EC2.Model;
 
 namespace Ironbark.Clc.Tests;
 
-/// <summary>Security groups and their rules (stored and described; enforcement is the CC's, later).</summary>
+/// <summary>Security groups and their rules, stored and described (enforced by the CC and its nodes: docs/network-clc.md, network-node.md).</summary>
 public abstract class SecurityGroupTests(ClcFixture f)
 {
     private static IpPermission Tcp(int from, int to, string cidr) =>
@@ -143,6 +143,51 @@ public abstract class SecurityGroupTests(ClcFixture f)
         await Ec2Assert.FailsAsync("InvalidPermission.Duplicate", () => f.AliceEc2.AuthorizeSecurityGroupEgressAsync(new AuthorizeSecurityGroupEgressRequest
         {
             GroupId = groupId, IpPermissions = [Tcp(443, 443, "0.0.0.0/0")],
+        }));
+    }
+
+    [Fact]
+    public async Task Ipv6_ranges_are_authorized_described_filtered_and_revoked_beside_ipv4_ones()
+    {
+        var groupId = await CreateAsync("v6");
+        var both = new IpPermission
+        {
+            IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv4Ranges = [new IpRange { CidrIp = "10.0.0.0/8" }],
+            Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "2001:DB8::/32", Description = "docs" }, new Ipv6Range { CidrIpv6 = "::/0" }],
+        };
+        var added = (await f.AliceEc2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest { GroupId = groupId, IpPermissions = [both] }))
+            .SecurityGroupRules;
+        Assert.Equal(3, added.Count);
+        // Stored in the canonical (compressed, lower-case) form, one rule per range, grouped back into one permission.
+        var permission = Assert.Single((await DescribeAsync(groupId)).IpPermissions);
+        Assert.Equal(["10.0.0.0/8"], permission.Ipv4Ranges.Select(r => r.CidrIp));
+        Assert.Equal([("2001:db8::/32", "docs"), ("::/0", (string?)null)], permission.Ipv6Ranges.Select(r => (r.CidrIpv6, (string?)r.Description)));
+        var rules = (await f.AliceEc2.DescribeSecurityGroupRulesAsync(new DescribeSecurityGroupRulesRequest
+            { Filters = [new Filter("group-id", [groupId])] })).SecurityGroupRules;
+        Assert.Equal(["2001:db8::/32", "::/0"], rules.Where(r => r.CidrIpv6 is not null).Select(r => r.CidrIpv6).Order(StringComparer.Ordinal));
+        Assert.Equal([groupId], (await f.AliceEc2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest
+            { Filters = [new Filter("ip-permission.ipv6-cidr", ["2001:db8::/32"])] })).SecurityGroups.Select(g => g.GroupId));
+
+        await Ec2Assert.FailsAsync("InvalidPermission.Duplicate", () => f.AliceEc2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+        {
+            GroupId = groupId, IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "2001:db8:0::/32" }] }],
+        }));
+        foreach (var bad in new[] { "2001:db8::1/32", "2001:db8::/129", "10.0.0.0/8", "fe80::" })
+            await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.AuthorizeSecurityGroupIngressAsync(new AuthorizeSecurityGroupIngressRequest
+            {
+                GroupId = groupId, IpPermissions = [new IpPermission { IpProtocol = "udp", FromPort = 53, ToPort = 53, Ipv6Ranges = [new Ipv6Range { CidrIpv6 = bad }] }],
+            }));
+
+        await f.AliceEc2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
+        {
+            GroupId = groupId, IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "::/0" }] }],
+        });
+        permission = Assert.Single((await DescribeAsync(groupId)).IpPermissions);
+        Assert.Equal(["2001:db8::/32"], permission.Ipv6Ranges.Select(r => r.CidrIpv6));
+        Assert.Equal(["10.0.0.0/8"], permission.Ipv4Ranges.Select(r => r.CidrIp));
+        await Ec2Assert.FailsAsync("InvalidPermission.NotFound", () => f.AliceEc2.RevokeSecurityGroupIngressAsync(new RevokeSecurityGroupIngressRequest
+        {
+            GroupId = groupId, IpPermissions = [new IpPermission { IpProtocol = "tcp", FromPort = 22, ToPort = 22, Ipv6Ranges = [new Ipv6Range { CidrIpv6 = "::/0" }] }],
         }));
     }
 

@@ -4,7 +4,7 @@ namespace Ironbark.Clc.Api;
 
 /// <summary>
 /// Reads the IpPermissions of Authorize/Revoke requests: IpPermissions.N.{IpProtocol, FromPort,
-/// ToPort, IpRanges.M.CidrIp, Groups.M.GroupId…}, or the older top-level IpProtocol/CidrIp/SourceSecurityGroupName form.
+/// ToPort, IpRanges.M.CidrIp, Ipv6Ranges.M.CidrIpv6, Groups.M.GroupId…}, or the older top-level IpProtocol/CidrIp/SourceSecurityGroupName form.
 /// </summary>
 public static class IpPermissionReader
 {
@@ -22,12 +22,13 @@ public static class IpPermissionReader
 
     private static IpPermission ReadOne(Ec2Parameters m)
     {
-        if (m.Members("Ipv6Ranges").Count > 0 || m.Members("PrefixListIds").Count > 0)
-            throw Ec2Exception.InvalidParameterValue("IPv6 ranges and prefix lists are not supported yet; use IpRanges or Groups.");
+        if (m.Members("PrefixListIds").Count > 0)
+            throw Ec2Exception.InvalidParameterValue("Prefix lists are not supported; use IpRanges, Ipv6Ranges or Groups.");
         var ranges = m.Members("IpRanges").Select(r => new IpRange(r.Required("CidrIp"), r["Description"])).ToList();
+        var ranges6 = m.Members("Ipv6Ranges").Select(r => new Ipv6Range(r.Required("CidrIpv6"), r["Description"])).ToList();
         var groups = m.Members("Groups").Select(g => g["GroupId"] is null && g["GroupName"] is null
             ? throw Ec2Exception.MissingParameter("Groups.N.GroupId")
             : new GroupPair(g["GroupId"], g["GroupName"], g["UserId"], g["Description"])).ToList();
-        return IpPermission.Create(m.Required("IpProtocol"), m.Int("FromPort"), m.Int("ToPort"), ranges, groups);
+        return IpPermission.Create(m.Required("IpProtocol"), m.Int("FromPort"), m.Int("ToPort"), ranges, groups, ranges6);
     }
 }

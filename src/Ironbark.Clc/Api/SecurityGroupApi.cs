@@ -109,14 +109,15 @@ public sealed class SecurityGroupApi(SecurityGroupService groups) : IEc2Actions
             Items("groups", g.Where(r => r.ReferencedGroupId is not null), r => [
                 Optional("description", r.Description), E("groupId", r.ReferencedGroupId), E("userId", r.ReferencedUserId)]),
             Items("ipRanges", g.Where(r => r.CidrIpv4 is not null), r => [E("cidrIp", r.CidrIpv4), Optional("description", r.Description)]),
-            E("ipv6Ranges"), E("prefixListIds"),
+            Items("ipv6Ranges", g.Where(r => r.CidrIpv6 is not null), r => [E("cidrIpv6", r.CidrIpv6), Optional("description", r.Description)]),
+            E("prefixListIds"),
         ]);
 
     private static IEnumerable<object?> Rule(SecurityGroupRule r, string ownerId) =>
     [
         E("securityGroupRuleId", r.RuleId), E("groupId", r.GroupId), E("groupOwnerId", ownerId), E("isEgress", Bool(r.IsEgress)),
         E("ipProtocol", r.IpProtocol), E("fromPort", r.FromPort ?? -1), E("toPort", r.ToPort ?? -1), Optional("cidrIpv4", r.CidrIpv4),
-        r.ReferencedGroupId is null ? null : E("referencedGroupInfo", E("groupId", r.ReferencedGroupId), E("userId", r.ReferencedUserId)),
+        Optional("cidrIpv6", r.CidrIpv6), r.ReferencedGroupId is null ? null : E("referencedGroupInfo", E("groupId", r.ReferencedGroupId), E("userId", r.ReferencedUserId)),
         Optional("description", r.Description), E("tagSet"),
     ];
 }

@@ -16,6 +16,7 @@ public sealed class SecurityGroupRule
     public int? FromPort { get; init; }
     public int? ToPort { get; init; }
     public string? CidrIpv4 { get; init; }
+    public string? CidrIpv6 { get; init; }
     public string? ReferencedGroupId { get; init; }
     public string? ReferencedUserId { get; init; }
     public string? Description { get; init; }
@@ -24,9 +25,9 @@ public sealed class SecurityGroupRule
     /// <summary>Whether two rules allow the same traffic (the description is not part of a rule's identity).</summary>
     public bool SamePermission(SecurityGroupRule other) =>
         IsEgress == other.IsEgress && IpProtocol == other.IpProtocol && FromPort == other.FromPort && ToPort == other.ToPort
-        && CidrIpv4 == other.CidrIpv4 && ReferencedGroupId == other.ReferencedGroupId;
+        && CidrIpv4 == other.CidrIpv4 && CidrIpv6 == other.CidrIpv6 && ReferencedGroupId == other.ReferencedGroupId;
 
     /// <summary>The rule as AWS quotes it in InvalidPermission errors.</summary>
     public override string ToString() =>
-        $"peer: {CidrIpv4 ?? ReferencedGroupId}, {(IpProtocol == "-1" ? "ALL" : IpProtocol.ToUpperInvariant())}, from port: {FromPort?.ToString() ?? "-1"}, to port: {ToPort?.ToString() ?? "-1"}, ALLOW";
+        $"peer: {CidrIpv4 ?? CidrIpv6 ?? ReferencedGroupId}, {(IpProtocol == "-1" ? "ALL" : IpProtocol.ToUpperInvariant())}, from port: {FromPort?.ToString() ?? "-1"}, to port: {ToPort?.ToString() ?? "-1"}, ALLOW";
 }

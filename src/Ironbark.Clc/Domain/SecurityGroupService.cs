@@ -19,6 +19,8 @@ public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcSer
         ["ip-permission.from-port"] = g => Ingress(g).Select(r => r.FromPort?.ToString()),
         ["ip-permission.to-port"] = g => Ingress(g).Select(r => r.ToPort?.ToString()),
         ["egress.ip-permission.cidr"] = g => g.Rules.Where(r => r.IsEgress).Select(r => r.CidrIpv4),
+        ["ip-permission.ipv6-cidr"] = g => Ingress(g).Select(r => r.CidrIpv6),
+        ["egress.ip-permission.ipv6-cidr"] = g => g.Rules.Where(r => r.IsEgress).Select(r => r.CidrIpv6),
     }, g => g.Tags);
 
     private static readonly FilterSchema<SecurityGroupRule> RuleFilters = new(new Dictionary<string, Func<SecurityGroupRule, IEnumerable<string?>>>
@@ -144,10 +146,10 @@ public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcSer
     }
 
     internal static SecurityGroupRule NewRule(string groupId, bool egress, string protocol, int? from, int? to, string? cidr,
-        string? referencedGroupId, string? referencedUserId, string? description) => new()
+        string? referencedGroupId, string? referencedUserId, string? description, string? cidrIpv6 = null) => new()
     {
         RuleId = ResourceId.New(SecurityGroupRule.IdPrefix), GroupId = groupId, IsEgress = egress, IpProtocol = protocol,
-        FromPort = from, ToPort = to, CidrIpv4 = cidr, ReferencedGroupId = referencedGroupId, ReferencedUserId = referencedUserId,
+        FromPort = from, ToPort = to, CidrIpv4 = cidr, CidrIpv6 = cidrIpv6, ReferencedGroupId = referencedGroupId, ReferencedUserId = referencedUserId,
         Description = description,
     };
 
@@ -158,6 +160,8 @@ public sealed class SecurityGroupService(SecurityGroupStore store, DefaultVpcSer
         foreach (var p in permissions)
         {
             rules.AddRange(p.IpRanges.Select(r => NewRule(group.GroupId, egress, p.IpProtocol, p.FromPort, p.ToPort, r.CidrIp, null, null, r.Description)));
+            rules.AddRange(p.Ipv6Ranges.Select(r => NewRule(group.GroupId, egress, p.IpProtocol, p.FromPort, p.ToPort, null, null, null, r.Description,
+                cidrIpv6: r.CidrIpv6)));
             foreach (var pair in p.Groups)
             {
                 if (pair.UserId is { } user && user != group.AccountId)

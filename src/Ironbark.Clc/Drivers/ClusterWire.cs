@@ -36,6 +36,8 @@ internal static class ClusterWire
         var wire = new SecurityGroupRule { Protocol = rule.IpProtocol, FromPort = rule.FromPort ?? -1, ToPort = rule.ToPort ?? -1 };
         if (rule.CidrIpv4 is { } cidr)
             wire.Cidrs.Add(cidr);
+        if (rule.CidrIpv6 is { } cidr6)
+            wire.Ipv6Cidrs.Add(cidr6);
         if (rule.ReferencedGroupId is { } source)
             wire.SourceGroupIds.Add(source);
         return wire;

@@ -110,6 +110,8 @@ public static class ClcSchema
         // Network interfaces (each instance's primary) and elastic IPs; the live instances of before get their primary
         // interface here, its id derived from the instance's, in the instance's groups (docs/elastic-ip.md).
         NetworkInterfaceRows.MigrationSql,
+        // IPv6 ranges in security group rules: stored and described (enforced where guests have IPv6).
+        "ALTER TABLE security_group_rules ADD COLUMN cidr_ipv6 TEXT;",
     ];
 
     public static Task MigrateAsync(Database db, CancellationToken ct) => db.MigrateAsync("clc", Migrations(db), ct);

@@ -13,7 +13,7 @@ public sealed class SecurityGroupStore(Database db)
 {
     private const string GroupColumns = "group_id, account_id, group_name, description, created_ms, vpc_id";
     private const string RuleColumns =
-        "rule_id, group_id, is_egress, ip_protocol, from_port, to_port, cidr_ipv4, referenced_group_id, referenced_user_id, description, seq";
+        "rule_id, group_id, is_egress, ip_protocol, from_port, to_port, cidr_ipv4, referenced_group_id, referenced_user_id, description, seq, cidr_ipv6";
 
     /// <summary>Inserts the group with its rules and tags unless its account has a group of that name; false when it has.</summary>
     public async Task<bool> TryInsertAsync(SecurityGroup group, CancellationToken ct)
@@ -113,11 +113,11 @@ public sealed class SecurityGroupStore(Database db)
             return;
         var seq = await c.ExecuteScalarAsync<long>("SELECT COALESCE(MAX(seq), 0) FROM security_group_rules WHERE group_id = @groupId", new { groupId }, tx);
         await c.ExecuteAsync(
-            $"INSERT INTO security_group_rules ({RuleColumns}) VALUES (@RuleId, @GroupId, @IsEgress, @IpProtocol, @FromPort, @ToPort, @CidrIpv4, @ReferencedGroupId, @ReferencedUserId, @Description, @Seq)",
+            $"INSERT INTO security_group_rules ({RuleColumns}) VALUES (@RuleId, @GroupId, @IsEgress, @IpProtocol, @FromPort, @ToPort, @CidrIpv4, @ReferencedGroupId, @ReferencedUserId, @Description, @Seq, @CidrIpv6)",
             rules.Select((r, i) => new
             {
                 r.RuleId, GroupId = groupId, r.IsEgress, r.IpProtocol, r.FromPort, r.ToPort, r.CidrIpv4, r.ReferencedGroupId, r.ReferencedUserId,
-                r.Description, Seq = seq + i + 1,
+                r.Description, Seq = seq + i + 1, r.CidrIpv6,
             }), tx);
     }
 
