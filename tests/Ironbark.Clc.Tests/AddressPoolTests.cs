@@ -216,8 +216,27 @@ public abstract class AddressPoolTests(ClcFixture f)
         Assert.Null((await Describe(clc, id)).NetworkInterfaces.Single().MacAddress);
         var recorded = await Eventually(async () => await Describe(clc, id) is { NetworkInterfaces: [{ MacAddress: not null }] } i ? i : null);
         Assert.Equal(("02:00:00:00:00:01", privateIp, "203.0.113.1"), (recorded.NetworkInterfaces.Single().MacAddress, recorded.PrivateIpAddress, recorded.PublicIpAddress));
-        // Not knowing which groups the CC had, the CLC sent them again.
-        Assert.Equal($"SetInterfaceGroups {nic.NetworkInterfaceId} {web}", cluster.Calls.Last());
+        // The CC's report had the groups the CLC stores: nothing more was sent.
+        Assert.Equal(2, cluster.Calls.Count);
+
+        // Changes the CC missed (it was down) reach it through the reconcile loop once it answers again.
+        cluster.RefusesInterfaceCalls = true;
+        var extra = (await clc.Alice.CreateSecurityGroupAsync(new CreateSecurityGroupRequest { GroupName = ClcFixture.Unique("extra"), Description = "x" })).GroupId;
+        await clc.Alice.ModifyInstanceAttributeAsync(new ModifyInstanceAttributeRequest { InstanceId = id, Groups = [web, extra] });
+        await clc.Alice.AssociateAddressAsync(new AssociateAddressRequest { AllocationId = eip.AllocationId, InstanceId = id });
+        Assert.Equal([web], cluster.InterfaceOf(id)!.SecurityGroupIds);
+        Assert.Equal("203.0.113.1", cluster.InterfaceOf(id)!.PublicIp);
+        Assert.Equal(eip.PublicIp, (await Describe(clc, id)).PublicIpAddress); // the CLC's store is what should be
+        cluster.RefusesInterfaceCalls = false;
+        var caughtUp = await Eventually(() => cluster.InterfaceOf(id) is { PublicIp: var ip } n && ip == eip.PublicIp && n.SecurityGroupIds.Count == 2 ? n : null);
+        Assert.Equal(new[] { web, extra }.Order(), caughtUp.SecurityGroupIds.Order());
+        // And a disassociation it missed: the CC's mapping is taken off, the pool address recorded again.
+        cluster.RefusesInterfaceCalls = true;
+        await clc.Alice.DisassociateAddressAsync(new DisassociateAddressRequest { PublicIp = eip.PublicIp });
+        Assert.Equal(eip.PublicIp, cluster.InterfaceOf(id)!.PublicIp);
+        cluster.RefusesInterfaceCalls = false;
+        await Eventually(() => cluster.InterfaceOf(id) is { PublicIp: "203.0.113.1" } n ? n : null);
+        Assert.Equal("203.0.113.1", (await Describe(clc, id)).PublicIpAddress);
 
         await clc.Alice.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [id] });
         await clc.Alice.WaitForStateAsync("terminated", id);

@@ -34,8 +34,29 @@ public sealed class NetworkRecordingCluster(bool allocates = false) : ClusterCon
         return Task.FromResult(new SecurityGroupSetApplied { Version = Interlocked.Read(ref _groupVersion) });
     }
 
-    /// <summary>Forgets every interface change seen so far.</summary>
-    public void ClearCalls() => Calls.Clear();
+    /// <summary>While true, interface calls fail as with a CC that is down (UNAVAILABLE) and change nothing.</summary>
+    public bool RefusesInterfaceCalls { get; set; }
+
+    /// <summary>The instance's interface as allocated and changed since; null when none was allocated.</summary>
+    public NetworkInterface? InterfaceOf(string instanceId) => _interfaces.GetValueOrDefault(instanceId)?.Clone();
+
+    private void Refuse()
+    {
+        if (RefusesInterfaceCalls)
+            throw new RpcException(new Status(StatusCode.Unavailable, "the recording cluster refuses interface calls"));
+    }
+
+    /// <summary>Applies a change to the allocated interface with this id, as the CC keeps it.</summary>
+    private void Change(string interfaceId, Action<NetworkInterface> change)
+    {
+        foreach (var (instanceId, known) in _interfaces)
+            if (known.InterfaceId == interfaceId)
+            {
+                var changed = known.Clone();
+                change(changed);
+                _interfaces[instanceId] = changed;
+            }
+    }
 
     /// <summary>"SetInterfaceGroups eni-… sg-a,sg-b", "AssociateAddress eni-… 198.51.100.1", "DisassociateAddress eni-… 198.51.100.1".</summary>
     public ConcurrentQueue<string> Calls { get; } = new();
@@ -81,19 +102,33 @@ public sealed class NetworkRecordingCluster(bool allocates = false) : ClusterCon
 
     public override Task<NetworkInterface> SetInterfaceGroups(InterfaceGroups request, ServerCallContext context)
     {
+        Refuse();
         Calls.Enqueue($"SetInterfaceGroups {request.InterfaceId} {string.Join(",", request.SecurityGroupIds)}");
+        Change(request.InterfaceId, n =>
+        {
+            n.SecurityGroupIds.Clear();
+            n.SecurityGroupIds.Add(request.SecurityGroupIds);
+        });
         return Task.FromResult(new NetworkInterface { InterfaceId = request.InterfaceId });
     }
 
     public override Task<NetworkInterface> AssociateAddress(AddressAssociation request, ServerCallContext context)
     {
+        Refuse();
         Calls.Enqueue($"AssociateAddress {request.InterfaceId} {request.PublicIp}");
+        Change(request.InterfaceId, n => n.PublicIp = request.PublicIp);
         return Task.FromResult(Interface(request.InterfaceId, request.PublicIp));
     }
 
     public override Task<NetworkInterface> DisassociateAddress(AddressAssociation request, ServerCallContext context)
     {
+        Refuse();
         Calls.Enqueue($"DisassociateAddress {request.InterfaceId} {request.PublicIp}");
+        Change(request.InterfaceId, n =>
+        {
+            if (n.PublicIp == request.PublicIp)
+                n.PublicIp = _poolAddresses.GetValueOrDefault(request.InterfaceId) ?? "";
+        });
         return Task.FromResult(Interface(request.InterfaceId, _poolAddresses.GetValueOrDefault(request.InterfaceId) ?? ""));
     }
 

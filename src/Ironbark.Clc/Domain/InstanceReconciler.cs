@@ -10,8 +10,9 @@ namespace Ironbark.Clc.Domain;
 /// (what is), every ReconcileInterval: a launch lost to a restart of the CLC starts again, a VM that
 /// died makes its instance terminated, metadata options a node has not confirmed are sent again, a
 /// termination that could not reach its node is sent again
-/// once the node answers, a VM the CLC has no live instance for is terminated, and an interface whose allocation by the
-/// CC the CLC did not record (a CLC stopped between the CC's answer and its write) is recorded from the CC's report.
+/// once the node answers, a VM the CLC has no live instance for is terminated, and an interface the CC reports otherwise
+/// than the CLC stores it is brought in step: an allocation the CLC did not record (stopped between the CC's answer and its
+/// write) is recorded, groups and elastic IPs the CC missed are sent again (LaunchNetworking.ReconcileAsync).
 /// </summary>
 public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, ClusterClient clusters, InstanceDispatcher dispatcher,
     NetworkInterfaceStore interfaces, LaunchNetworking networking, ILogger<InstanceReconciler> log) : BackgroundService
@@ -42,7 +43,6 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
     public async Task ReconcileAsync(CancellationToken ct)
     {
         var live = await store.ListLiveAsync(ct);
-        var withoutMac = await interfaces.InstancesWithoutMacAsync(ct);
         foreach (var zone in clusters.Zones)
         {
             IReadOnlyList<InstanceReport> actual;
@@ -55,11 +55,16 @@ public sealed class InstanceReconciler(ClcOptions options, InstanceStore store, 
                 continue; // nothing can be known of this zone now
             }
             var reported = actual.ToDictionary(a => a.InstanceId, StringComparer.Ordinal);
+            // Read after the CC's report, so what is sent is at least as new as what the CC reported: a change made before is
+            // sent once more (every call is idempotent); one made after may be overtaken by this round's send, and the next
+            // round puts it right.
+            var nics = await interfaces.ListPrimaryByInstanceAsync(ct);
             foreach (var instance in live.Where(i => i.Zone == zone && !dispatcher.IsBusy(i.InstanceId)))
             {
                 var report = reported.GetValueOrDefault(instance.InstanceId);
-                if (report?.Network is { } allocated && withoutMac.Contains(instance.InstanceId))
-                    await networking.RecordAsync(instance.AccountId, instance.InstanceId, null, allocated, CancellationToken.None);
+                if (report?.Network is { } allocated && nics.GetValueOrDefault(instance.InstanceId) is { } nic
+                    && (nic.MacAddress is null || instance.State == InstanceState.Running))
+                    await networking.ReconcileAsync(nic, allocated, CancellationToken.None);
                 await ReconcileAsync(instance, report);
             }
             var liveIds = live.Select(i => i.InstanceId).ToHashSet(StringComparer.Ordinal);

@@ -9,5 +9,5 @@ namespace Ironbark.Clc.Domain;
 public sealed record LaunchNetwork(string InterfaceId, string VpcId, string SubnetId, string VpcCidr, string SubnetCidr,
     IReadOnlyList<string> GroupIds, bool AssignPublicIp, string DnsDomain);
 
-/// <summary>What the zone's CC gave an interface: its MAC, private address and name, and its public address now (empty: none).</summary>
-public sealed record InterfaceAllocation(string MacAddress, string PrivateIpAddress, string PrivateDnsName, string PublicIp);
+/// <summary>What the zone's CC gave an interface: its MAC, private address and name, its public address now (empty: none) and the groups it enforces.</summary>
+public sealed record InterfaceAllocation(string MacAddress, string PrivateIpAddress, string PrivateDnsName, string PublicIp, IReadOnlyList<string> GroupIds);

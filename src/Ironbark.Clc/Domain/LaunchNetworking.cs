@@ -8,10 +8,13 @@ namespace Ironbark.Clc.Domain;
 /// its groups, a pool address when the subnet maps one on launch), and what the CLC records of the CC's answer (MAC,
 /// private address and name, pool address) before the instance shows running. A group change stored while the launch
 /// was on its way found no MAC and was not sent (<see cref="InterfaceDataPlane"/>): it is sent once the MAC is recorded.
+/// The reconcile loop brings back in step an interface whose groups or elastic IP the CC missed (<see cref="ReconcileAsync"/>).
 /// </summary>
-public sealed class LaunchNetworking(DefaultVpcService vpcs, NetworkInterfaceStore interfaces, InterfaceDataPlane dataPlane,
+public sealed class LaunchNetworking(ClcOptions options, DefaultVpcService vpcs, NetworkInterfaceStore interfaces, InterfaceDataPlane dataPlane,
     SecurityGroupPublisher groups, ILogger<LaunchNetworking> log)
 {
+    private readonly AddressRange _elasticIps = AddressRange.Parse(options.ElasticIpRange);
+
     /// <summary>
     /// The VPC interface to ask for, after the zone's CC was sent the latest security groups; null for an instance without
     /// a primary interface in a default subnet (launched in USER mode).
@@ -30,6 +33,42 @@ public sealed class LaunchNetworking(DefaultVpcService vpcs, NetworkInterfaceSto
         await groups.EnsurePublishedAsync(instance.Zone, ct);
         return new LaunchNetwork(nic.NetworkInterfaceId, vpc.Vpc.VpcId, subnet.SubnetId, vpc.Vpc.CidrBlock, subnet.CidrBlock,
             nic.Groups.Select(g => g.GroupId).ToList(), subnet.MapPublicIpOnLaunch, vpc.DhcpOptions.DomainName);
+    }
+
+    /// <summary>
+    /// Compares a running instance's interface as the CLC stores it with the CC's report and sends what the CC missed (a
+    /// call that failed, a CC that was down): an allocation not recorded is recorded; other groups are sent again; an
+    /// elastic IP associated is associated again, one disassociated is disassociated; a pool address the CC changed is
+    /// recorded.
+    /// </summary>
+    public async Task ReconcileAsync(ElasticNetworkInterface nic, InterfaceAllocation reported, CancellationToken ct)
+    {
+        if (nic.MacAddress is null)
+        {
+            await RecordAsync(nic.AccountId, nic.InstanceId!, reported.GroupIds, reported, ct);
+            return;
+        }
+        if (!nic.Groups.Select(g => g.GroupId).Order(StringComparer.Ordinal).SequenceEqual(reported.GroupIds.Order(StringComparer.Ordinal)))
+        {
+            log.LogInformation("Interface {InterfaceId}: the CC has groups {Reported}, sending {Stored}", nic.NetworkInterfaceId,
+                string.Join(",", reported.GroupIds), string.Join(",", nic.Groups.Select(g => g.GroupId)));
+            await dataPlane.SetGroupsAsync(nic, ct);
+        }
+        if (nic.ElasticAddress is { } eip)
+        {
+            if (reported.PublicIp != eip.PublicIp)
+            {
+                log.LogInformation("Interface {InterfaceId}: the CC maps {Reported}, associating {ElasticIp} again", nic.NetworkInterfaceId, reported.PublicIp, eip.PublicIp);
+                await dataPlane.AssociateAsync(nic, eip.PublicIp, ct);
+            }
+        }
+        else if (reported.PublicIp.Length > 0 && _elasticIps.Contains(reported.PublicIp))
+        {
+            log.LogInformation("Interface {InterfaceId}: the CC still maps elastic IP {ElasticIp}, disassociating it", nic.NetworkInterfaceId, reported.PublicIp);
+            await dataPlane.DisassociateAsync(nic, reported.PublicIp, ct);
+        }
+        else if (reported.PublicIp != (nic.PoolPublicIp ?? ""))
+            await interfaces.SetPoolPublicIpAsync(nic.NetworkInterfaceId, reported.PublicIp.Length > 0 ? reported.PublicIp : null, ct);
     }
 
     /// <summary>

@@ -15,7 +15,7 @@ internal static class ClusterWire
 
     /// <summary>The interface as the CC allocated it; null for anything but a VPC interface with its MAC.</summary>
     public static InterfaceAllocation? ToAllocationOrNull(NetworkInterface? nic) =>
-        nic is { Mode: LaunchWire.VpcMode, Mac.Length: > 0 } ? new(nic.Mac, nic.PrivateIp, nic.PrivateDnsName, nic.PublicIp) : null;
+        nic is { Mode: LaunchWire.VpcMode, Mac.Length: > 0 } ? new(nic.Mac, nic.PrivateIp, nic.PrivateDnsName, nic.PublicIp, [.. nic.SecurityGroupIds]) : null;
 
     /// <summary>The security groups of every account as the CC's view takes them (the members are the CC's to know).</summary>
     public static SecurityGroupSet ToGroupSet(long version, IEnumerable<SecurityGroup> groups) => new()

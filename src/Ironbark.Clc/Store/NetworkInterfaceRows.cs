@@ -93,6 +93,23 @@ internal static class NetworkInterfaceRows
     /// <summary>The key of the lock every change of an account's address associations takes.</summary>
     public static string AddressLock(string accountId) => "elastic-addresses:" + accountId;
 
+    /// <summary>Every interface attached to an instance, of every account, with groups and elastic IPs (no tags): what the clusters should have.</summary>
+    public static async Task<IReadOnlyList<ElasticNetworkInterface>> ListAttachedAsync(DbConnection c)
+    {
+        var interfaces = (await c.QueryAsync<ElasticNetworkInterface>($"SELECT {Columns} FROM network_interfaces WHERE instance_id IS NOT NULL")).ToList();
+        var groups = (await c.QueryAsync<(string InterfaceId, string GroupId, string GroupName)>(
+                "SELECT interface_id, group_id, group_name FROM network_interface_groups ORDER BY position, group_id"))
+            .ToLookup(g => g.InterfaceId, g => new GroupRef(g.GroupId, g.GroupName));
+        var addresses = (await c.QueryAsync<ElasticAddress>($"SELECT {AddressColumns} FROM {AddressFrom} WHERE a.network_interface_id IS NOT NULL"))
+            .ToDictionary(a => a.NetworkInterfaceId!);
+        foreach (var i in interfaces)
+        {
+            i.Groups = groups[i.NetworkInterfaceId].ToList();
+            i.ElasticAddress = addresses.GetValueOrDefault(i.NetworkInterfaceId);
+        }
+        return interfaces;
+    }
+
     /// <summary>
     /// The account's interfaces (or only those of these instances), with groups, tags (those given, when the caller read them
     /// already) and elastic IPs.

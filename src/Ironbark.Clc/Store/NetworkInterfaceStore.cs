@@ -20,12 +20,11 @@ public sealed class NetworkInterfaceStore(Database db)
         return (await NetworkInterfaceRows.ListAsync(c, db, accountId, [instanceId])).SingleOrDefault();
     }
 
-    /// <summary>The instances whose interface the CC has not allocated yet as far as the CLC knows (no MAC recorded).</summary>
-    public async Task<IReadOnlySet<string>> InstancesWithoutMacAsync(CancellationToken ct)
+    /// <summary>The primary interface of every instance that has one, of every account, by instance id, with groups and elastic IPs (no tags).</summary>
+    public async Task<IReadOnlyDictionary<string, ElasticNetworkInterface>> ListPrimaryByInstanceAsync(CancellationToken ct)
     {
         await using var c = await db.OpenAsync(ct);
-        return (await c.QueryAsync<string>("SELECT instance_id FROM network_interfaces WHERE instance_id IS NOT NULL AND mac_address IS NULL"))
-            .ToHashSet(StringComparer.Ordinal);
+        return (await NetworkInterfaceRows.ListAttachedAsync(c)).ToDictionary(n => n.InstanceId!, StringComparer.Ordinal);
     }
 
     /// <summary>Records the pool address the CC gave the interface now (null: none), e.g. after an elastic IP left it.</summary>
