@@ -27,9 +27,11 @@ public sealed class DebianGuestTests(DebianCloudFixture f, ITestOutputHelper out
         Assert.False(console.Contains("DataSourceNone", StringComparison.Ordinal), console);
         Has(console, $"Authorized keys from /home/{DebianGuest.DefaultUser}/.ssh/authorized_keys for user {DebianGuest.DefaultUser}");
         Has(console, f.KeyFingerprint);
-        // The hostname cloud-init set is the metadata's local-hostname; the script read both after cloud-init's init stage.
+        // The hostname cloud-init set is the metadata's local-hostname, the private DNS name (ip-172-31-0-4.ironbark.compute.internal):
+        // its first label, as on AWS, with the name in the VPC's domain; the script read both after cloud-init's init stage.
         var host = Line(console, "IRONBARK-SCRIPT host=").Split(" md=");
-        Assert.Equal(host[1], host[0]);
+        Assert.Matches(@"^ip-172-31-\d+-\d+\.ironbark\.compute\.internal$", host[1]);
+        Assert.Equal(host[1].Split('.')[0], host[0]);
         Assert.NotEqual("localhost", host[0]); // the image's own name: cloud-init changed it
         Assert.Equal($"{DebianGuest.DefaultUser} 1", Line(console, "IRONBARK-SCRIPT key-user="));
     }
