@@ -185,6 +185,7 @@ public abstract class AddressPoolTests(ClcFixture f)
         Assert.Equal((privateIp, $"ip-{privateIp.Replace('.', '-')}.ironbark.compute.internal", "203.0.113.1", "ec2-203-0-113-1.ironbark.compute.internal"),
             (running.PrivateIpAddress, running.PrivateDnsName, running.PublicIpAddress, running.PublicDnsName));
         Assert.Equal((vpc.VpcId, subnet.SubnetId), (running.VpcId, running.SubnetId));
+        Assert.Equal(4091 - 1, (await clc.Alice.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = [subnet.SubnetId] })).Subnets.Single().AvailableIpAddressCount);
         Assert.Equal(("02:00:00:00:00:01", privateIp, "203.0.113.1", "ec2-203-0-113-1.ironbark.compute.internal", "amazon"),
             (nic.MacAddress, nic.PrivateIpAddress, nic.Association.PublicIp, nic.Association.PublicDnsName, nic.Association.IpOwnerId));
         Assert.Equal([id], (await clc.Alice.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new Filter("private-ip-address", [privateIp])] }))
@@ -208,7 +209,8 @@ public abstract class AddressPoolTests(ClcFixture f)
         Assert.Equal(eip.PublicIp, (await Describe(clc, id)).PublicIpAddress);
         await clc.Alice.DisassociateAddressAsync(new DisassociateAddressRequest { PublicIp = eip.PublicIp });
         Assert.Equal("203.0.113.1", (await Describe(clc, id)).PublicIpAddress);
-        Assert.Equal([$"AssociateAddress {nic.NetworkInterfaceId} {eip.PublicIp}", $"DisassociateAddress {nic.NetworkInterfaceId} {eip.PublicIp}"], cluster.Calls);
+        // (A reconcile round that read the store between the CLC's write and its call may send one of them again: they are idempotent.)
+        Assert.Equal([$"AssociateAddress {nic.NetworkInterfaceId} {eip.PublicIp}", $"DisassociateAddress {nic.NetworkInterfaceId} {eip.PublicIp}"], cluster.Calls.Distinct());
 
         // An allocation the CLC lost (stopped between the CC's answer and its write) is recorded from the CC's report.
         await using (var c = await clc.Db.OpenAsync())
@@ -216,8 +218,8 @@ public abstract class AddressPoolTests(ClcFixture f)
         Assert.Null((await Describe(clc, id)).NetworkInterfaces.Single().MacAddress);
         var recorded = await Eventually(async () => await Describe(clc, id) is { NetworkInterfaces: [{ MacAddress: not null }] } i ? i : null);
         Assert.Equal(("02:00:00:00:00:01", privateIp, "203.0.113.1"), (recorded.NetworkInterfaces.Single().MacAddress, recorded.PrivateIpAddress, recorded.PublicIpAddress));
-        // The CC's report had the groups the CLC stores: nothing more was sent.
-        Assert.Equal(2, cluster.Calls.Count);
+        // The CC's report had the groups the CLC stores: they were not sent again.
+        Assert.DoesNotContain(cluster.Calls, c => c.StartsWith("SetInterfaceGroups", StringComparison.Ordinal));
 
         // Changes the CC missed (it was down) reach it through the reconcile loop once it answers again.
         cluster.RefusesInterfaceCalls = true;
@@ -240,6 +242,7 @@ public abstract class AddressPoolTests(ClcFixture f)
 
         await clc.Alice.TerminateInstancesAsync(new TerminateInstancesRequest { InstanceIds = [id] });
         await clc.Alice.WaitForStateAsync("terminated", id);
+        Assert.Equal(4091, (await clc.Alice.DescribeSubnetsAsync(new DescribeSubnetsRequest { SubnetIds = [subnet.SubnetId] })).Subnets.Single().AvailableIpAddressCount);
     }
 
     private static string AddressIn(string cidr, uint offset)

@@ -20,7 +20,11 @@ public sealed class Subnet
     public string State => "available";
 
     /// <summary>The addresses instances may still take: the block less the five AWS reserves (less those in use, once interfaces are counted).</summary>
-    public long AvailableIpAddressCount => Ipv4Block.TryParse(CidrBlock, out var block) ? block.Size - Ipv4Block.ReservedPerSubnet : 0;
+    /// <summary>The network interfaces in the subnet (each holds one of its addresses), set when it is described.</summary>
+    public long InterfaceCount { get; set; }
+
+    public long AvailableIpAddressCount =>
+        Ipv4Block.TryParse(CidrBlock, out var block) ? Math.Max(0, block.Size - Ipv4Block.ReservedPerSubnet - InterfaceCount) : 0;
 
     /// <summary>arn:aws:ec2:REGION:ACCOUNT:subnet/ID (set when read, as the region is the cloud's).</summary>
     public string Arn { get; set; } = "";

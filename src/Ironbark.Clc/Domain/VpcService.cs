@@ -1,3 +1,4 @@
+using Ironbark.Clc.Store;
 using Ironbark.Common.Ids;
 
 namespace Ironbark.Clc.Domain;
@@ -6,15 +7,21 @@ namespace Ironbark.Clc.Domain;
 /// Describing an account's VPC resources (the default VPC and what comes with it) by id and filter; each id must be
 /// well formed and the account's, with EC2's Malformed and NotFound codes.
 /// </summary>
-public sealed class VpcService(DefaultVpcService vpcs)
+public sealed class VpcService(DefaultVpcService vpcs, NetworkInterfaceStore interfaces)
 {
     public async Task<IReadOnlyList<Vpc>> DescribeVpcsAsync(string accountId, IReadOnlyList<string> ids, IReadOnlyList<Filter> filters, CancellationToken ct) =>
         VpcFilters.Vpcs.Apply(Chosen([(await vpcs.CurrentAsync(accountId, ct)).Vpc], ids, v => v.VpcId, Vpc.IdPrefix, "InvalidVpcID.Malformed", VpcNotFound),
             filters);
 
-    public async Task<IReadOnlyList<Subnet>> DescribeSubnetsAsync(string accountId, IReadOnlyList<string> ids, IReadOnlyList<Filter> filters, CancellationToken ct) =>
-        VpcFilters.Subnets.Apply(Chosen((await vpcs.CurrentAsync(accountId, ct)).Subnets, ids, s => s.SubnetId, Subnet.IdPrefix, "InvalidSubnetID.Malformed",
-            SubnetNotFound), filters);
+    /// <summary>The account's subnets, each with the addresses its interfaces hold taken off its available count, as AWS counts them.</summary>
+    public async Task<IReadOnlyList<Subnet>> DescribeSubnetsAsync(string accountId, IReadOnlyList<string> ids, IReadOnlyList<Filter> filters, CancellationToken ct)
+    {
+        var subnets = (await vpcs.CurrentAsync(accountId, ct)).Subnets;
+        var used = await interfaces.CountBySubnetAsync(accountId, ct);
+        foreach (var subnet in subnets)
+            subnet.InterfaceCount = used.GetValueOrDefault(subnet.SubnetId);
+        return VpcFilters.Subnets.Apply(Chosen(subnets, ids, s => s.SubnetId, Subnet.IdPrefix, "InvalidSubnetID.Malformed", SubnetNotFound), filters);
+    }
 
     public async Task<IReadOnlyList<RouteTable>> DescribeRouteTablesAsync(string accountId, IReadOnlyList<string> ids, IReadOnlyList<Filter> filters,
         CancellationToken ct) =>

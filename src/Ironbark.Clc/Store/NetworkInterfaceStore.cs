@@ -20,6 +20,15 @@ public sealed class NetworkInterfaceStore(Database db)
         return (await NetworkInterfaceRows.ListAsync(c, db, accountId, [instanceId])).SingleOrDefault();
     }
 
+    /// <summary>How many of the account's interfaces each of its subnets holds.</summary>
+    public async Task<IReadOnlyDictionary<string, long>> CountBySubnetAsync(string accountId, CancellationToken ct)
+    {
+        await using var c = await db.OpenAsync(ct);
+        return (await c.QueryAsync<(string SubnetId, long Count)>(
+                "SELECT subnet_id, COUNT(*) FROM network_interfaces WHERE account_id = @accountId AND subnet_id IS NOT NULL GROUP BY subnet_id", new { accountId }))
+            .ToDictionary(r => r.SubnetId, r => r.Count, StringComparer.Ordinal);
+    }
+
     /// <summary>The primary interface of every instance that has one, of every account, by instance id, with groups and elastic IPs (no tags).</summary>
     public async Task<IReadOnlyDictionary<string, ElasticNetworkInterface>> ListPrimaryByInstanceAsync(CancellationToken ct)
     {
