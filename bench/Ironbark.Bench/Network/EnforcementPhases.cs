@@ -36,11 +36,13 @@ internal sealed partial class EnforcementPhases(NetworkLab lab, string publicIp,
                     else
                         handle = await HandRuleAsync(open, handle, ct);
                     Record(results.Rules, new Enforcement(by, open, await seen), $"rule {(open ? "authorize" : "revoke")}");
+                    if (open && pair == 0 && by == ChangeBy.Nc && await _probe.GreetingAsync(target, ct) is not "hello")
+                        throw new InvalidOperationException($"The server at {target} did not answer 'hello' once its port was open.");
                 }
             }
     }
 
-    /// <summary>Gives the server a new public address, <paramref name="rounds"/> times by the NC and as many by hand; each is taken away again, untimed.</summary>
+    /// <summary>Gives the server a new public address (an answer: its host accepting or refusing the connect), <paramref name="rounds"/> times by the NC and as many by hand; each is taken away again, untimed.</summary>
     public async Task AddressesAsync(int rounds, CancellationToken ct)
     {
         await lab.ApplyAsync(outsideToPort: true, null, ct);

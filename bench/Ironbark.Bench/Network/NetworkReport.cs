@@ -28,7 +28,7 @@ public static class NetworkReport
             "Change by the NC: a new `NetworkView` (the CC's push) sent to both NCs with the server's group allowing tcp/7001 from 203.0.113.0/24 (authorize) or without it (revoke). " +
             "Change by hand (baseline): the same rule inserted at the head of the server's ingress chain with `nft insert rule`, or deleted by its handle, in the same VPC namespace. " +
             "Time: from the call to the start of the first of " + OutsideProbe.Agreeing + " probes in a row that saw the port in its new state; the outside host starts a TCP connect every " +
-            OutsideProbe.Interval.TotalMilliseconds + " ms (open: connected and a line came back within " + OutsideProbe.Timeout.TotalMilliseconds + " ms; closed: nothing within that time, the SYN being dropped). Pairs alternate which goes first.");
+            OutsideProbe.Interval.TotalMilliseconds + " ms (open: the guest answered the SYN within " + OutsideProbe.Timeout.TotalMilliseconds + " ms; closed: no answer within that time, the SYN being dropped; once, the guest's own server is read end to end). Pairs alternate which goes first.");
         Changes(md, r.Addresses, "Elastic IP associate → reachable",
             "The same lab, tcp/7001 allowed from the public LAN. Change by the NC: a new view carrying a new public address for the server's interface (a fresh address each time, so the outside host's ARP cache never knows it), which the NC publishes on node a's uplink (a /32 route and proxy ARP) and NATs 1:1. " +
             "Change by hand (baseline): `ip addr add` of a fresh address on node a's eth0, where a busybox listener answers on tcp/7101: the time the LAN itself takes to reach a new address. " +

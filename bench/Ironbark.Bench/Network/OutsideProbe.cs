@@ -13,14 +13,20 @@ internal sealed class OutsideProbe(string ns)
 {
     private const int CloneNewNet = 0x40000000;
 
-    /// <summary>How often a probe starts while waiting for a change, and how long one waits for its answer.</summary>
+    /// <summary>
+    /// How often a probe starts while waiting for a change, and how long one waits for its answer: long enough for a TCG
+    /// guest on a loaded machine to answer, shorter than the first SYN retransmission (1 s), so a probe's answer is to its first SYN.
+    /// </summary>
     public static readonly TimeSpan Interval = TimeSpan.FromMilliseconds(25);
-    public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(400);
+    public static readonly TimeSpan Timeout = TimeSpan.FromMilliseconds(900);
 
     /// <summary>Consecutive probes (by start) that must agree before a change counts as seen, so one slow answer is not a close.</summary>
     public const int Agreeing = 3;
 
-    /// <summary>True when <paramref name="target"/> accepts a connection and sends a line within <see cref="Timeout"/>.</summary>
+    /// <summary>
+    /// True when <paramref name="target"/>'s host answers a connect within <see cref="Timeout"/>, accepting it or refusing it:
+    /// either way the SYN went through the filters and an answer came back. A dropped SYN is no answer.
+    /// </summary>
     public async Task<bool> AnswersAsync(IPEndPoint target, CancellationToken ct)
     {
         using var socket = await SocketAsync();
@@ -29,12 +35,34 @@ internal sealed class OutsideProbe(string ns)
         try
         {
             await socket.ConnectAsync(target, limit.Token);
-            var buffer = new byte[64];
-            return await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token) > 0;
+            return true;
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            return true;
         }
         catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
         {
             return false;
+        }
+    }
+
+    /// <summary>The first line the server at <paramref name="target"/> sends (the guest's own answer, end to end), or null within 10 s.</summary>
+    public async Task<string?> GreetingAsync(IPEndPoint target, CancellationToken ct)
+    {
+        using var socket = await SocketAsync();
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        limit.CancelAfter(TimeSpan.FromSeconds(10));
+        try
+        {
+            await socket.ConnectAsync(target, limit.Token);
+            var buffer = new byte[256];
+            var n = await socket.ReceiveAsync(buffer, SocketFlags.None, limit.Token);
+            return System.Text.Encoding.ASCII.GetString(buffer, 0, n).Split('\n')[0];
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException && !ct.IsCancellationRequested)
+        {
+            return null;
         }
     }
 
