@@ -1,13 +1,16 @@
 using Ironbark.Bench;
 using Ironbark.Bench.Launch;
 using Ironbark.Bench.Nc;
+using Ironbark.Bench.Network;
 
 // The Walrus benchmark: starts Walrus and s3rver as their own processes, drives them and the raw
 // disk with the same load, and writes the figures to a Markdown report. Run it through bench/run.
 // `nc` runs the Node Controller benchmark instead (bench/run-nc), `launch` the launch benchmark
-// through the CLC and CC (bench/run-launch).
+// through the CLC and CC (bench/run-launch), `network` the VM network benchmark (bench/run-network).
 if (args is ["nc", .. var ncArgs])
     return await NcBenchmarkCommand.RunAsync(ncArgs);
+if (args is ["network", .. var networkArgs])
+    return await NetworkBenchmarkCommand.RunAsync(networkArgs);
 if (args is ["launch", .. var launchArgs])
     return await LaunchBenchmarkCommand.RunAsync(launchArgs);
 var options = BenchArguments.Parse(args);

@@ -239,6 +239,11 @@ public sealed class VpcNetworkDriver : INetworkDriver
         {
             // The uplink namespace routes the public /32s to the VPC namespaces and answers ARP for them (proxy ARP needs forwarding).
             await HostCommand.SysctlAsync(UplinkNs, "net.ipv4.ip_forward=1", ct);
+            // The kernel holds back each proxy ARP answer for a random time up to proxy_delay (0.8 s by default), so a host
+            // that answers for itself wins; the NC is the only one answering for its public addresses, and the delay made
+            // a new elastic IP unreachable for up to that long (bench/run-network, phase addresses). sysctl writes a dot in a
+            // device name (eth0.100) as a slash.
+            await HostCommand.SysctlAsync(UplinkNs, $"net.ipv4.neigh.{_options.UplinkInterface!.Replace('.', '/')}.proxy_delay=0", ct);
             _uplinkForwarding = true;
         }
     }
