@@ -3,13 +3,14 @@ using static Ironbark.Clc.Api.Ec2Xml;
 
 namespace Ironbark.Clc.Api;
 
-/// <summary>AllocateAddress, DescribeAddresses, AssociateAddress, DisassociateAddress, ReleaseAddress.</summary>
+/// <summary>AllocateAddress, DescribeAddresses, DescribeAddressesAttribute, AssociateAddress, DisassociateAddress, ReleaseAddress.</summary>
 public sealed class AddressApi(AddressService addresses, ClcOptions options) : IEc2Actions
 {
     public IEnumerable<KeyValuePair<string, Ec2Handler>> Actions =>
     [
         new("AllocateAddress", AllocateAsync),
         new("DescribeAddresses", DescribeAsync),
+        new("DescribeAddressesAttribute", DescribeAttributeAsync),
         new("AssociateAddress", AssociateAsync),
         new("DisassociateAddress", DisassociateAsync),
         new("ReleaseAddress", ReleaseAsync),
@@ -47,6 +48,18 @@ public sealed class AddressApi(AddressService addresses, ClcOptions options) : I
             a.NetworkInterfaceId is null ? null : E("networkInterfaceOwnerId", a.AccountId), Optional("privateIpAddress", a.PrivateIpAddress),
             TagSet(a.Tags), E("publicIpv4Pool", ElasticAddress.PoolName), E("networkBorderGroup", options.Region),
         ])];
+    }
+
+    /// <summary>The reverse-DNS (PTR) records of addresses, which Terraform's aws_eip reads: none is ever set here, so each
+    /// address is listed with no ptrRecord, as AWS lists one whose record was never changed.</summary>
+    private async Task<IEnumerable<object?>> DescribeAttributeAsync(Ec2Request request, CancellationToken ct)
+    {
+        var p = request.Parameters;
+        if (p["Attribute"] is { } attribute && attribute != "domain-name")
+            throw Ec2Exception.InvalidParameterValue($"Value ({attribute}) for parameter Attribute is invalid. Expected 'domain-name'.");
+        request.CheckDryRun();
+        var found = await addresses.DescribeAsync(request.AccountId, [], p.List("AllocationId"), [], ct);
+        return [Items("addressSet", found, a => [E("publicIp", a.PublicIp), E("allocationId", a.AllocationId)])];
     }
 
     private async Task<IEnumerable<object?>> AssociateAsync(Ec2Request request, CancellationToken ct)

@@ -27,7 +27,9 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
         var launch = new LaunchRequest(
             p.Required("ImageId"), p["InstanceType"] ?? "m1.small",
             p.Int("MinCount") ?? throw Ec2Exception.MissingParameter("MinCount"), p.Int("MaxCount") ?? throw Ec2Exception.MissingParameter("MaxCount"),
-            p["KeyName"], p.List("SecurityGroup"), p.List("SecurityGroupId"), UserData(p["UserData"]), p["Placement.AvailabilityZone"],
+            p["KeyName"], p.List("SecurityGroup"), p.List("SecurityGroupId"), UserData(p["UserData"]),
+            // Terraform's provider sends Placement.AvailabilityZone= (empty) when no zone is set; AWS reads it as unset.
+            p["Placement.AvailabilityZone"] is { Length: > 0 } zone ? zone : null,
             p["KernelId"], p["RamdiskId"], p["ClientToken"] is { Length: > 0 } token ? token : null,
             p.Bool("DisableApiTermination"), p["InstanceInitiatedShutdownBehavior"] ?? "terminate", p.TagsFor(TaggableResource.Instance),
             MetadataOptions(p, "MetadataOptions.")) { SubnetId = p["SubnetId"] };
@@ -112,6 +114,11 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
             "ramdisk" => Value("ramdisk", i.RamdiskId),
             "userData" => Value("userData", userData.Length > 0 ? Convert.ToBase64String(userData) : null),
             "disableApiTermination" => Value("disableApiTermination", Bool(i.DisableApiTermination)),
+            // Stop protection: instances here cannot be stopped at all (StopInstances does not exist yet), so it is never on.
+            "disableApiStop" => Value("disableApiStop", "false"),
+            "enaSupport" => Value("enaSupport", "false"),
+            "sriovNetSupport" => E("sriovNetSupport"),
+            "enclaveOptions" => E("enclaveOptions", E("enabled", "false")),
             "instanceInitiatedShutdownBehavior" => Value("instanceInitiatedShutdownBehavior", i.ShutdownBehavior),
             "rootDeviceName" => Value("rootDeviceName", "/dev/sda1"),
             "blockDeviceMapping" => E("blockDeviceMapping"),

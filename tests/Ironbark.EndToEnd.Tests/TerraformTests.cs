@@ -1,0 +1,86 @@
+using System.Text.Json;
+using Amazon.EC2;
+using Amazon.EC2.Model;
+using Amazon.Runtime;
+using Ironbark.Testing;
+
+namespace Ironbark.EndToEnd.Tests;
+
+/// <summary>
+/// Terraform's AWS provider (hashicorp/aws 5.100.0, from the filesystem mirror) against `ironbark up` with the test guest:
+/// scripts/terraform/main.tf applied, planned again with no changes, destroyed; each step checked through the EC2 API.
+/// </summary>
+public sealed class TerraformTests(ComputeCloudFixture f) : IClassFixture<ComputeCloudFixture>
+{
+    [Fact]
+    public async Task Terraform_applies_a_VPC_instance_with_groups_and_an_elastic_IP_plans_no_change_and_destroys_it_all()
+    {
+        using var work = new TempDir();
+        var terraform = new TerraformRun(work, f.Cloud.Admin);
+        var name = TestData.BucketName("tf");
+        using var ec2 = Ec2Client();
+
+        await terraform.InitAsync();
+        await terraform.OkAsync("apply", "-auto-approve", .. Variables(name, await PublicKeyAsync(work)));
+        var output = await terraform.OutputsAsync();
+
+        var vpc = (await ec2.DescribeVpcsAsync(new() { Filters = [new("is-default", ["true"])] })).Vpcs.Single();
+        Assert.Equal(vpc.VpcId, output["vpc_id"].GetString());
+        var subnets = (await ec2.DescribeSubnetsAsync(new() { Filters = [new("vpc-id", [vpc.VpcId])] })).Subnets.Select(s => s.SubnetId).Order();
+        Assert.Equal(subnets, output["subnet_ids"].EnumerateArray().Select(s => s.GetString()!).Order());
+
+        var (webId, adminId) = (output["security_group_id"].GetString()!, output["admin_group_id"].GetString()!);
+        var groups = (await ec2.DescribeSecurityGroupsAsync(new() { GroupIds = [webId, adminId] })).SecurityGroups.ToDictionary(g => g.GroupId);
+        Assert.All(groups.Values, g => Assert.Equal(vpc.VpcId, g.VpcId));
+        var ssh = Assert.Single(groups[webId].IpPermissions);
+        Assert.Equal(("tcp", 22, 22, "10.0.0.0/8"), (ssh.IpProtocol, ssh.FromPort, ssh.ToPort, Assert.Single(ssh.Ipv4Ranges).CidrIp));
+        var all = Assert.Single(groups[webId].IpPermissionsEgress);
+        Assert.Equal(("-1", "0.0.0.0/0"), (all.IpProtocol, Assert.Single(all.Ipv4Ranges).CidrIp));
+        var http = Assert.Single(groups[adminId].IpPermissions);
+        Assert.Equal(("tcp", 80, 80, "192.168.0.0/16"), (http.IpProtocol, http.FromPort, http.ToPort, Assert.Single(http.Ipv4Ranges).CidrIp));
+        // A group made by Terraform loses AWS's default allow-all egress unless the config has it.
+        Assert.Empty(groups[adminId].IpPermissionsEgress ?? []);
+
+        var instanceId = output["instance_id"].GetString()!;
+        var instance = await InstanceAsync(ec2, instanceId);
+        Assert.Equal("running", instance.State.Name.Value);
+        Assert.Equal(Assert.Single(subnets), instance.SubnetId);
+        Assert.Equal(vpc.VpcId, instance.VpcId);
+        Assert.Equal(name, instance.KeyName);
+        Assert.Equal([adminId, webId], instance.SecurityGroups.Select(g => g.GroupId).Order());
+        Assert.Equal(name, instance.Tags.Single(t => t.Key == "Name").Value);
+        var address = (await ec2.DescribeAddressesAsync(new() { AllocationIds = [output["allocation_id"].GetString()!] })).Addresses.Single();
+        Assert.Equal((instanceId, output["public_ip"].GetString()), (address.InstanceId, address.PublicIp));
+        Assert.Equal(address.PublicIp, instance.PublicIpAddress);
+        Assert.Single((await ec2.DescribeKeyPairsAsync(new() { KeyNames = [name] })).KeyPairs);
+
+        var (planCode, planOut, planErr) = await terraform.RunAsync("plan", "-detailed-exitcode", .. Variables(name, await File.ReadAllTextAsync(work.Combine("id_ed25519.pub"))));
+        Assert.True(planCode == 0, $"A second plan should find no changes (exit 0), exited {planCode}:\n{planOut}\n{planErr}");
+
+        await terraform.OkAsync("destroy", "-auto-approve", .. Variables(name, await File.ReadAllTextAsync(work.Combine("id_ed25519.pub"))));
+        Assert.Equal("terminated", (await InstanceAsync(ec2, instanceId)).State.Name.Value);
+        Assert.Empty((await ec2.DescribeSecurityGroupsAsync(new() { Filters = [new("group-name", [name, $"{name}-admin"])] })).SecurityGroups);
+        Assert.Empty((await ec2.DescribeAddressesAsync(new() { Filters = [new("allocation-id", [address.AllocationId])] })).Addresses);
+        Assert.Empty((await ec2.DescribeKeyPairsAsync(new() { Filters = [new("key-name", [name])] })).KeyPairs);
+        Assert.Empty((await ec2.DescribeNetworkInterfacesAsync(new() { Filters = [new("attachment.instance-id", [instanceId])] })).NetworkInterfaces);
+    }
+
+    private string[] Variables(string name, string publicKey) =>
+    [
+        "-var", $"ec2_endpoint={f.Cloud.Admin.Ec2Url}", "-var", $"s3_endpoint={f.Cloud.Admin.S3Url}", "-var", $"region={f.Cloud.Admin.Region}",
+        "-var", $"image_id={f.ImageId}", "-var", $"name={name}", "-var", $"public_key={publicKey.Trim()}",
+    ];
+
+    private static async Task<string> PublicKeyAsync(TempDir work)
+    {
+        var (code, _, stderr) = await ProcessRunner.RunAsync("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", "terraform-test", "-f", work.Combine("id_ed25519")]);
+        Assert.True(code == 0, stderr);
+        return await File.ReadAllTextAsync(work.Combine("id_ed25519.pub"));
+    }
+
+    private static async Task<Instance> InstanceAsync(AmazonEC2Client ec2, string id) =>
+        (await ec2.DescribeInstancesAsync(new() { InstanceIds = [id] })).Reservations.Single().Instances.Single();
+
+    private AmazonEC2Client Ec2Client() => new(new BasicAWSCredentials(f.Cloud.Admin.AccessKeyId, f.Cloud.Admin.SecretAccessKey),
+        new AmazonEC2Config { ServiceURL = f.Cloud.Admin.Ec2Url, AuthenticationRegion = f.Cloud.Admin.Region, MaxErrorRetry = 0 });
+}
