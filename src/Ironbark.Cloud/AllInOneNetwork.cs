@@ -8,7 +8,7 @@ namespace Ironbark.Cloud;
 /// <summary>
 /// The "hosts" of an all-in-one cloud's VM network, all network namespaces named after the data directory
 /// (ib&lt;8 hex of its path's SHA-256&gt;-…, so several clouds on one host never meet): the node namespace (the zone's
-/// node network: the NC's underlay, 10.250.0.1 on a dummy interface), the uplink namespace (its eth0 is the NC's
+/// node network: the NC's underlay, 10.250.0.1 on a veth inside it), the uplink namespace (its eth0 is the NC's
 /// public uplink, 192.0.2.1/24) and the outside namespace (192.0.2.100/24 on the other end of that link), which
 /// stands for the world beyond the public addresses: the zone's public pool and the elastic IPs are routed onto
 /// the link there, where the NC answers ARP for the addresses it publishes. Nothing is added to the host's own
@@ -59,7 +59,9 @@ public sealed class AllInOneNetwork : IAsyncDisposable
             await network.RemoveAsync();
             await Ip(ct, "netns", "add", network.NodeNamespace);
             await Ip(ct, "-n", network.NodeNamespace, "link", "set", "lo", "up");
-            await Ip(ct, "-n", network.NodeNamespace, "link", "add", UnderlayInterface, "type", "dummy");
+            // A veth pair inside the namespace: this kernel has no dummy devices.
+            await Ip(ct, "-n", network.NodeNamespace, "link", "add", UnderlayInterface, "type", "veth", "peer", "name", UnderlayInterface + "p");
+            await Ip(ct, "-n", network.NodeNamespace, "link", "set", UnderlayInterface + "p", "up");
             await Ip(ct, "-n", network.NodeNamespace, "addr", "add", UnderlayAddress + "/24", "dev", UnderlayInterface);
             await Ip(ct, "-n", network.NodeNamespace, "link", "set", UnderlayInterface, "up");
 
@@ -101,8 +103,8 @@ public sealed class AllInOneNetwork : IAsyncDisposable
     /// <summary>The overlap of two ranges as a message, or null: an address must not be both an elastic IP and a pool address.</summary>
     public static string? Overlap(string elasticIpRange, string publicAddresses)
     {
-        var eip = PublicAddressPool.Parse(elasticIpRange);
-        var pool = PublicAddressPool.Parse(publicAddresses);
+        if (PublicAddressPool.TryParse(elasticIpRange, out _) is not { } eip || PublicAddressPool.TryParse(publicAddresses, out _) is not { } pool)
+            return null; // each option's own check names what is wrong with it
         return eip.RangeFirst <= pool.RangeLast && pool.RangeFirst <= eip.RangeLast
             ? $"The elastic IP range {elasticIpRange} (--elastic-ip-range) and the zone's public addresses {publicAddresses} (--public-addresses) overlap: an address would be both; give them ranges apart."
             : null;

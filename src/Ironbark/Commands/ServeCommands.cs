@@ -302,7 +302,7 @@ public static class ServeCommands
         if (command.Options.Contains(ElasticIpRange))
             command.Validators.Add(result =>
             {
-                if (AllInOneNetwork.Overlap(result.GetValue(ElasticIpRange)!, result.GetValue(PublicAddresses)!) is { } overlap)
+                if (AllInOneNetwork.Overlap(result.GetValue(ElasticIpRange) ?? "198.51.100.0/24", result.GetValue(PublicAddresses) ?? "203.0.113.0/24") is { } overlap)
                     result.AddError(overlap);
             });
         if (command.Options.Contains(NcNetwork))
@@ -330,17 +330,23 @@ public static class ServeCommands
             AllInOneNetwork? network = null;
             if (command.Options.Contains(UpNetwork) && parse.GetValue(UpNetwork) != "user")
             {
-                if (AllInOneNetwork.WhyNot() is { } why)
-                {
-                    if (parse.GetValue(UpNetwork) == "vpc")
+                var why = AllInOneNetwork.WhyNot();
+                if (why is null)
+                    try
                     {
-                        Console.Error.WriteLine($"Cannot start with --network vpc: {why}.");
-                        return 1;
+                        network = await AllInOneNetwork.CreateAsync(home.DataDir, [parse.GetValue(PublicAddresses)!, parse.GetValue(ElasticIpRange)!], ct);
                     }
-                    Console.WriteLine($"VM network: user (QEMU user networking, no security groups or public addresses): {why}.");
+                    catch (IOException e)
+                    {
+                        why = e.Message;
+                    }
+                if (why is not null && parse.GetValue(UpNetwork) == "vpc")
+                {
+                    Console.Error.WriteLine($"Cannot start with --network vpc: {why}.");
+                    return 1;
                 }
-                else
-                    network = await AllInOneNetwork.CreateAsync(home.DataDir, [parse.GetValue(PublicAddresses)!, parse.GetValue(ElasticIpRange)!], ct);
+                if (why is not null)
+                    Console.WriteLine($"VM network: user (QEMU user networking, no security groups or public addresses): {why}.");
             }
             await using var __ = network;
             var composition = new CloudComposition();
