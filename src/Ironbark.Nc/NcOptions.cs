@@ -117,7 +117,9 @@ public sealed record NcOptions
             throw new ArgumentException($"NetworkNamespacePrefix '{NetworkNamespacePrefix}' must be 1 to 40 of a-z, 0-9 and '-', starting with a letter or digit.");
         if (Network != "vpc")
             return;
-        if (!System.Net.IPAddress.TryParse(UnderlayAddress, out var underlay) || underlay.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        // IPAddress.TryParse takes "10.250.0" for 10.250.0.0: only the dotted quad itself is an address here.
+        if (!System.Net.IPAddress.TryParse(UnderlayAddress, out var underlay) || underlay.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || underlay.ToString() != UnderlayAddress)
             throw new ArgumentException($"UnderlayAddress '{UnderlayAddress}' is not this node's IPv4 address on the zone's node network (needed with Network vpc).");
         if (string.IsNullOrWhiteSpace(UplinkInterface) || UplinkInterface.Length > 15 || UplinkInterface.Contains('/'))
             throw new ArgumentException($"UplinkInterface '{UplinkInterface}' must name the interface on the public network (up to 15 characters; needed with Network vpc).");
