@@ -62,6 +62,13 @@ public sealed record NcOptions
     public string? UplinkNamespace { get; init; }
     public string? UplinkInterface { get; init; }
 
+    /// <summary>
+    /// VPC: the cloud's own endpoints inside every VPC namespace, by port: a guest's connection to 169.254.169.254:PORT is
+    /// relayed by the NC to the URL (or host:port) in the NC's own namespace, asked for at each connection (a host may
+    /// name a component that starts after the NC). `ironbark up` relays 8773 to the CLC (EC2) and 8779 to Walrus (S3).
+    /// </summary>
+    public IReadOnlyDictionary<int, Func<string?>> CloudEndpoints { get; init; } = new Dictionary<int, Func<string?>>();
+
     public string QemuBinary { get; init; } = "qemu-system-x86_64";
     public string QemuImgBinary { get; init; } = "qemu-img";
 
@@ -110,10 +117,15 @@ public sealed record NcOptions
             throw new ArgumentException($"NetworkNamespacePrefix '{NetworkNamespacePrefix}' must be 1 to 40 of a-z, 0-9 and '-', starting with a letter or digit.");
         if (Network != "vpc")
             return;
-        if (!System.Net.IPAddress.TryParse(UnderlayAddress, out var underlay) || underlay.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork)
+        // IPAddress.TryParse takes "10.250.0" for 10.250.0.0: only the dotted quad itself is an address here.
+        if (!System.Net.IPAddress.TryParse(UnderlayAddress, out var underlay) || underlay.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork
+            || underlay.ToString() != UnderlayAddress)
             throw new ArgumentException($"UnderlayAddress '{UnderlayAddress}' is not this node's IPv4 address on the zone's node network (needed with Network vpc).");
         if (string.IsNullOrWhiteSpace(UplinkInterface) || UplinkInterface.Length > 15 || UplinkInterface.Contains('/'))
             throw new ArgumentException($"UplinkInterface '{UplinkInterface}' must name the interface on the public network (up to 15 characters; needed with Network vpc).");
+        foreach (var port in CloudEndpoints.Keys)
+            if (port is < 1 or > 65535 or 80 or 53 or 67)
+                throw new ArgumentException($"CloudEndpoints: port {port} cannot be relayed at the metadata address (1 to 65535, not 80 (metadata), 53 (DNS) or 67 (DHCP)).");
         Namespace(UnderlayNamespace, nameof(UnderlayNamespace));
         Namespace(UplinkNamespace, nameof(UplinkNamespace));
     }

@@ -126,8 +126,9 @@ public sealed record SystemCredentials(string AccessKeyId, string SecretAccessKe
 
 /// <summary>Where the public APIs of a cloud answer, and its region.</summary>
 /// <param name="ClcInternalUrl">The CLC's internal gRPC API (identity), where Walrus checks access keys.</param>
+/// <param name="OutsideNamespace">`up` with the VPC network: the namespace that stands for the world beyond the public addresses (ip netns exec NAME ssh …).</param>
 public sealed record Endpoints(string S3Url, string Region, string? NcUrl = null, string Ec2Url = "http://127.0.0.1:8773", string? CcUrl = null,
-    string? ClcInternalUrl = null)
+    string? ClcInternalUrl = null, string? OutsideNamespace = null)
 {
     public static readonly Endpoints Default = new("http://127.0.0.1:8779", "ironbark");
 }

@@ -67,12 +67,45 @@ public sealed class Cloud : IAsyncDisposable
     public Task<(int Code, string Stdout, string Stderr)> RunCommandAsync(params string[] args) =>
         IronbarkBinary.RunAsync([.. args, "--data-dir", DataDir, .. Postgres is null ? [] : new[] { "--postgres", Postgres }]);
 
+    /// <summary>`up`'s VM network: the namespace where public and elastic IPs answer (endpoints.json), null under user networking.</summary>
+    public string? OutsideNamespace =>
+        File.Exists(Path.Combine(DataDir, "endpoints.json"))
+        && System.Text.Json.JsonDocument.Parse(File.ReadAllText(Path.Combine(DataDir, "endpoints.json"))).RootElement
+            .TryGetProperty("OutsideNamespace", out var ns) && ns.ValueKind == System.Text.Json.JsonValueKind.String ? ns.GetString() : null;
+
+    /// <summary>
+    /// What the VMs' network of a killed `up` (or VMs left running) leaves: the VPC namespaces' dnsmasq and every
+    /// namespace of the cloud (they share the outside namespace's prefix, ib&lt;hash&gt;-).
+    /// </summary>
+    private async Task RemoveVmNetworkAsync()
+    {
+        if (OutsideNamespace is not { } outside || !outside.EndsWith("outside", StringComparison.Ordinal))
+            return;
+        foreach (var pid in Directory.EnumerateDirectories("/proc").Select(d => int.TryParse(Path.GetFileName(d), out var p) ? p : 0).Where(p => p > 0))
+        {
+            try
+            {
+                var cmdline = File.ReadAllText($"/proc/{pid}/cmdline");
+                if (cmdline.Contains("dnsmasq", StringComparison.Ordinal) && cmdline.Contains(DataDir, StringComparison.Ordinal))
+                    System.Diagnostics.Process.GetProcessById(pid).Kill();
+            }
+            catch (Exception e) when (e is IOException or ArgumentException or UnauthorizedAccessException or InvalidOperationException)
+            {
+            }
+        }
+        var prefix = outside[..^"outside".Length];
+        if (Directory.Exists("/run/netns"))
+            foreach (var ns in Directory.EnumerateFiles("/run/netns").Select(Path.GetFileName).OfType<string>().Where(n => n.StartsWith(prefix, StringComparison.Ordinal)))
+                await ProcessRunner.RunAsync("ip", ["netns", "del", ns]);
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Process is not null)
             await Process.DisposeAsync();
         // VMs outlive `up` on purpose (a restart finds them again); a test's must not outlive the test.
         QemuLeftovers.Kill(Path.Combine(DataDir, "nc", "instances"));
+        await RemoveVmNetworkAsync();
         _dir.Dispose();
     }
 }

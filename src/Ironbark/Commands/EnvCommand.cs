@@ -36,6 +36,9 @@ public static class EnvCommand
             // KMS answers on the CLC's port too, at / (docs/kms.md).
             Console.WriteLine($"export KMS_URL={endpoints.Ec2Url}");
             Console.WriteLine($"export AWS_ENDPOINT_URL_KMS={endpoints.Ec2Url}");
+            // `up` with the VPC network: public and elastic IPs answer in this namespace (ip netns exec "$IRONBARK_OUTSIDE_NETNS" ssh …).
+            if (endpoints.OutsideNamespace is { } outside)
+                Console.WriteLine($"export IRONBARK_OUTSIDE_NETNS={outside}");
             Console.WriteLine("aws() { case \"$1\" in s3|s3api) command aws --endpoint-url \"$S3_URL\" \"$@\";; ec2) command aws --endpoint-url \"$EC2_URL\" \"$@\";; sts) command aws --endpoint-url \"$STS_URL\" \"$@\";; kms) command aws --endpoint-url \"$KMS_URL\" \"$@\";; *) command aws \"$@\";; esac; }");
             return 0;
         });

@@ -49,8 +49,49 @@ public static class ServeCommands
         DefaultValueFactory = _ => (long)RequestSigningOptions.DefaultMaxQueryV2Expiry.TotalSeconds,
     };
 
+    private static readonly Option<string> UpNetwork = new("--network")
+    {
+        Description = "The VMs' network: vpc (namespaces of this cloud's own, security groups, public and elastic IPs; root, ip, nft, dnsmasq), user (QEMU user networking) or auto (vpc when possible)",
+        DefaultValueFactory = _ => "auto",
+    };
+    private static readonly Option<string> NcNetwork = new("--network")
+    {
+        Description = "The VMs' network: user (QEMU user networking) or vpc (docs/network-node.md; needs --underlay-address and --uplink-interface)",
+        DefaultValueFactory = _ => "user",
+    };
+    private static readonly Option<string?> UnderlayNamespace = new("--underlay-namespace") { Description = "vpc: the network namespace of the zone's node network (default: the NC's own)" };
+    private static readonly Option<string?> UnderlayAddress = new("--underlay-address") { Description = "vpc: this node's IPv4 address on the zone's node network (the other nodes' VXLAN goes to it)" };
+    private static readonly Option<string?> UplinkNamespace = new("--uplink-namespace") { Description = "vpc: the network namespace of the public uplink (default: the NC's own)" };
+    private static readonly Option<string?> UplinkInterface = new("--uplink-interface") { Description = "vpc: the interface on the public network (proxy ARP for the public addresses)" };
+    private static readonly Option<string> NetworkNamespacePrefix = new("--network-namespace-prefix")
+    {
+        Description = "vpc: the prefix of the namespaces this NC makes (PREFIXvni<vni>); it removes unused ones with it, so give each NC of a host its own",
+        DefaultValueFactory = _ => "ironbark-",
+    };
+    private static readonly Option<string[]> CloudEndpoint = new("--cloud-endpoint")
+    {
+        Description = "vpc: PORT=URL relays guests' connections to 169.254.169.254:PORT to the URL (e.g. 8773=http://127.0.0.1:8773, the EC2 API); repeat for more",
+    };
+    private static readonly Option<string> PublicAddresses = new("--public-addresses")
+    {
+        Description = "The zone's pool of public addresses for launches (a CIDR, or first-last)", DefaultValueFactory = _ => "203.0.113.0/24",
+    };
+    private static readonly Option<string> ElasticIpRange = new("--elastic-ip-range")
+    {
+        Description = "The region's pool of elastic IPs (a CIDR, or first-last); it must not overlap --public-addresses", DefaultValueFactory = _ => "198.51.100.0/24",
+    };
+    private static readonly Option<string[]> NodeUnderlay = new("--node-underlay")
+    {
+        Description = "URL=IP: a node's address on the zone's node network (its VXLAN endpoint), for a node that does not report one; repeat for more",
+    };
+    private static readonly Option<string> DnsDomain = new("--dns-domain")
+    {
+        Description = "The private DNS domain of instances (ip-a-b-c-d.DOMAIN)", DefaultValueFactory = _ => "ironbark.compute.internal",
+    };
+
     static ServeCommands()
     {
+        NetworkValidators();
         Placement.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string>() is { } name && !PlacementPolicy.TryParse(name, out _))
@@ -66,6 +107,113 @@ public static class ServeCommands
             if (result.GetValueOrDefault<int>() is < 0 or > InlineMaxBytesLimit)
                 result.AddError($"--walrus-inline-max-bytes must be between 0 and {InlineMaxBytesLimit} (a small object is read into memory whole).");
         });
+    }
+
+    private static void NetworkValidators()
+    {
+        UpNetwork.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string>() is not ("auto" or "vpc" or "user") and var mode)
+                result.AddError($"Unknown --network '{mode}': use auto, vpc or user.");
+        });
+        NcNetwork.Validators.Add(result => ValidateNode(result, o => o with { Network = result.GetValueOrDefault<string>()! }));
+        NetworkNamespacePrefix.Validators.Add(result => ValidateNode(result, o => o with { NetworkNamespacePrefix = result.GetValueOrDefault<string>()! }));
+        UnderlayAddress.Validators.Add(result => ValidateNode(result, o => o with { Network = "vpc", UnderlayAddress = result.GetValueOrDefault<string?>() }, "--underlay-address"));
+        UplinkInterface.Validators.Add(result => ValidateNode(result, o => o with { Network = "vpc", UplinkInterface = result.GetValueOrDefault<string?>() }, "--uplink-interface"));
+        UnderlayNamespace.Validators.Add(result => ValidateNode(result, o => o with { Network = "vpc", UnderlayNamespace = result.GetValueOrDefault<string?>() }, "--underlay-namespace"));
+        UplinkNamespace.Validators.Add(result => ValidateNode(result, o => o with { Network = "vpc", UplinkNamespace = result.GetValueOrDefault<string?>() }, "--uplink-namespace"));
+        CloudEndpoint.Validators.Add(result =>
+        {
+            try
+            {
+                _ = CloudEndpoints(result.GetValueOrDefault<string[]>() ?? []);
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        foreach (var (option, name) in new[] { (PublicAddresses, "--public-addresses"), (ElasticIpRange, "--elastic-ip-range") })
+            option.Validators.Add(result =>
+            {
+                if (PublicAddressPool.TryParse(result.GetValueOrDefault<string>() ?? "", out var error) is null)
+                    result.AddError($"{name}: {error}.");
+            });
+        NodeUnderlay.Validators.Add(result =>
+        {
+            try
+            {
+                _ = NodeUnderlays(result.GetValueOrDefault<string[]>() ?? []);
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError(e.Message);
+            }
+        });
+        DnsDomain.Validators.Add(result =>
+        {
+            try
+            {
+                new CcOptions { DataDir = "/", DnsDomain = result.GetValueOrDefault<string>() ?? "" }.Validate();
+            }
+            catch (ArgumentException e)
+            {
+                result.AddError($"--dns-domain: {e.Message}");
+            }
+        });
+    }
+
+    /// <summary>Checks one NC network flag with the NC's own validation, on options otherwise valid.</summary>
+    private static void ValidateNode(System.CommandLine.Parsing.OptionResult result, Func<NcOptions, NcOptions> with, string? flag = null)
+    {
+        var valid = new NcOptions
+        {
+            DataDir = "/", WalrusUrl = "http://127.0.0.1:8779", AccessKeyId = "-", SecretAccessKey = "-",
+            UnderlayAddress = "10.250.0.1", UplinkInterface = "eth0",
+        };
+        try
+        {
+            with(valid).Validate();
+        }
+        catch (ArgumentException e)
+        {
+            result.AddError(flag is null ? e.Message : $"{flag}: {e.Message}");
+        }
+    }
+
+    /// <summary>--cloud-endpoint PORT=URL pairs.</summary>
+    private static Dictionary<int, Func<string?>> CloudEndpoints(string[] pairs)
+    {
+        var endpoints = new Dictionary<int, Func<string?>>();
+        foreach (var pair in pairs)
+        {
+            var eq = pair.IndexOf('=');
+            if (eq <= 0 || !int.TryParse(pair[..eq], out var port) || !Uri.TryCreate(pair[(eq + 1)..], UriKind.Absolute, out var url)
+                || url.Scheme is not ("http" or "https") || !System.Net.IPAddress.TryParse(url.Host, out _))
+                throw new ArgumentException($"--cloud-endpoint takes PORT=URL with an IP address (8773=http://127.0.0.1:8773), not '{pair}'.");
+            if (port is < 1 or > 65535 or 80 or 53 or 67)
+                throw new ArgumentException($"--cloud-endpoint: port {port} cannot be relayed at the metadata address (1 to 65535, not 80, 53 or 67).");
+            var target = url.ToString();
+            endpoints[port] = () => target;
+        }
+        return endpoints;
+    }
+
+    /// <summary>--node-underlay URL=IP pairs.</summary>
+    private static Dictionary<string, string> NodeUnderlays(string[] pairs)
+    {
+        var underlay = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var pair in pairs)
+        {
+            var eq = pair.LastIndexOf('=');
+            if (eq <= 0 || !Uri.TryCreate(pair[..eq], UriKind.Absolute, out var url) || url.Scheme != "https")
+                throw new ArgumentException($"--node-underlay takes URL=IP (https://10.0.0.5:8775=10.250.0.5), not '{pair}'.");
+            var ip = pair[(eq + 1)..];
+            if (!System.Net.IPAddress.TryParse(ip, out var address) || address.AddressFamily != System.Net.Sockets.AddressFamily.InterNetwork || address.ToString() != ip)
+                throw new ArgumentException($"--node-underlay: '{ip}' (node {pair[..eq]}) is not an IPv4 address.");
+            underlay[pair[..eq]] = ip;
+        }
+        return underlay;
     }
 
     private static void ValidateSigning(System.CommandLine.Parsing.OptionResult result, RequestSigningOptions signing)
@@ -119,7 +267,8 @@ public static class ServeCommands
     private static readonly Option<string?> WalrusPostgres = CommonOptions.ComponentPostgres("walrus");
 
     public static Command Up() => Serve(new Command("up", "Run an all-in-one cloud on this host, in the foreground, until Ctrl-C or SIGTERM"),
-        [ClcListen, ClcInternalListen, ClcPostgres, WalrusListen, WalrusPostgres, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, DebianGuestDir, Zone],
+        [ClcListen, ClcInternalListen, ClcPostgres, WalrusListen, WalrusPostgres, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry, CcListen, Placement, NcListen, Accel, ProbeKernel, DemoGuestDir, DebianGuestDir, Zone,
+         UpNetwork, PublicAddresses, ElasticIpRange, DnsDomain],
         Component.Clc | Component.Walrus | Component.Cc | Component.Nc);
 
     public static Command Clc() => Serve(new Command("clc", "Run the Cloud Controller (the EC2 API) in the foreground"),
@@ -129,10 +278,15 @@ public static class ServeCommands
         [WalrusListen, WalrusPostgres, ClcUrl, S3Domain, InlineMaxBytes, AcceptedRegion, SigV2MaxExpiry], Component.Walrus);
 
     public static Command Cc() => Serve(new Command("cc", "Run a Cluster Controller (one per availability zone, over its NCs) in the foreground"),
-        [CcListen, Node, Placement, Zone], Component.Cc);
+        [CcListen, Node, Placement, Zone, PublicAddresses, NodeUnderlay, DnsDomain], Component.Cc);
 
     public static Command Nc() => Serve(new Command("nc", "Run a Node Controller (VMs under QEMU) in the foreground"),
-        [NcListen, Accel, ProbeKernel, WalrusUrl], Component.Nc);
+        [NcListen, Accel, ProbeKernel, WalrusUrl, NcNetwork, UnderlayNamespace, UnderlayAddress, UplinkNamespace, UplinkInterface, NetworkNamespacePrefix, CloudEndpoint],
+        Component.Nc);
+
+    /// <summary>Where guests of `up`'s VPC network reach the EC2 API and S3, at 169.254.169.254 (the CLC's and Walrus's default ports).</summary>
+    public const int GuestEc2Port = 8773;
+    public const int GuestS3Port = 8779;
 
     [Flags]
     private enum Component { Clc = 1, Walrus = 2, Cc = 4, Nc = 8 }
@@ -145,6 +299,18 @@ public static class ServeCommands
         command.Options.Add(postgres);
         foreach (var option in options)
             command.Options.Add(option);
+        if (command.Options.Contains(ElasticIpRange))
+            command.Validators.Add(result =>
+            {
+                if (AllInOneNetwork.Overlap(result.GetValue(ElasticIpRange) ?? "198.51.100.0/24", result.GetValue(PublicAddresses) ?? "203.0.113.0/24") is { } overlap)
+                    result.AddError(overlap);
+            });
+        if (command.Options.Contains(NcNetwork))
+            command.Validators.Add(result =>
+            {
+                if (result.GetValue(NcNetwork) == "vpc" && (result.GetValue(UnderlayAddress) is null || result.GetValue(UplinkInterface) is null))
+                    result.AddError("--network vpc needs --underlay-address (this node's address on the zone's node network) and --uplink-interface (the public network's interface).");
+            });
         command.SetAction(async (parse, ct) =>
         {
             var runs = (Component c) => components.HasFlag(c);
@@ -160,6 +326,29 @@ public static class ServeCommands
             var announced = home.ReadEndpoints();
             var zone = command.Options.Contains(Zone) ? parse.GetValue(Zone)! : "ironbark-a";
             var signing = command.Options.Contains(AcceptedRegion) ? Signing(parse) : new RequestSigningOptions();
+            string? Given(Option<string> option) => command.Options.Contains(option) ? parse.GetValue(option) : null;
+            AllInOneNetwork? network = null;
+            if (command.Options.Contains(UpNetwork) && parse.GetValue(UpNetwork) != "user")
+            {
+                var why = AllInOneNetwork.WhyNot();
+                if (why is null)
+                    try
+                    {
+                        network = await AllInOneNetwork.CreateAsync(home.DataDir, [parse.GetValue(PublicAddresses)!, parse.GetValue(ElasticIpRange)!], ct);
+                    }
+                    catch (IOException e)
+                    {
+                        why = e.Message;
+                    }
+                if (why is not null && parse.GetValue(UpNetwork) == "vpc")
+                {
+                    Console.Error.WriteLine($"Cannot start with --network vpc: {why}.");
+                    return 1;
+                }
+                if (why is not null)
+                    Console.WriteLine($"VM network: user (QEMU user networking, no security groups or public addresses): {why}.");
+            }
+            await using var __ = network;
             var composition = new CloudComposition();
             // Walrus first (the CLC reads image manifests from it and NCs images), then the NC, the CC after its NC
             // (its first poll, before it serves, finds the node up), the CLC last (it calls the CC).
@@ -181,8 +370,34 @@ public static class ServeCommands
             if (runs(Component.Nc))
             {
                 var system = home.ReadSystemCredentials();
-                composition.AddNc(cloud => new NcOptions
+                var nodeNetwork = network is null
+                    ? new NcOptions
+                    {
+                        DataDir = home.DataDir, WalrusUrl = "", AccessKeyId = "", SecretAccessKey = "",
+                        Network = Given(NcNetwork) ?? "user",
+                        NetworkNamespacePrefix = Given(NetworkNamespacePrefix) ?? "ironbark-",
+                        UnderlayNamespace = command.Options.Contains(UnderlayNamespace) ? parse.GetValue(UnderlayNamespace) : null,
+                        UnderlayAddress = command.Options.Contains(UnderlayAddress) ? parse.GetValue(UnderlayAddress) : null,
+                        UplinkNamespace = command.Options.Contains(UplinkNamespace) ? parse.GetValue(UplinkNamespace) : null,
+                        UplinkInterface = command.Options.Contains(UplinkInterface) ? parse.GetValue(UplinkInterface) : null,
+                        CloudEndpoints = CloudEndpoints(command.Options.Contains(CloudEndpoint) ? parse.GetValue(CloudEndpoint) ?? [] : []),
+                    }
+                    : new NcOptions
+                    {
+                        DataDir = home.DataDir, WalrusUrl = "", AccessKeyId = "", SecretAccessKey = "",
+                        Network = "vpc", NetworkNamespacePrefix = network.NcPrefix,
+                        UnderlayNamespace = network.NodeNamespace, UnderlayAddress = AllInOneNetwork.UnderlayAddress,
+                        UplinkNamespace = network.UplinkNamespace, UplinkInterface = AllInOneNetwork.UplinkInterface,
+                    };
+                composition.AddNc(cloud => nodeNetwork with
                 {
+                    // The cloud's own APIs, inside every VPC at the metadata address (docs/network-node.md); asked for at
+                    // each connection, as the CLC starts after the NC.
+                    CloudEndpoints = network is null ? nodeNetwork.CloudEndpoints : new Dictionary<int, Func<string?>>
+                    {
+                        [GuestEc2Port] = () => cloud.Find<ClcServer>()?.Url(),
+                        [GuestS3Port] = () => cloud.Find<WalrusServer>()?.Url(),
+                    },
                     DataDir = home.DataDir,
                     Url = parse.GetValue(NcListen)!,
                     WalrusUrl = WalrusOf(cloud),
@@ -204,6 +419,9 @@ public static class ServeCommands
                         : announced.NcUrl is { } node ? [node] : [],
                     PlacementPolicy = PlacementPolicy.Parse(parse.GetValue(Placement)!),
                     Cluster = zone,
+                    PublicAddresses = parse.GetValue(PublicAddresses)!,
+                    NodeUnderlay = NodeUnderlays(command.Options.Contains(NodeUnderlay) ? parse.GetValue(NodeUnderlay) ?? [] : []),
+                    DnsDomain = parse.GetValue(DnsDomain)!,
                 });
             if (runs(Component.Clc))
             {
@@ -224,6 +442,7 @@ public static class ServeCommands
                         WalrusUrl = WalrusOf(cloud),
                         WalrusAccessKeyId = system.AccessKeyId,
                         WalrusSecretAccessKey = system.SecretAccessKey,
+                        ElasticIpRange = Given(ElasticIpRange) ?? "198.51.100.0/24",
                     };
                 }, accounts!);
             }
@@ -240,7 +459,7 @@ public static class ServeCommands
                     Console.Error.WriteLine($"Cannot start: {e.Message}");
                     return 1;
                 }
-                var endpoints = Announce(home, announced, cloud);
+                var endpoints = Announce(home, announced, cloud, network);
                 var clc = cloud.Find<ClcServer>();
                 var walrus = cloud.Find<WalrusServer>();
                 var cc = cloud.Find<CcServer>();
@@ -259,6 +478,8 @@ public static class ServeCommands
                     Console.WriteLine($"  Cluster (CC):     {endpoints.CcUrl} (gRPC, mutual TLS; {cc.Registry.Nodes.Count} node(s), {PlacementPolicy.Name(cc.Options.PlacementPolicy)})");
                 if (nc is not null)
                     Console.WriteLine($"  Node Controller:  {endpoints.NcUrl} (gRPC, mutual TLS; {nc.Instances.Hypervisor.Acceleration})");
+                if (network is not null)
+                    Console.WriteLine($"  VM network:       vpc; public and elastic IPs from the namespace {network.OutsideNamespace} (ip netns exec {network.OutsideNamespace} ssh …); in guests EC2 at http://169.254.169.254:{GuestEc2Port}, S3 at http://169.254.169.254:{GuestS3Port}");
                 Console.WriteLine($"  Data:             {home.DataDir}");
                 if (newAdminKey is not null)
                     Console.WriteLine($"  Created the cloud admin account '{Account.AdminName}' (access key {newAdminKey.AccessKeyId}).");
@@ -285,9 +506,11 @@ public static class ServeCommands
     }
 
     /// <summary>Writes where this host's components answer into the data directory (for `env`, and components started later).</summary>
-    private static Endpoints Announce(CloudHome home, Endpoints announced, RunningCloud cloud)
+    private static Endpoints Announce(CloudHome home, Endpoints announced, RunningCloud cloud, AllInOneNetwork? network)
     {
         var endpoints = announced;
+        if (cloud.Find<NcServer>() is not null)
+            endpoints = endpoints with { OutsideNamespace = network?.OutsideNamespace };
         if (cloud.Find<WalrusServer>() is { } walrus)
             endpoints = endpoints with { S3Url = walrus.Url() };
         if (cloud.Find<NcServer>() is { } nc)

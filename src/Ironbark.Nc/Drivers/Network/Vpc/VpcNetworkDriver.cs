@@ -158,11 +158,8 @@ public sealed class VpcNetworkDriver : INetworkDriver
             {
                 if (net.Interfaces.Count == 0)
                     await TearDownAsync(net);
-                else if (net.Metadata is { } metadata)
-                {
-                    net.Metadata = null;
-                    await metadata.DisposeAsync();
-                }
+                else
+                    await net.CloseListenersAsync();
             }
             await RemoveLeftoversAsync();
         }
@@ -206,6 +203,10 @@ public sealed class VpcNetworkDriver : INetworkDriver
             var socket = await NamespaceSocket.ListenAsync(ns, new IPEndPoint(IPAddress.Parse(VpcLayout.MetadataAddress), 80));
             net.Metadata = await _serveMetadata(socket, l.Vni);
         }
+        foreach (var (port, target) in _options.CloudEndpoints)
+            if (!net.Relays.ContainsKey(port))
+                net.Relays[port] = EndpointRelay.Start(
+                    await NamespaceSocket.ListenAsync(ns, new IPEndPoint(IPAddress.Parse(VpcLayout.MetadataAddress), port)), target, _log);
     }
 
     /// <summary>The VXLAN device is made in the underlay namespace (its UDP socket stays there) and then moved into the VPC's.</summary>
@@ -260,7 +261,7 @@ public sealed class VpcNetworkDriver : INetworkDriver
         await SyncDhcpAsync(net, ports, subnets, first?.DnsDomain ?? "", first is { VpcCidr.Length: > 0 } ? first.VpcCidr : first?.SubnetCidr ?? "", ct);
 
         var groups = _view.Groups.GroupBy(g => g.GroupId).ToDictionary(g => g.Key, g => g.Last(), StringComparer.Ordinal);
-        var ruleset = VpcRuleset.Render(ports, groups, subnets.Select(s => s.GatewayIp).ToList());
+        var ruleset = VpcRuleset.Render(ports, groups, subnets.Select(s => s.GatewayIp).ToList(), [80, .. _options.CloudEndpoints.Keys.Order()]);
         if (ruleset != net.AppliedRuleset)
         {
             await File.WriteAllTextAsync(l.Ruleset, ruleset, ct);
@@ -337,11 +338,7 @@ public sealed class VpcNetworkDriver : INetworkDriver
     /// <summary>Removes one VPC's whole network on this node: metadata listener, dnsmasq, published addresses, the namespace, its files.</summary>
     private async Task TearDownAsync(VpcNetwork net)
     {
-        if (net.Metadata is { } metadata)
-        {
-            net.Metadata = null;
-            await metadata.DisposeAsync();
-        }
+        await net.CloseListenersAsync();
         await RemoveAsync(net.Layout);
         _networks.Remove(net.Layout.Vni);
         _log.LogInformation("Removed network namespace {Namespace} (VNI {Vni}): its last VM is gone", net.Layout.Namespace, net.Layout.Vni);
@@ -389,6 +386,22 @@ public sealed class VpcNetworkDriver : INetworkDriver
         public VpcLayout Layout { get; } = layout;
         public Dictionary<string, NetworkInterface> Interfaces { get; } = new(StringComparer.Ordinal);
         public IAsyncDisposable? Metadata { get; set; }
+
+        /// <summary>The cloud's endpoints relayed at the metadata address, by port (NcOptions.CloudEndpoints).</summary>
+        public Dictionary<int, EndpointRelay> Relays { get; } = [];
+
+        /// <summary>The metadata service and the relays: they live in this process, the VPC's VMs outlive it.</summary>
+        public async Task CloseListenersAsync()
+        {
+            if (Metadata is { } metadata)
+            {
+                Metadata = null;
+                await metadata.DisposeAsync();
+            }
+            foreach (var relay in Relays.Values)
+                await relay.DisposeAsync();
+            Relays.Clear();
+        }
         public HashSet<string>? Published { get; set; }
         public string? AppliedRuleset { get; set; }
         public bool Built { get; set; }

@@ -20,13 +20,15 @@ namespace Ironbark.Nc.Drivers.Network.Vpc;
 /// </summary>
 internal static class VpcRuleset
 {
-    public static string Render(IReadOnlyList<VpcPort> ports, IReadOnlyDictionary<string, SecurityGroupView> groups, IReadOnlyCollection<string> gateways)
+    /// <param name="metadataPorts">The TCP ports the namespace answers at the metadata address: 80 and the cloud's relayed endpoints.</param>
+    public static string Render(IReadOnlyList<VpcPort> ports, IReadOnlyDictionary<string, SecurityGroupView> groups, IReadOnlyCollection<string> gateways,
+        IReadOnlyCollection<int>? metadataPorts = null)
     {
         var s = new StringBuilder();
         s.AppendLine("table bridge ironbark {}").AppendLine("delete table bridge ironbark");
         s.AppendLine("table inet ironbark {}").AppendLine("delete table inet ironbark");
         Bridge(s, ports, gateways);
-        Inet(s, ports, groups, gateways);
+        Inet(s, ports, groups, gateways, metadataPorts is { Count: > 0 } ? metadataPorts : [80]);
         return s.ToString();
     }
 
@@ -80,7 +82,8 @@ internal static class VpcRuleset
         s.AppendLine("}");
     }
 
-    private static void Inet(StringBuilder s, IReadOnlyList<VpcPort> ports, IReadOnlyDictionary<string, SecurityGroupView> groups, IReadOnlyCollection<string> gateways)
+    private static void Inet(StringBuilder s, IReadOnlyList<VpcPort> ports, IReadOnlyDictionary<string, SecurityGroupView> groups, IReadOnlyCollection<string> gateways,
+        IReadOnlyCollection<int> metadataPorts)
     {
         var local = ports;
         var sources = local.SelectMany(p => p.Groups).Where(groups.ContainsKey)
@@ -101,7 +104,7 @@ internal static class VpcRuleset
             		iifname "{{VpcLayout.Bridge}}" udp dport 67 accept
             		iifname "{{VpcLayout.Bridge}}" ip daddr {{Set(gateways)}} udp dport 53 accept
             		iifname "{{VpcLayout.Bridge}}" ip daddr {{Set(gateways)}} tcp dport 53 accept
-            		iifname "{{VpcLayout.Bridge}}" ip daddr {{VpcLayout.MetadataAddress}} tcp dport 80 accept
+            		iifname "{{VpcLayout.Bridge}}" ip daddr {{VpcLayout.MetadataAddress}} tcp dport {{Set(metadataPorts.Select(p => p.ToString()))}} accept
             		iifname "{{VpcLayout.Bridge}}" ip daddr {{Set(gateways)}} icmp type echo-request accept
             	}
             	chain vm_forward {
