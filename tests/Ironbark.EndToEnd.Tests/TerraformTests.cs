@@ -21,16 +21,16 @@ public sealed class TerraformTests(ComputeCloudFixture f) : IClassFixture<Comput
         using var ec2 = Ec2Client();
 
         await terraform.InitAsync();
-        await terraform.OkAsync("apply", "-auto-approve", .. Variables(name, await PublicKeyAsync(work)));
+        await terraform.OkAsync(["apply", "-auto-approve", .. Variables(name, await PublicKeyAsync(work))]);
         var output = await terraform.OutputsAsync();
 
-        var vpc = (await ec2.DescribeVpcsAsync(new() { Filters = [new("is-default", ["true"])] })).Vpcs.Single();
+        var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new("is-default", ["true"])] })).Vpcs.Single();
         Assert.Equal(vpc.VpcId, output["vpc_id"].GetString());
-        var subnets = (await ec2.DescribeSubnetsAsync(new() { Filters = [new("vpc-id", [vpc.VpcId])] })).Subnets.Select(s => s.SubnetId).Order();
+        var subnets = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new("vpc-id", [vpc.VpcId])] })).Subnets.Select(s => s.SubnetId).Order();
         Assert.Equal(subnets, output["subnet_ids"].EnumerateArray().Select(s => s.GetString()!).Order());
 
         var (webId, adminId) = (output["security_group_id"].GetString()!, output["admin_group_id"].GetString()!);
-        var groups = (await ec2.DescribeSecurityGroupsAsync(new() { GroupIds = [webId, adminId] })).SecurityGroups.ToDictionary(g => g.GroupId);
+        var groups = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [webId, adminId] })).SecurityGroups.ToDictionary(g => g.GroupId);
         Assert.All(groups.Values, g => Assert.Equal(vpc.VpcId, g.VpcId));
         var ssh = Assert.Single(groups[webId].IpPermissions);
         Assert.Equal(("tcp", 22, 22, "10.0.0.0/8"), (ssh.IpProtocol, ssh.FromPort, ssh.ToPort, Assert.Single(ssh.Ipv4Ranges).CidrIp));
@@ -49,20 +49,20 @@ public sealed class TerraformTests(ComputeCloudFixture f) : IClassFixture<Comput
         Assert.Equal(name, instance.KeyName);
         Assert.Equal([adminId, webId], instance.SecurityGroups.Select(g => g.GroupId).Order());
         Assert.Equal(name, instance.Tags.Single(t => t.Key == "Name").Value);
-        var address = (await ec2.DescribeAddressesAsync(new() { AllocationIds = [output["allocation_id"].GetString()!] })).Addresses.Single();
+        var address = (await ec2.DescribeAddressesAsync(new DescribeAddressesRequest { AllocationIds = [output["allocation_id"].GetString()!] })).Addresses.Single();
         Assert.Equal((instanceId, output["public_ip"].GetString()), (address.InstanceId, address.PublicIp));
         Assert.Equal(address.PublicIp, instance.PublicIpAddress);
-        Assert.Single((await ec2.DescribeKeyPairsAsync(new() { KeyNames = [name] })).KeyPairs);
+        Assert.Single((await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { KeyNames = [name] })).KeyPairs);
 
-        var (planCode, planOut, planErr) = await terraform.RunAsync("plan", "-detailed-exitcode", .. Variables(name, await File.ReadAllTextAsync(work.Combine("id_ed25519.pub"))));
+        var (planCode, planOut, planErr) = await terraform.RunAsync(["plan", "-detailed-exitcode", .. Variables(name, await File.ReadAllTextAsync(work.Combine("id_ed25519.pub")))]);
         Assert.True(planCode == 0, $"A second plan should find no changes (exit 0), exited {planCode}:\n{planOut}\n{planErr}");
 
-        await terraform.OkAsync("destroy", "-auto-approve", .. Variables(name, await File.ReadAllTextAsync(work.Combine("id_ed25519.pub"))));
+        await terraform.OkAsync(["destroy", "-auto-approve", .. Variables(name, await File.ReadAllTextAsync(work.Combine("id_ed25519.pub")))]);
         Assert.Equal("terminated", (await InstanceAsync(ec2, instanceId)).State.Name.Value);
-        Assert.Empty((await ec2.DescribeSecurityGroupsAsync(new() { Filters = [new("group-name", [name, $"{name}-admin"])] })).SecurityGroups);
-        Assert.Empty((await ec2.DescribeAddressesAsync(new() { Filters = [new("allocation-id", [address.AllocationId])] })).Addresses);
-        Assert.Empty((await ec2.DescribeKeyPairsAsync(new() { Filters = [new("key-name", [name])] })).KeyPairs);
-        Assert.Empty((await ec2.DescribeNetworkInterfacesAsync(new() { Filters = [new("attachment.instance-id", [instanceId])] })).NetworkInterfaces);
+        Assert.Empty((await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new("group-name", [name, $"{name}-admin"])] })).SecurityGroups);
+        Assert.Empty((await ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = [new("allocation-id", [address.AllocationId])] })).Addresses);
+        Assert.Empty((await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = [new("key-name", [name])] })).KeyPairs);
+        Assert.Empty((await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { Filters = [new("attachment.instance-id", [instanceId])] })).NetworkInterfaces);
     }
 
     private string[] Variables(string name, string publicKey) =>
@@ -79,7 +79,7 @@ public sealed class TerraformTests(ComputeCloudFixture f) : IClassFixture<Comput
     }
 
     private static async Task<Instance> InstanceAsync(AmazonEC2Client ec2, string id) =>
-        (await ec2.DescribeInstancesAsync(new() { InstanceIds = [id] })).Reservations.Single().Instances.Single();
+        (await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { InstanceIds = [id] })).Reservations.Single().Instances.Single();
 
     private AmazonEC2Client Ec2Client() => new(new BasicAWSCredentials(f.Cloud.Admin.AccessKeyId, f.Cloud.Admin.SecretAccessKey),
         new AmazonEC2Config { ServiceURL = f.Cloud.Admin.Ec2Url, AuthenticationRegion = f.Cloud.Admin.Region, MaxErrorRetry = 0 });
