@@ -48,35 +48,44 @@ public sealed class AllInOneNetwork : IAsyncDisposable
     }
 
     /// <summary>
-    /// Makes the three namespaces (after removing what a crashed run of the same data directory left) with the public
-    /// ranges (CIDRs or first-last, as PublicAddresses and ElasticIpRange take them) routed onto the link in the outside one.
+    /// Makes the three namespaces with the public ranges (CIDRs or first-last, as PublicAddresses and ElasticIpRange take
+    /// them) routed onto the link in the outside one. What a crashed run of the same data directory left is kept and
+    /// brought to this shape, not removed: its VMs may still run, and their VPC networks hang on these namespaces (the
+    /// VXLAN sockets live in the node namespace, the uplink veths end in the uplink one).
     /// </summary>
     public static async Task<AllInOneNetwork> CreateAsync(string dataDir, IEnumerable<string> publicRanges, CancellationToken ct)
     {
         var network = new AllInOneNetwork(dataDir);
         try
         {
-            await network.RemoveAsync();
-            await Ip(ct, "netns", "add", network.NodeNamespace);
-            await Ip(ct, "-n", network.NodeNamespace, "link", "set", "lo", "up");
+            var node = network.NodeNamespace;
+            await EnsureNamespaceAsync(node, ct);
             // A veth pair inside the namespace: this kernel has no dummy devices.
-            await Ip(ct, "-n", network.NodeNamespace, "link", "add", UnderlayInterface, "type", "veth", "peer", "name", UnderlayInterface + "p");
-            await Ip(ct, "-n", network.NodeNamespace, "link", "set", UnderlayInterface + "p", "up");
-            await Ip(ct, "-n", network.NodeNamespace, "addr", "add", UnderlayAddress + "/24", "dev", UnderlayInterface);
-            await Ip(ct, "-n", network.NodeNamespace, "link", "set", UnderlayInterface, "up");
+            if (!await HasLinkAsync(node, UnderlayInterface, ct))
+                await Ip(ct, "-n", node, "link", "add", UnderlayInterface, "type", "veth", "peer", "name", UnderlayInterface + "p");
+            await Ip(ct, "-n", node, "link", "set", UnderlayInterface + "p", "up");
+            await Ip(ct, "-n", node, "addr", "replace", UnderlayAddress + "/24", "dev", UnderlayInterface);
+            await Ip(ct, "-n", node, "link", "set", UnderlayInterface, "up");
 
-            await Ip(ct, "netns", "add", network.UplinkNamespace);
-            await Ip(ct, "netns", "add", network.OutsideNamespace);
-            await Ip(ct, "-n", network.UplinkNamespace, "link", "add", UplinkInterface, "type", "veth", "peer", "name", "eth0", "netns", network.OutsideNamespace);
-            foreach (var (ns, address) in new[] { (network.UplinkNamespace, UplinkAddress), (network.OutsideNamespace, OutsideAddress) })
+            var (uplink, outside) = (network.UplinkNamespace, network.OutsideNamespace);
+            await EnsureNamespaceAsync(uplink, ct);
+            await EnsureNamespaceAsync(outside, ct);
+            if (!await HasLinkAsync(uplink, UplinkInterface, ct) || !await HasLinkAsync(outside, "eth0", ct))
             {
-                await Ip(ct, "-n", ns, "link", "set", "lo", "up");
-                await Ip(ct, "-n", ns, "addr", "add", address + "/24", "dev", "eth0");
+                foreach (var ns in new[] { uplink, outside })
+                    await CommandRunner.RunAsync("ip", ["-n", ns, "link", "del", "eth0"], TimeSpan.FromSeconds(30), ct);
+                await Ip(ct, "-n", uplink, "link", "add", UplinkInterface, "type", "veth", "peer", "name", "eth0", "netns", outside);
+            }
+            foreach (var (ns, address) in new[] { (uplink, UplinkAddress), (outside, OutsideAddress) })
+            {
+                await Ip(ct, "-n", ns, "addr", "replace", address + "/24", "dev", "eth0");
                 await Ip(ct, "-n", ns, "link", "set", "eth0", "up");
             }
+            // The routes of an earlier run's ranges go (the link's own route is the kernel's, not among them).
+            await Ip(ct, "-n", outside, "route", "flush", "proto", "boot");
             foreach (var range in publicRanges)
                 foreach (var cidr in Cidrs(PublicAddressPool.Parse(range)))
-                    await Ip(ct, "-n", network.OutsideNamespace, "route", "replace", cidr, "dev", "eth0");
+                    await Ip(ct, "-n", outside, "route", "replace", cidr, "dev", "eth0");
             return network;
         }
         catch
@@ -85,6 +94,16 @@ public sealed class AllInOneNetwork : IAsyncDisposable
             throw;
         }
     }
+
+    private static async Task EnsureNamespaceAsync(string ns, CancellationToken ct)
+    {
+        if (!File.Exists(Path.Combine("/run/netns", ns)))
+            await Ip(ct, "netns", "add", ns);
+        await Ip(ct, "-n", ns, "link", "set", "lo", "up");
+    }
+
+    private static async Task<bool> HasLinkAsync(string ns, string device, CancellationToken ct) =>
+        (await CommandRunner.RunAsync("ip", ["-n", ns, "link", "show", device], TimeSpan.FromSeconds(30), ct)).Code == 0;
 
     /// <summary>The fewest CIDR blocks that cover the pool's whole configured range.</summary>
     public static IEnumerable<string> Cidrs(PublicAddressPool pool)

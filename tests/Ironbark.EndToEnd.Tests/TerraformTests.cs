@@ -47,7 +47,7 @@ public sealed class TerraformTests(ComputeCloudFixture f) : IClassFixture<Comput
         Assert.Equal(Assert.Single(subnets), instance.SubnetId);
         Assert.Equal(vpc.VpcId, instance.VpcId);
         Assert.Equal(name, instance.KeyName);
-        Assert.Equal([adminId, webId], instance.SecurityGroups.Select(g => g.GroupId).Order());
+        Assert.Equal(new[] { adminId, webId }.Order(StringComparer.Ordinal), instance.SecurityGroups.Select(g => g.GroupId).Order(StringComparer.Ordinal));
         Assert.Equal(name, instance.Tags.Single(t => t.Key == "Name").Value);
         var address = (await ec2.DescribeAddressesAsync(new DescribeAddressesRequest { AllocationIds = [output["allocation_id"].GetString()!] })).Addresses.Single();
         Assert.Equal((instanceId, output["public_ip"].GetString()), (address.InstanceId, address.PublicIp));

@@ -352,7 +352,13 @@ public sealed class VpcNetworkDriver : INetworkDriver
                 if (address.Length > 0)
                     await UnpublishAsync(l, address);
         if (HostCommand.Namespaces().Contains(l.Namespace))
+        {
+            // The VXLAN device goes first, by itself: its VNI is registered in the underlay namespace, and a namespace
+            // dies only when the kernel gets round to it (later still while a QEMU that is exiting holds a tap), so a
+            // tunnel left to die with it would refuse a new one of the same VNI ("VNI already exists") for that long.
+            await HostCommand.TryIpAsync(l.Namespace, CancellationToken.None, "link", "del", VpcLayout.Tunnel);
             await HostCommand.IpAsync(null, CancellationToken.None, "netns", "del", l.Namespace);
+        }
         if (Directory.Exists(l.Directory))
             Directory.Delete(l.Directory, recursive: true);
     }
