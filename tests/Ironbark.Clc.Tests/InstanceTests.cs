@@ -40,7 +40,13 @@ public abstract class InstanceTests(ClcFixture f)
         request.KeyName = key;
         request.SecurityGroups = [group];
         request.UserData = Convert.ToBase64String(Encoding.UTF8.GetBytes(UserData));
-        request.TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Tag("role", "web")] }];
+        // As Ansible's ec2_instance sends them: the instance's, its interface's and its volumes' (it has none: instance store).
+        request.TagSpecifications =
+        [
+            new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Tag("role", "web")] },
+            new TagSpecification { ResourceType = ResourceType.NetworkInterface, Tags = [new Tag("nic", group)] },
+            new TagSpecification { ResourceType = ResourceType.Volume, Tags = [new Tag("role", "web")] },
+        ];
 
         var reservation = (await f.AliceEc2.RunInstancesAsync(request)).Reservation;
         Assert.Matches("^r-[0-9a-f]{17}$", reservation.ReservationId);
@@ -61,6 +67,10 @@ public abstract class InstanceTests(ClcFixture f)
 
         var running = await f.AliceEc2.WaitForStateAsync("running", ids);
         Assert.All(running, i => Assert.Equal(16, i.State.Code));
+        var tagged = await f.AliceEc2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { Filters = [new Filter("tag:nic", [group])] });
+        Assert.Equal(running.Select(i => i.NetworkInterfaces.Single().NetworkInterfaceId).Order(StringComparer.Ordinal),
+            tagged.NetworkInterfaces.Select(n => n.NetworkInterfaceId).Order(StringComparer.Ordinal));
+        Assert.All(running, i => Assert.DoesNotContain(i.Tags, t => t.Key == "nic"));
         foreach (var id in ids)
         {
             var console = await f.AliceEc2.WaitForConsoleAsync(id, "IRONBARK-USERDATA-DONE");
@@ -286,6 +296,10 @@ public abstract class InstanceTests(ClcFixture f)
         await Ec2Assert.FailsAsync("InstanceLimitExceeded", () => f.AliceEc2.RunInstancesAsync(With(r => { r.MinCount = 1001; r.MaxCount = 1001; })));
         await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.RunInstancesAsync(With(r =>
             r.TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Instance, Tags = [new Tag("aws:x", "y")] }])));
+        await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.RunInstancesAsync(With(r =>
+            r.TagSpecifications = [new TagSpecification { ResourceType = ResourceType.Image, Tags = [new Tag("a", "b")] }])));
+        await Ec2Assert.FailsAsync("InvalidParameterValue", () => f.AliceEc2.RunInstancesAsync(With(r =>
+            r.TagSpecifications = [new TagSpecification { ResourceType = ResourceType.NetworkInterface, Tags = [new Tag("aws:x", "y")] }])));
         await Ec2Assert.FailsAsync("DryRunOperation", HttpStatusCode.PreconditionFailed, () => f.AliceEc2.RunInstancesAsync(With(r => r.DryRun = true)));
         Assert.Equal(before, await CountAsync());
 

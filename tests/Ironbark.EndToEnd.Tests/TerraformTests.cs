@@ -52,17 +52,17 @@ public sealed class TerraformTests(ComputeCloudFixture f) : IClassFixture<Comput
         var address = (await ec2.DescribeAddressesAsync(new DescribeAddressesRequest { AllocationIds = [output["allocation_id"].GetString()!] })).Addresses.Single();
         Assert.Equal((instanceId, output["public_ip"].GetString()), (address.InstanceId, address.PublicIp));
         Assert.Equal(address.PublicIp, instance.PublicIpAddress);
-        Assert.Single((await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { KeyNames = [name] })).KeyPairs);
+        Assert.Single((await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { KeyNames = [name] })).KeyPairs ?? []);
 
         var (planCode, planOut, planErr) = await terraform.RunAsync(["plan", "-detailed-exitcode", .. Variables(name, await File.ReadAllTextAsync(work.Combine("id_ed25519.pub")))]);
         Assert.True(planCode == 0, $"A second plan should find no changes (exit 0), exited {planCode}:\n{planOut}\n{planErr}");
 
         await terraform.OkAsync(["destroy", "-auto-approve", .. Variables(name, await File.ReadAllTextAsync(work.Combine("id_ed25519.pub")))]);
         Assert.Equal("terminated", (await InstanceAsync(ec2, instanceId)).State.Name.Value);
-        Assert.Empty((await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new("group-name", [name, $"{name}-admin"])] })).SecurityGroups);
-        Assert.Empty((await ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = [new("allocation-id", [address.AllocationId])] })).Addresses);
-        Assert.Empty((await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = [new("key-name", [name])] })).KeyPairs);
-        Assert.Empty((await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { Filters = [new("attachment.instance-id", [instanceId])] })).NetworkInterfaces);
+        Assert.Empty((await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new("group-name", [name, $"{name}-admin"])] })).SecurityGroups ?? []);
+        Assert.Empty((await ec2.DescribeAddressesAsync(new DescribeAddressesRequest { Filters = [new("allocation-id", [address.AllocationId])] })).Addresses ?? []);
+        Assert.Empty((await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = [new("key-name", [name])] })).KeyPairs ?? []);
+        Assert.Empty((await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { Filters = [new("attachment.instance-id", [instanceId])] })).NetworkInterfaces ?? []);
     }
 
     private string[] Variables(string name, string publicKey) =>

@@ -49,18 +49,25 @@ public sealed class Ec2Parameters(IReadOnlyDictionary<string, string> values)
         Members("Filter").Select(f => new Filter(f.Required("Name"), f.List("Value"))).ToList();
 
     /// <summary>The tags of TagSpecification members for <paramref name="resourceType"/> ("key-pair", "security-group"…).</summary>
-    public IReadOnlyList<Tag> TagsFor(string resourceType)
+    public IReadOnlyList<Tag> TagsFor(string resourceType) => TagsBy(resourceType)[resourceType];
+
+    /// <summary>
+    /// The tags of TagSpecification members by resource type, one entry (maybe empty) for each of <paramref name="resourceTypes"/>,
+    /// the only types this operation takes (RunInstances: the instance, its interfaces, its volumes).
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<Tag>> TagsBy(params string[] resourceTypes)
     {
-        var tags = new List<Tag>();
+        var tags = resourceTypes.ToDictionary(t => t, _ => new List<Tag>(), StringComparer.Ordinal);
         foreach (var spec in Members("TagSpecification"))
         {
             var type = spec.Required("ResourceType");
-            if (type != resourceType)
+            if (!tags.TryGetValue(type, out var these))
                 throw Ec2Exception.InvalidParameterValue($"'{type}' is not a valid taggable resource type for this operation.");
-            tags.AddRange(spec.Members("Tag").Select(t => new Tag(t.Required("Key"), t["Value"] ?? "")));
+            these.AddRange(spec.Members("Tag").Select(t => new Tag(t.Required("Key"), t["Value"] ?? "")));
         }
-        Tag.Validate(tags);
-        return tags;
+        foreach (var these in tags.Values)
+            Tag.Validate(these);
+        return tags.ToDictionary(kv => kv.Key, kv => (IReadOnlyList<Tag>)kv.Value, StringComparer.Ordinal);
     }
 
     /// <summary>The N of "Name.N…" (with what follows it), or null when the key is not a member of that list.</summary>

@@ -24,6 +24,8 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
     private async Task<IEnumerable<object?>> RunAsync(Ec2Request request, CancellationToken ct)
     {
         var p = request.Parameters;
+        // Volume tags are taken as AWS takes them (ec2_instance always sends them); an instance-store instance has no volume to carry them.
+        var tags = p.TagsBy(TaggableResource.Instance, TaggableResource.NetworkInterface, TaggableResource.Volume);
         var launch = new LaunchRequest(
             p.Required("ImageId"), p["InstanceType"] ?? "m1.small",
             p.Int("MinCount") ?? throw Ec2Exception.MissingParameter("MinCount"), p.Int("MaxCount") ?? throw Ec2Exception.MissingParameter("MaxCount"),
@@ -31,8 +33,8 @@ public sealed class InstanceApi(InstanceLaunchService launches, InstanceService 
             // Terraform's provider sends Placement.AvailabilityZone= (empty) when no zone is set; AWS reads it as unset.
             p["Placement.AvailabilityZone"] is { Length: > 0 } zone ? zone : null,
             p["KernelId"], p["RamdiskId"], p["ClientToken"] is { Length: > 0 } token ? token : null,
-            p.Bool("DisableApiTermination"), p["InstanceInitiatedShutdownBehavior"] ?? "terminate", p.TagsFor(TaggableResource.Instance),
-            MetadataOptions(p, "MetadataOptions.")) { SubnetId = p["SubnetId"] };
+            p.Bool("DisableApiTermination"), p["InstanceInitiatedShutdownBehavior"] ?? "terminate", tags[TaggableResource.Instance],
+            MetadataOptions(p, "MetadataOptions.")) { SubnetId = p["SubnetId"], InterfaceTags = tags[TaggableResource.NetworkInterface] };
         request.CheckDryRun();
         var launched = await launches.RunAsync(request.AccountId, launch, ct);
         return InstanceXml.Reservation(launched);

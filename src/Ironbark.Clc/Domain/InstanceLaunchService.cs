@@ -106,7 +106,10 @@ public sealed class InstanceLaunchService(ClcOptions options, InstanceStore stor
         // In the default subnet of its zone (docs/vpc.md); the CC gives the MAC and private address at launch.
         await vpcs.PlaceAsync(accountId, instances, ct);
         foreach (var instance in instances)
+        {
             instance.PrimaryInterface = ElasticNetworkInterface.PrimaryOf(instance, instance.VpcId, instance.SubnetId);
+            instance.PrimaryInterface.Tags = request.InterfaceTags;
+        }
         var stored = await store.TryInsertAsync(instances, ct);
         if (stored is null) // a concurrent call with the same client token won
             return await store.FindByClientTokenAsync(accountId, request.ClientToken!, ct);

@@ -21,4 +21,7 @@ public sealed record LaunchRequest(
 {
     /// <summary>The subnet to launch into (one of the account's default subnets, so far); it decides the zone.</summary>
     public string? SubnetId { get; init; }
+
+    /// <summary>The tags of the instances' primary interfaces (TagSpecification network-interface).</summary>
+    public IReadOnlyList<Tag> InterfaceTags { get; init; } = [];
 }

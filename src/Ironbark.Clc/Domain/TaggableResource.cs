@@ -16,6 +16,8 @@ public static class TaggableResource
     public const string DhcpOptions = "dhcp-options";
     public const string ElasticIp = "elastic-ip";
     public const string NetworkInterface = "network-interface";
+    /// <summary>Taken in RunInstances' tag specifications; there are no volumes to tag yet (docs/vpc.md).</summary>
+    public const string Volume = "volume";
 
     /// <summary>The resource type of an id ("key-pair", "security-group", "image", "instance"); InvalidID when no taggable resource has its shape.</summary>
     public static string TypeOf(string resourceId)

@@ -228,8 +228,12 @@ public sealed class VpcNetworkDriver : INetworkDriver
     {
         var ns = l.Namespace;
         if (!await HostCommand.TryIpAsync(ns, ct, "link", "show", VpcLayout.Uplink))
+        {
+            // A peer without its other end is what a crashed or dying namespace left.
+            await HostCommand.TryIpAsync(UplinkNs, ct, "link", "del", l.UplinkPeer);
             await HostCommand.IpAsync(ns, ct, "link", "add", VpcLayout.Uplink, "type", "veth", "peer", "name", l.UplinkPeer,
                 "netns", UplinkNs ?? Environment.ProcessId.ToString());
+        }
         await HostCommand.IpAsync(ns, ct, "addr", "replace", VpcLayout.VpcSideAddress + "/32", "dev", VpcLayout.Uplink);
         await HostCommand.IpAsync(ns, ct, "link", "set", VpcLayout.Uplink, "up");
         await HostCommand.IpAsync(ns, ct, "route", "replace", VpcLayout.UplinkSideAddress, "dev", VpcLayout.Uplink, "scope", "link");
@@ -353,10 +357,12 @@ public sealed class VpcNetworkDriver : INetworkDriver
                     await UnpublishAsync(l, address);
         if (HostCommand.Namespaces().Contains(l.Namespace))
         {
-            // The VXLAN device goes first, by itself: its VNI is registered in the underlay namespace, and a namespace
-            // dies only when the kernel gets round to it (later still while a QEMU that is exiting holds a tap), so a
-            // tunnel left to die with it would refuse a new one of the same VNI ("VNI already exists") for that long.
+            // The VXLAN device and the uplink veth go first, by themselves: the tunnel's VNI is registered in the underlay
+            // namespace and the veth's peer lives in the uplink one, while a deleted namespace dies only when the kernel gets
+            // round to it (later still while a QEMU that is exiting holds a tap); left to die with it they would refuse a
+            // new tunnel of the same VNI ("VNI already exists") and a new peer of the same name ("File exists") that long.
             await HostCommand.TryIpAsync(l.Namespace, CancellationToken.None, "link", "del", VpcLayout.Tunnel);
+            await HostCommand.TryIpAsync(l.Namespace, CancellationToken.None, "link", "del", VpcLayout.Uplink);
             await HostCommand.IpAsync(null, CancellationToken.None, "netns", "del", l.Namespace);
         }
         if (Directory.Exists(l.Directory))
