@@ -73,28 +73,10 @@ public sealed partial class StsClientTests(CloudFixture f) : IClassFixture<Cloud
         Assert.Equal("10.0.0.0/8", Assert.Single(rule.GetProperty("IpRanges").EnumerateArray().ToList()).GetProperty("CidrIp").GetString());
     }
 
-    /// <summary>Runs Debian's ansible-playbook with the admin's key in the environment; returns the line the playbook prints for the test.</summary>
+    /// <summary>Runs scripts/ansible/security_group.yml; returns the line the playbook prints for the test.</summary>
     private async Task<Match> PlaybookAsync(string group)
     {
-        using var home = new TempDir();
-        var playbook = Path.Combine(AppContext.BaseDirectory, "scripts", "ansible", "security_group.yml");
-        var (code, stdout, stderr) = await ProcessRunner.RunAsync("/usr/bin/ansible-playbook",
-            ["-i", "localhost,", playbook, "-e", $"endpoint={f.Cloud.Admin.Ec2Url} region={f.Cloud.Admin.Region} group={group}",
-             "-e", "ansible_python_interpreter=/usr/bin/python3"],
-            new Dictionary<string, string>
-            {
-                ["PATH"] = "/usr/bin:/bin",
-                ["HOME"] = home.Path,
-                ["ANSIBLE_LOCAL_TEMP"] = home.Combine("tmp"),
-                ["ANSIBLE_DEPRECATION_WARNINGS"] = "False",
-                ["ANSIBLE_NOCOLOR"] = "1",
-                ["AWS_ACCESS_KEY_ID"] = f.Cloud.Admin.AccessKeyId,
-                ["AWS_SECRET_ACCESS_KEY"] = f.Cloud.Admin.SecretAccessKey,
-                ["AWS_CONFIG_FILE"] = "/dev/null",
-                ["AWS_SHARED_CREDENTIALS_FILE"] = "/dev/null",
-                ["AWS_EC2_METADATA_DISABLED"] = "true",
-            });
-        Assert.True(code == 0, $"ansible-playbook exited {code}:\n{stdout}\n{stderr}");
+        var stdout = await AnsiblePlaybook.RunAsync(f.Cloud.Admin, "security_group.yml", new Dictionary<string, string> { ["group"] = group });
         var line = ResultLine().Match(stdout);
         Assert.True(line.Success, $"The playbook printed no result line:\n{stdout}");
         return line;

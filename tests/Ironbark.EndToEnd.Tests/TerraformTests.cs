@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using Amazon.EC2;
 using Amazon.EC2.Model;
 using Amazon.Runtime;
@@ -7,10 +8,12 @@ using Ironbark.Testing;
 namespace Ironbark.EndToEnd.Tests;
 
 /// <summary>
-/// Terraform's AWS provider (hashicorp/aws 5.100.0, from the filesystem mirror) against `ironbark up` with the test guest:
-/// scripts/terraform/main.tf applied, planned again with no changes, destroyed; each step checked through the EC2 API.
+/// The tools that build infrastructure against `ironbark up` with the test guest, each step checked through the EC2 API:
+/// Terraform's AWS provider (hashicorp/aws 5.100.0, from the filesystem mirror) applies scripts/terraform/main.tf, plans again
+/// with no changes and destroys it; Ansible's amazon.aws launches an instance with its modules' defaults, finds it again and
+/// removes it.
 /// </summary>
-public sealed class TerraformTests(ComputeCloudFixture f) : IClassFixture<ComputeCloudFixture>
+public sealed partial class TerraformTests(ComputeCloudFixture f) : IClassFixture<ComputeCloudFixture>
 {
     [Fact]
     public async Task Terraform_applies_a_VPC_instance_with_groups_and_an_elastic_IP_plans_no_change_and_destroys_it_all()
@@ -64,6 +67,55 @@ public sealed class TerraformTests(ComputeCloudFixture f) : IClassFixture<Comput
         Assert.Empty((await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = [new("key-name", [name])] })).KeyPairs ?? []);
         Assert.Empty((await ec2.DescribeNetworkInterfacesAsync(new DescribeNetworkInterfacesRequest { Filters = [new("attachment.instance-id", [instanceId])] })).NetworkInterfaces ?? []);
     }
+
+    [Fact]
+    public async Task Ansible_launches_an_instance_in_the_default_VPC_finds_it_again_and_removes_it()
+    {
+        using var work = new TempDir();
+        var name = TestData.BucketName("ans");
+        var variables = new Dictionary<string, string> { ["name"] = name, ["image_id"] = f.ImageId, ["public_key"] = (await PublicKeyAsync(work)).Trim() };
+        using var ec2 = Ec2Client();
+
+        var first = await InstancePlaybookAsync(PresentLine(), variables, "present");
+        var second = await InstancePlaybookAsync(PresentLine(), variables, "present");
+
+        // ec2_instance found the default VPC and its subnet by itself (it stops at "Could not describe default VPC" without them).
+        var vpc = (await ec2.DescribeVpcsAsync(new DescribeVpcsRequest { Filters = [new("is-default", ["true"])] })).Vpcs.Single();
+        var subnet = (await ec2.DescribeSubnetsAsync(new DescribeSubnetsRequest { Filters = [new("vpc-id", [vpc.VpcId])] })).Subnets.Single();
+        Assert.Equal(("True", "running", vpc.VpcId, subnet.SubnetId),
+            (first.Groups["changed"].Value, first.Groups["state"].Value, first.Groups["vpc"].Value, first.Groups["subnet"].Value));
+        var instanceId = first.Groups["instance"].Value;
+        var instance = await InstanceAsync(ec2, instanceId);
+        Assert.Equal(("running", name, name), (instance.State.Name.Value, instance.KeyName, instance.Tags.Single(t => t.Key == "Name").Value));
+        Assert.Equal(first.Groups["group"].Value, Assert.Single(instance.SecurityGroups).GroupId);
+        var group = (await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { GroupIds = [first.Groups["group"].Value] })).SecurityGroups.Single();
+        Assert.Equal(vpc.VpcId, group.VpcId);
+        // The second run finds the instance by its Name tag and changes nothing.
+        Assert.Equal((instanceId, first.Groups["group"].Value, "False"), (second.Groups["instance"].Value, second.Groups["group"].Value, second.Groups["changed"].Value));
+        Assert.Single((await ec2.DescribeInstancesAsync(new DescribeInstancesRequest { Filters = [new("tag:Name", [name]), new("instance-state-name", ["running"])] })).Reservations);
+
+        var absent = await InstancePlaybookAsync(AbsentLine(), variables, "absent");
+
+        Assert.Equal((instanceId, "True"), (absent.Groups["terminated"].Value, absent.Groups["changed"].Value));
+        Assert.Equal("terminated", (await InstanceAsync(ec2, instanceId)).State.Name.Value);
+        Assert.Empty((await ec2.DescribeSecurityGroupsAsync(new DescribeSecurityGroupsRequest { Filters = [new("group-name", [name])] })).SecurityGroups ?? []);
+        Assert.Empty((await ec2.DescribeKeyPairsAsync(new DescribeKeyPairsRequest { Filters = [new("key-name", [name])] })).KeyPairs ?? []);
+    }
+
+    /// <summary>Runs scripts/ansible/instance.yml with <paramref name="state"/>; returns the line it prints for the test.</summary>
+    private async Task<Match> InstancePlaybookAsync(Regex result, Dictionary<string, string> variables, string state)
+    {
+        var stdout = await AnsiblePlaybook.RunAsync(f.Cloud.Admin, "instance.yml", new Dictionary<string, string>(variables) { ["state"] = state });
+        var line = result.Match(stdout);
+        Assert.True(line.Success, $"The playbook (state={state}) printed no result line:\n{stdout}");
+        return line;
+    }
+
+    [GeneratedRegex(@"IRONBARK group=(?<group>sg-[0-9a-f]+) instance=(?<instance>i-[0-9a-f]+) changed=(?<changed>True|False) state=(?<state>\S+) vpc=(?<vpc>\S+) subnet=(?<subnet>\S+)")]
+    private static partial Regex PresentLine();
+
+    [GeneratedRegex(@"IRONBARK terminated=(?<terminated>\S*) changed=(?<changed>True|False)")]
+    private static partial Regex AbsentLine();
 
     private string[] Variables(string name, string publicKey) =>
     [
